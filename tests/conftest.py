@@ -17,5 +17,7 @@ EXAMPLES = ROOT / "examples"
 def corpus() -> Path:
     """../shared/corpus, or a skip that says why (tests read license texts only from there)."""
     if not CORPUS.is_dir():
-        pytest.skip(f"reference corpus not found at {CORPUS} (it lives beside the repo as ../shared)")
+        pytest.skip(
+            f"reference corpus not found at {CORPUS} (it lives beside the repo as ../shared)"
+        )
     return CORPUS

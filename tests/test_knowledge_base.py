@@ -24,7 +24,12 @@ PROFILE_FILES = sorted(KB.glob("*.yaml"))
 
 def _fold(text: str) -> str:
     """Case, white space and typographic quotes do not matter when a quote is compared."""
-    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    text = (
+        text.replace("\u2019", "'")
+        .replace("\u2018", "'")
+        .replace("\u201c", '"')
+        .replace("\u201d", '"')
+    )
     return " ".join(re.sub(r"[^\w'\"%$.,:;()/-]+", " ", text.lower()).split())
 
 
@@ -78,6 +83,8 @@ def test_every_ai_corpus_text_has_a_profile(corpus: Path) -> None:
 
 def test_every_licheck_id_in_the_labels_resolves(corpus: Path) -> None:
     catalog = Catalog()
-    ids = set(re.findall(r"LicenseRef-licheck-[\w.+-]+", (corpus / "wild" / "labels.json").read_text()))
+    ids = set(
+        re.findall(r"LicenseRef-licheck-[\w.+-]+", (corpus / "wild" / "labels.json").read_text())
+    )
     missing = sorted(i for i in ids if (r := catalog.resolve(i)) is None or r.id != i)
     assert not missing

@@ -117,7 +117,9 @@ def _require(data: dict[str, Any], key: str, kinds: type | tuple[type, ...], whe
         raise KnowledgeBaseError(f"missing field '{key}'", file=where)
     value = data[key]
     if not isinstance(value, kinds):
-        raise KnowledgeBaseError(f"field '{key}' has the wrong type ({type(value).__name__})", file=where)
+        raise KnowledgeBaseError(
+            f"field '{key}' has the wrong type ({type(value).__name__})", file=where
+        )
     return value
 
 
@@ -151,7 +153,8 @@ def parse_profile(data: Any, where: str) -> Profile:
         missing = sorted(set(CRITERION_IDS) - set(raw_criteria))
         unknown = sorted(set(raw_criteria) - set(CRITERION_IDS))
         raise KnowledgeBaseError(
-            f"criteria must list all ten OSD ids (missing: {missing}, unknown: {unknown})", file=where
+            f"criteria must list all ten OSD ids (missing: {missing}, unknown: {unknown})",
+            file=where,
         )
     criteria: dict[str, ProfileCriterion] = {}
     for cid in CRITERION_IDS:
@@ -189,7 +192,9 @@ def parse_profile(data: Any, where: str) -> Profile:
         text = raw.get("text")
         if not isinstance(text, str) or not text.strip():
             raise KnowledgeBaseError("an obligation needs a text", file=where)
-        obligations.append(ProfileObligation(raw["kind"], text.strip(), _optional_text(raw, "section", where)))
+        obligations.append(
+            ProfileObligation(raw["kind"], text.strip(), _optional_text(raw, "section", where))
+        )
     parameters = data.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise KnowledgeBaseError("parameters must be a mapping", file=where)
@@ -218,14 +223,14 @@ def load_profile_file(path: Path) -> Profile:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise KnowledgeBaseError(f"cannot read profile: {exc}", file=str(path)) from exc
     return parse_profile(data, str(path))
 
 
 def profile_verdict(profile: Profile) -> str:
-    """The verdict a profile alone gives (see OSD.md: osi-approved is a fact, then fail > unknown)."""
+    """The verdict a profile alone gives: osi-approved is a fact, then fail > unknown (OSD.md)."""
     statuses = [c.status for c in profile.criteria.values()]
     if profile.osi_approved:
         return "osi-approved"
@@ -237,14 +242,16 @@ def profile_verdict(profile: Profile) -> str:
 
 
 def build_index(kb_dir: Path) -> dict[str, Any]:
-    """The index.json content for a knowledge-base folder; refuses an alias shared by two profiles."""
+    """The index.json content for a knowledge-base folder; refuses an alias two profiles share."""
     version = (kb_dir / "VERSION").read_text(encoding="utf-8").strip()
     profiles: dict[str, Any] = {}
     aliases: dict[str, str] = {}
     for path in sorted(kb_dir.glob("*.yaml")):
         profile = load_profile_file(path)
         if profile.id in profiles:
-            raise KnowledgeBaseError(f"id {profile.id} is also used by {profiles[profile.id]['file']}", file=str(path))
+            raise KnowledgeBaseError(
+                f"id {profile.id} is also used by {profiles[profile.id]['file']}", file=str(path)
+            )
         profiles[profile.id] = {
             "file": path.name,
             "name": profile.name,
@@ -392,7 +399,8 @@ class Catalog:
                 profile = self.index["profiles"][owner]
                 return Resolution("profile", owner, profile["name"], bool(profile["osi_approved"]))
         name = str(entry.get("license_key"))
-        note = f"ScanCode key '{name}' ({entry.get('category', 'uncategorised')}); licheck has no profile for it"
+        category = entry.get("category", "uncategorised")
+        note = f"ScanCode key '{name}' ({category}); licheck has no profile for it"
         return Resolution("scancode", spdx_key or f"LicenseRef-scancode-{name}", name, False, note)
 
 

@@ -45,7 +45,7 @@ class LicheckError(Exception):
 
 
 class InputError(LicheckError):
-    """A model description (model.yaml, a card, a license file) is missing, unreadable or invalid."""
+    """A model description (model.yaml, a card, a license file) is missing or invalid."""
 
 
 class ExpressionError(LicheckError):

@@ -1,0 +1,298 @@
+"""The engine: judges a ModelRecord's licenses against the ten OSD criteria and applies a policy.
+
+Pure: it reads nothing but what the catalog hands it, prints nothing, knows no clock. What it
+returns (a SubjectReport) is all a formatter may show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from licheck.catalog import Catalog, Profile, Resolution
+from licheck.criteria import CRITERIA, CRITERION_IDS
+from licheck.errors import LicheckError
+from licheck.expression import Node, blocking, leaves, parse
+from licheck.model import (
+    CriterionResult,
+    Finding,
+    LicenseResult,
+    LicenseText,
+    ModelRecord,
+    Obligation,
+    Status,
+    SubjectReport,
+    Verdict,
+    Violation,
+    worst,
+)
+from licheck.policy import Policy
+
+if TYPE_CHECKING:
+    from licheck.clauses import TextAnalysis
+
+TextAnalyser = Callable[[str, str], "TextAnalysis"]
+
+
+@dataclass(frozen=True)
+class _Judgment:
+    """A criterion's status before it is frozen into a CriterionResult.
+
+    `judged` is False when licheck simply has no analysis (an unknown name, an SPDX license we
+    have no profile of); a license text, when given, then decides instead.
+    """
+
+    status: Status
+    findings: tuple[Finding, ...]
+    judged: bool
+
+
+def verdict_for(osi_approved: bool, statuses: list[Status]) -> Verdict:
+    """osi-approved is a fact from OSI's list; otherwise any fail is not-open, any doubt unknown."""
+    if osi_approved:
+        return "osi-approved"
+    if "fail" in statuses:
+        return "not-open"
+    if "unknown" in statuses:
+        return "unknown"
+    return "open"
+
+
+def _from_profile(profile: Profile) -> dict[str, _Judgment]:
+    judgments = {}
+    for cid in CRITERION_IDS:
+        entry = profile.criteria[cid]
+        findings = tuple(
+            Finding(
+                criterion=cid,
+                status=entry.status,
+                message=item.reasoning,
+                evidence=item.evidence,
+                section=item.section,
+                file=f"licenses/{profile.file}",
+                source="profile",
+            )
+            for item in entry.findings
+        )
+        judgments[cid] = _Judgment(entry.status, findings, judged=True)
+    return judgments
+
+
+def _unjudged(message: str) -> dict[str, _Judgment]:
+    return {
+        cid: _Judgment(
+            "unknown", (Finding(cid, "unknown", message, source="profile"),), judged=False
+        )
+        for cid in CRITERION_IDS
+    }
+
+
+def _all_pass() -> dict[str, _Judgment]:
+    return {cid: _Judgment("pass", (), judged=True) for cid in CRITERION_IDS}
+
+
+def _merge_text(judgments: dict[str, _Judgment], analysis: TextAnalysis) -> dict[str, _Judgment]:
+    """Add what the clause engine found in a license text to a license's judgments.
+
+    A text can only add doubts or failures to our profile (a modified license is worse than
+    its parent, never better); where licheck had no analysis at all, the text decides.
+    """
+    merged = {}
+    for cid in CRITERION_IDS:
+        current = judgments[cid]
+        found = tuple(f for f in analysis.findings if f.criterion == cid)
+        text_status = analysis.status(cid)
+        if not current.judged:
+            merged[cid] = _Judgment(text_status, found, judged=True)
+        else:
+            merged[cid] = _Judgment(
+                worst([current.status, text_status]), current.findings + found, judged=True
+            )
+    return merged
+
+
+def _freeze(judgments: dict[str, _Judgment]) -> tuple[CriterionResult, ...]:
+    return tuple(
+        CriterionResult(c.id, c.title, judgments[c.id].status, judgments[c.id].findings)
+        for c in CRITERIA
+    )
+
+
+def judge_license(
+    declared: str,
+    resolution: Resolution | None,
+    catalog: Catalog,
+    analyses: tuple[tuple[LicenseText, TextAnalysis], ...] = (),
+) -> LicenseResult:
+    """One license, criterion by criterion, from its profile, its OSI status and any texts."""
+    obligations: tuple[Obligation, ...] = ()
+    family = url = None
+    note = resolution.note if resolution else None
+    if resolution is None:
+        judgments = _unjudged(
+            f"licheck does not know the license '{declared}': it is no SPDX id, Hugging Face id, "
+            "ScanCode key or name in licheck's knowledge base"
+        )
+    elif resolution.kind == "profile":
+        profile = catalog.profile(resolution.id)
+        judgments = _from_profile(profile)
+        obligations = tuple(Obligation(o.kind, o.text, o.section) for o in profile.obligations)
+        family, url = profile.family, profile.url
+    elif resolution.osi_approved:
+        # OSI reviewed this license against the OSD: a fact we take over, criterion by criterion.
+        judgments = _all_pass()
+        note = note or "on OSI's list of approved licenses"
+    else:
+        judgments = _unjudged(
+            f"{resolution.name} is not OSI-approved and licheck has no profile of it; give its "
+            "text (license_file) to have its clauses judged"
+        )
+    for _text, analysis in analyses:
+        judgments = _merge_text(judgments, analysis)
+    criteria = _freeze(judgments)
+    statuses = [c.status for c in criteria]
+    osi = bool(resolution and resolution.osi_approved)
+    return LicenseResult(
+        declared=declared,
+        id=resolution.id if resolution else None,
+        name=resolution.name if resolution else None,
+        osi_approved=osi,
+        verdict=verdict_for(osi, statuses),
+        score=sum(1 for s in statuses if s == "pass"),
+        criteria=criteria,
+        known=resolution is not None,
+        profile=bool(resolution and resolution.kind == "profile"),
+        family=family,
+        url=url,
+        note=note,
+        texts=tuple(text.path for text, _analysis in analyses),
+        obligations=obligations,
+    )
+
+
+def _violation(result: LicenseResult, policy: Policy, record: ModelRecord) -> Violation:
+    where = {"file": record.source, "line": record.license_line}
+    label = result.name or result.declared
+    if not result.known:
+        return Violation(
+            "unknown-license",
+            f"cannot verify '{result.declared}': licheck does not know this license",
+            license=result.declared,
+            **where,  # type: ignore[arg-type]
+        )
+    failing = ", ".join(c.id for c in result.failing)
+    if result.verdict == "not-open":
+        why = f"it fails {failing}"
+    elif result.verdict == "unknown":
+        why = "licheck cannot confirm it meets the OSD (needs review)"
+    else:
+        why = "it meets the OSD but is not on OSI's list"
+    if policy.require == "osi-approved":
+        message = f"{label} is not OSI-approved: {why}"
+        rule = "not-osi-approved" if result.verdict != "unknown" else "cannot-verify"
+    else:
+        message = f"{label} is not open source: {why}"
+        rule = "not-open" if result.verdict == "not-open" else "cannot-verify"
+    return Violation(rule, message, license=result.id or result.declared, **where)  # type: ignore[arg-type]
+
+
+def evaluate(
+    record: ModelRecord,
+    *,
+    catalog: Catalog,
+    policy: Policy,
+    analyse_text: TextAnalyser | None = None,
+) -> SubjectReport:
+    """Judge every license of a record and apply the policy.
+
+    `analyse_text(text, path)` is the clause engine; license texts are judged only when given.
+    """
+    analyses = (
+        tuple((text, analyse_text(text.text, text.path)) for text in record.license_texts)
+        if analyse_text
+        else ()
+    )
+    results: list[LicenseResult] = []
+    violations: list[Violation] = []
+    tree: Node | None = None
+    if record.license is not None:
+        tree = parse(record.license, source=record.source, line=record.license_line)
+        leaf_list = list(leaves(tree))
+        # A license text beside a single declared license is that license's text: judge them
+        # together. With several licenses we cannot tell which text is which (identification
+        # does), so texts are then judged on their own.
+        attach = analyses if len(leaf_list) == 1 else ()
+        by_leaf = {}
+        for leaf in leaf_list:
+            result = judge_license(leaf.key, catalog.resolve(leaf.key), catalog, attach)
+            if leaf.exception:
+                result = replace(result, declared=leaf.text)
+            by_leaf[leaf] = result
+            results.append(result)
+        for leaf in blocking(tree, lambda leaf: policy.accepts(by_leaf[leaf])):
+            violations.append(_violation(by_leaf[leaf], policy, record))
+        standalone = analyses if not attach else ()
+    else:
+        standalone = analyses
+        if not analyses:
+            violations.append(
+                Violation(
+                    "no-license",
+                    "no license is declared: licheck cannot verify this model",
+                    file=record.source,
+                    line=record.license_line,
+                )
+            )
+    for text, analysis in standalone:
+        result = judge_license(text.path, None, catalog, ((text, analysis),))
+        result = replace(
+            result, known=True, name=f"license text {text.path}", note="judged from its text alone"
+        )
+        results.append(result)
+        if not policy.accepts(result) and (record.license is None or result.verdict == "not-open"):
+            violations.append(
+                Violation(
+                    "license-text",
+                    f"the license text {text.path} is {result.verdict}"
+                    + (
+                        f": it fails {', '.join(c.id for c in result.failing)}"
+                        if result.failing
+                        else ""
+                    ),
+                    license=text.path,
+                    file=text.path,
+                    line=min(
+                        (f.line for c in result.failing for f in c.findings if f.line), default=None
+                    ),
+                )
+            )
+    return SubjectReport(
+        source=record.source,
+        format=record.format,
+        name=record.name,
+        expression=record.license,
+        licenses=tuple(results),
+        violations=tuple(violations),
+        license_line=record.license_line,
+    )
+
+
+def evaluate_all(
+    records: list[ModelRecord],
+    *,
+    catalog: Catalog,
+    policy: Policy,
+    analyse_text: TextAnalyser | None = None,
+) -> list[SubjectReport]:
+    """Evaluate several records; an expression error names the record it came from."""
+    reports = []
+    for record in records:
+        try:
+            reports.append(
+                evaluate(record, catalog=catalog, policy=policy, analyse_text=analyse_text)
+            )
+        except LicheckError as exc:
+            exc.file = exc.file or record.source
+            raise
+    return reports

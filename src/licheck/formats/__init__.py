@@ -1,0 +1,36 @@
+"""Output formats: one module each, one registry, loaded only when chosen.
+
+A new format is one module with `render(report: Report, options: RenderOptions) -> str` and one
+entry here. Formats never decide anything: they show the Report the engine produced.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from licheck.model import Report
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How a human-facing format should look (machine formats ignore it)."""
+
+    color: bool = False
+    width: int = 100
+
+
+Renderer = Callable[[Report, RenderOptions], str]
+
+FORMATS: dict[str, str] = {
+    "terminal": "licheck.formats.terminal",
+    "json": "licheck.formats.json_format",
+}
+
+
+def renderer(name: str) -> Renderer:
+    """The render function of a registered format (imported on first use: rich is heavy)."""
+    module = importlib.import_module(FORMATS[name])
+    render: Renderer = module.render
+    return render

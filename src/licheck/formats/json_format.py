@@ -1,0 +1,104 @@
+"""`--format json`: the versioned machine contract (schema_version 1).
+
+Keys are sorted and nothing depends on the clock, so the same input gives byte-identical output.
+Fields are only ever added within a schema version; renaming or removing one bumps it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from licheck.formats import RenderOptions
+from licheck.model import CriterionResult, Finding, LicenseResult, Report, SubjectReport, Violation
+
+SCHEMA_VERSION = 1
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {
+        "message": finding.message,
+        "evidence": finding.evidence,
+        "section": finding.section,
+        "file": finding.file,
+        "line": finding.line,
+        "end_line": finding.end_line,
+        "rule": finding.rule,
+        "source": finding.source,
+        "status": finding.status,
+    }
+
+
+def _criterion(criterion: CriterionResult) -> dict[str, Any]:
+    return {
+        "id": criterion.id,
+        "title": criterion.title,
+        "status": criterion.status,
+        "findings": [_finding(f) for f in criterion.findings],
+    }
+
+
+def license_to_dict(result: LicenseResult) -> dict[str, Any]:
+    """One judged license as JSON data (shared with `licheck explain --format json`)."""
+    return {
+        "id": result.id,
+        "name": result.name,
+        "declared": result.declared,
+        "known": result.known,
+        "profile": result.profile,
+        "family": result.family,
+        "url": result.url,
+        "note": result.note,
+        "osi_approved": result.osi_approved,
+        "verdict": result.verdict,
+        "score": result.score,
+        "failing": [c.id for c in result.failing],
+        "needs_review": [c.id for c in result.needing_review],
+        "criteria": [_criterion(c) for c in result.criteria],
+        "obligations": [
+            {"kind": o.kind, "text": o.text, "section": o.section} for o in result.obligations
+        ],
+        "texts": list(result.texts),
+    }
+
+
+def _violation(violation: Violation) -> dict[str, Any]:
+    return {
+        "rule": violation.rule,
+        "message": violation.message,
+        "license": violation.license,
+        "file": violation.file,
+        "line": violation.line,
+    }
+
+
+def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
+    """One subject as the JSON contract describes it (also used by jsonl streaming)."""
+    return {
+        "source": subject.source,
+        "format": subject.format,
+        "name": subject.name,
+        "expression": subject.expression,
+        "license_line": subject.license_line,
+        "passed": subject.passed,
+        "licenses": [license_to_dict(lic) for lic in subject.licenses],
+        "violations": [_violation(v) for v in subject.violations],
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The whole report as plain data."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "licheck_version": report.licheck_version,
+        "kb_version": report.kb_version,
+        "policy": {"require": report.policy},
+        "passed": report.passed,
+        "subjects": [subject_to_dict(s) for s in report.subjects],
+        "warnings": list(report.warnings),
+    }
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The report as indented, key-sorted JSON."""
+    return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

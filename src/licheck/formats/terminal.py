@@ -1,0 +1,202 @@
+"""The terminal report: a PASS/FAIL line per model, a table of its licenses, then the evidence.
+
+Built with rich; coloured on a TTY, plain ASCII-safe text otherwise (CI logs, NO_COLOR), so the
+same words reach every reader. Findings that share a reason are shown once with all their
+criteria, so an unknown license does not print the same sentence ten times.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING
+
+from licheck.formats import RenderOptions
+from licheck.model import CriterionResult, LicenseResult, Report, SubjectReport
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+STATUS_STYLE = {"pass": "green", "fail": "bold red", "unknown": "yellow"}
+VERDICT_STYLE = {
+    "osi-approved": "bold green",
+    "open": "green",
+    "not-open": "bold red",
+    "unknown": "yellow",
+}
+
+
+def make_console(options: RenderOptions) -> Console:
+    """A console that renders into a string, coloured or plain as asked."""
+    from rich.console import Console
+
+    return Console(
+        file=io.StringIO(),
+        width=options.width,
+        force_terminal=options.color,
+        color_system="standard" if options.color else None,
+        no_color=not options.color,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+
+
+def _license_label(result: LicenseResult) -> str:
+    """The license's name, then how the declared name resolved (on a second line)."""
+    name = result.name or result.declared
+    if result.id is None:
+        return name if result.known else f"{name} (not recognised)"
+    resolved = result.id if result.declared == result.id else f"{result.declared} -> {result.id}"
+    return name if resolved == name else f"{name}\n{resolved}"
+
+
+def _grouped(criteria: tuple[CriterionResult, ...]) -> list[tuple[list[str], str, list[str]]]:
+    """(criterion ids, message, detail lines), grouping criteria that share one reason."""
+    groups: dict[tuple[str, str | None, str | None], list[str]] = {}
+    order: list[tuple[str, str | None, str | None]] = []
+    for criterion in criteria:
+        for finding in criterion.findings:
+            key = (finding.message, finding.evidence, finding.section)
+            if key not in groups:
+                groups[key] = []
+                order.append(key)
+            if criterion.id not in groups[key]:
+                groups[key].append(criterion.id)
+    result = []
+    for key in order:
+        message, evidence, section = key
+        details = []
+        if section:
+            details.append(f"section {section}")
+        if evidence:
+            details.append(f'"{evidence}"')
+        result.append((groups[key], message, details))
+    return result
+
+
+def _location(criteria: tuple[CriterionResult, ...], ids: list[str], message: str) -> str | None:
+    for criterion in criteria:
+        if criterion.id in ids:
+            for finding in criterion.findings:
+                if finding.message == message and finding.file and finding.line:
+                    end = (
+                        f"-{finding.end_line}"
+                        if finding.end_line and finding.end_line != finding.line
+                        else ""
+                    )
+                    return f"{finding.file}:{finding.line}{end}"
+    return None
+
+
+def _indented(console: Console, text: str | Text, indent: int, style: str = "") -> None:
+    """Print text wrapped under its own indentation, so evidence stays readable."""
+    from rich.padding import Padding
+    from rich.text import Text
+
+    body = text if isinstance(text, Text) else Text(text, style=style)
+    console.print(Padding(body, (0, 0, 0, indent), expand=False))
+
+
+def _subject(console: Console, subject: SubjectReport) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text()
+    head.append(
+        "PASS" if subject.passed else "FAIL", style="bold green" if subject.passed else "bold red"
+    )
+    head.append(f"  {subject.name}", style="bold")
+    where = subject.source + (f":{subject.license_line}" if subject.license_line else "")
+    head.append(f"  ({where})")
+    console.print(head)
+    if subject.expression:
+        _indented(console, f"license: {subject.expression}", 6)
+    if subject.licenses:
+        from rich import box
+
+        # Plain text stays ASCII, so logs on any terminal and encoding read the same.
+        plain = box.Box("    \n    \n -- \n    \n    \n -- \n    \n    \n", ascii=True)
+        table = Table(
+            box=box.SIMPLE if console.color_system else plain,
+            show_edge=False,
+            pad_edge=False,
+            expand=False,
+        )
+        table.add_column("License", overflow="fold", max_width=48)
+        table.add_column("Verdict", no_wrap=True)
+        table.add_column("Score", justify="right", no_wrap=True)
+        table.add_column("Fails", overflow="fold")
+        table.add_column("Review", overflow="fold")
+        for result in subject.licenses:
+            table.add_row(
+                _license_label(result),
+                Text(result.verdict, style=VERDICT_STYLE[result.verdict]),
+                f"{result.score}/10",
+                " ".join(c.id for c in result.failing) or "-",
+                " ".join(c.id for c in result.needing_review) or "-",
+            )
+        console.print(table)
+    for result in subject.licenses:
+        print_evidence(console, result)
+    if subject.violations:
+        _indented(console, "Policy violations", 2, "bold")
+        for violation in subject.violations:
+            line = Text("x ", style="red")
+            line.append(violation.message)
+            _indented(console, line, 4)
+    console.print()
+
+
+def print_evidence(console: Console, result: LicenseResult) -> None:
+    """The failing and doubtful criteria of a license with their evidence, then its obligations."""
+
+    label = result.name or result.declared
+    for title, status, style in (("fails", "fail", "red"), ("needs review", "unknown", "yellow")):
+        criteria = tuple(c for c in result.criteria if c.status == status)
+        if not criteria:
+            continue
+        _indented(console, f"{label}: {title}", 2, "bold " + style)
+        for ids, message, details in _grouped(criteria):
+            titles = ", ".join(ids) if len(ids) > 1 else f"{ids[0]} {_title(criteria, ids[0])}"
+            _indented(console, titles, 4, style)
+            where = _location(criteria, ids, message)
+            for detail in ([where] if where else []) + details:
+                _indented(console, detail, 6)
+            _indented(console, f"why: {message}", 6)
+    if result.obligations and result.verdict != "osi-approved":
+        _indented(console, f"{label}: obligations (do not break the OSD)", 2, "bold")
+        for obligation in result.obligations:
+            section = f" ({obligation.section})" if obligation.section else ""
+            _indented(console, f"- {obligation.kind}{section}: {obligation.text}", 4)
+
+
+def _title(criteria: tuple[CriterionResult, ...], cid: str) -> str:
+    return next(c.title for c in criteria if c.id == cid)
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The whole report as text (with ANSI colour codes when options.color)."""
+    from rich.text import Text
+
+    console = make_console(options)
+    for subject in report.subjects:
+        _subject(console, subject)
+    failed = sum(1 for s in report.subjects if not s.passed)
+    checked = len(report.subjects)
+    summary = Text(
+        "PASS" if report.passed else "FAIL", style="bold green" if report.passed else "bold red"
+    )
+    summary.append(
+        f": {checked} model{'s' if checked != 1 else ''} checked, {checked - failed} passed, "
+        f"{failed} failed (policy: {report.policy}; knowledge base {report.kb_version}; "
+        f"licheck {report.licheck_version})"
+    )
+    console.print(summary)
+    for warning in report.warnings:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    # Table cells are padded to the column width; trailing blanks only add noise to logs and diffs.
+    return "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())

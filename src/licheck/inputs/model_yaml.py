@@ -1,0 +1,192 @@
+"""model.yaml v1: licheck's own model description, validated with file:line errors.
+
+The schema is documented in README.md ("model.yaml reference"). Every mistake a user can make
+(unknown key, wrong type, duplicate key, unreadable license file) stops the run with exit 2 and
+says where and what to do: a compliance gate must never guess what a file meant.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from licheck.errors import InputError
+from licheck.inputs.paths import read_license_file
+from licheck.inputs.yamlfile import (
+    MAX_YAML_BYTES,
+    LocatedDict,
+    LocatedList,
+    load_yaml,
+    read_text_file,
+)
+from licheck.model import Component, LicenseText, ModelRecord
+
+FORMAT = "model-yaml"
+SCHEMA_VERSION = 1
+TOP_LEVEL_KEYS = (
+    "schema_version",
+    "name",
+    "publisher",
+    "license",
+    "license_file",
+    "base_model",
+    "components",
+)
+COMPONENT_KEYS = ("name", "license", "license_file")
+
+
+def _unknown_key(
+    key: str, allowed: tuple[str, ...], mapping: LocatedDict, source: str
+) -> InputError:
+    close = difflib.get_close_matches(key, allowed, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
+    pos = mapping.key_positions[key]
+    return InputError(
+        f"unknown key '{key}'", file=source, line=pos.line, column=pos.column, hint=hint
+    )
+
+
+def _text(mapping: LocatedDict, key: str, source: str, *, required: bool = False) -> str | None:
+    """A text field: present and non-empty if required; numbers are refused, not coerced."""
+    if key not in mapping or mapping[key] is None:
+        if required:
+            raise InputError(
+                f"missing required key '{key}'",
+                file=source,
+                line=mapping.position.line,
+                hint=_REQUIRED_HINTS.get(key),
+            )
+        return None
+    value = mapping[key]
+    pos = mapping.value_positions[key]
+    if not isinstance(value, str):
+        kind = (
+            "a list"
+            if isinstance(value, list)
+            else "a mapping"
+            if isinstance(value, dict)
+            else type(value).__name__
+        )
+        raise InputError(
+            f"'{key}' must be text, not {kind}",
+            file=source,
+            line=pos.line,
+            column=pos.column,
+            hint=f'quote the value: {key}: "{value}"'
+            if not isinstance(value, (list, dict))
+            else None,
+        )
+    if not value.strip():
+        raise InputError(f"'{key}' is empty", file=source, line=pos.line, column=pos.column)
+    return value.strip()
+
+
+_REQUIRED_HINTS = {
+    "name": "add the model's name, e.g. `name: Llama-2-7b`",
+    "license": (
+        "add the license expression, e.g. `license: apache-2.0`; write `license: NONE` for a model "
+        "whose weights are not released and `license: NOASSERTION` if you do not know"
+    ),
+}
+
+
+def parse_model_yaml(
+    text: str, *, source: str, folder: Path, allow_outside: bool = False
+) -> ModelRecord:
+    """Validate a model.yaml text and read the license files it names (relative to `folder`)."""
+    data = load_yaml(text, source=source)
+    if not isinstance(data, LocatedDict):
+        found = (
+            "an empty file"
+            if data is None
+            else "a list"
+            if isinstance(data, list)
+            else "a single value"
+        )
+        raise InputError(
+            f"a model.yaml must be a mapping of keys, found {found}",
+            file=source,
+            line=getattr(getattr(data, "position", None), "line", None),
+            hint="start from the example in the README's model.yaml reference",
+        )
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            raise _unknown_key(key, TOP_LEVEL_KEYS, data, source)
+    if "schema_version" in data:
+        version = data["schema_version"]
+        if version != SCHEMA_VERSION or isinstance(version, bool):
+            pos = data.value_positions["schema_version"]
+            raise InputError(
+                f"schema_version {version!r} is not supported "
+                f"(this licheck reads version {SCHEMA_VERSION})",
+                file=source,
+                line=pos.line,
+                column=pos.column,
+                hint="upgrade licheck, or write schema_version: 1",
+            )
+    name = _text(data, "name", source, required=True)
+    license_expression = _text(data, "license", source, required=True)
+    texts: list[LicenseText] = []
+    license_file = _text(data, "license_file", source)
+    if license_file is not None:
+        line = data.value_positions["license_file"].line
+        texts.append(read_license_file(license_file, folder, source, line, allow_outside))
+    components = _components(data, source)
+    return ModelRecord(
+        source=source,
+        format=FORMAT,
+        name=str(name),
+        license=license_expression,
+        license_line=data.line_of("license"),
+        publisher=_text(data, "publisher", source),
+        base_model=_text(data, "base_model", source),
+        license_texts=tuple(texts),
+        components=components,
+    )
+
+
+def _components(data: LocatedDict, source: str) -> tuple[Component, ...]:
+    raw = data.get("components")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LocatedList):
+        pos = data.value_positions["components"]
+        raise InputError(
+            "'components' must be a list",
+            file=source,
+            line=pos.line,
+            hint="write each component as `- {name: ..., license: ...}`",
+        )
+    components = []
+    for item, pos in zip(raw, raw.item_positions, strict=True):
+        if not isinstance(item, LocatedDict):
+            raise InputError(
+                "each component must be a mapping with name and license",
+                file=source,
+                line=pos.line,
+                column=pos.column,
+            )
+        for key in item:
+            if key not in COMPONENT_KEYS:
+                raise _unknown_key(key, COMPONENT_KEYS, item, source)
+        components.append(
+            Component(
+                name=str(_text(item, "name", source, required=True)),
+                license=_text(item, "license", source),
+                license_file=_text(item, "license_file", source),
+                line=pos.line,
+            )
+        )
+    return tuple(components)
+
+
+def load_model_yaml(path: Path, *, shown: str, allow_outside: bool = False) -> ModelRecord:
+    """Read and validate a model.yaml file."""
+    text = read_text_file(path, what="model file", max_bytes=MAX_YAML_BYTES, shown=shown)
+    return parse_model_yaml(text, source=shown, folder=path.parent, allow_outside=allow_outside)
+
+
+def looks_like_model_yaml(data: Any) -> bool:
+    """True for a mapping that declares a model the way model.yaml does."""
+    return isinstance(data, dict) and "license" in data and "name" in data

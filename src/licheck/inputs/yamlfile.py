@@ -1,0 +1,203 @@
+"""Safe, located YAML: every mapping remembers the line of each key, duplicates are refused.
+
+A compliance file must not be ambiguous, and an error must say where it is. PyYAML's own loaders
+silently keep the last of two duplicate keys and forget positions, so we compose the node graph
+with the safe loader (no tags that construct objects) and build the values ourselves, bounding
+depth and node count so that an alias bomb ("billion laughs") is refused instead of expanded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from licheck.errors import InputError
+
+MAX_YAML_BYTES = 2 * 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 64
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
+@dataclass(frozen=True)
+class Position:
+    """1-based line and column of a value in its file."""
+
+    line: int
+    column: int
+
+
+class LocatedDict(dict[str, Any]):
+    """A mapping read from YAML that knows where it and each of its keys stand."""
+
+    def __init__(self, position: Position) -> None:
+        super().__init__()
+        self.position = position
+        self.key_positions: dict[str, Position] = {}
+        self.value_positions: dict[str, Position] = {}
+
+    def line_of(self, key: str) -> int:
+        """The line of a key, or of the mapping itself when the key is absent."""
+        return self.key_positions.get(key, self.position).line
+
+
+class LocatedList(list[Any]):
+    """A sequence read from YAML that knows where each of its items stands."""
+
+    def __init__(self, position: Position) -> None:
+        super().__init__()
+        self.position = position
+        self.item_positions: list[Position] = []
+
+
+def read_text_file(path: Path, *, what: str, max_bytes: int, shown: str | None = None) -> str:
+    """Read a small UTF-8 text file, refusing what is not one with an error the user can act on.
+
+    `shown` is how the path appears in messages (as the user typed it).
+    """
+    shown = shown or str(path)
+    try:
+        if not path.exists():
+            raise InputError(f"{what} not found", file=shown, hint="check the path")
+        if not path.is_file():
+            raise InputError(f"{what} is not a regular file", file=shown, hint="give a file path")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{what} is too large ({size:,} bytes; the limit is {max_bytes:,})",
+                file=shown,
+                hint="licheck reads model metadata and license texts, not data files",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc
+    return decode_text(data, shown, what)
+
+
+def decode_text(data: bytes, shown: str, what: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM) or UTF-16 with a BOM; NUL bytes mean binary."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{what} is not valid UTF-16 text", file=shown) from exc
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"{what} is not UTF-8 text (invalid byte at offset {exc.start})",
+                file=shown,
+                line=line,
+                hint="save the file as UTF-8",
+            ) from exc
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise InputError(f"{what} holds NUL bytes: it looks binary", file=shown, line=line)
+    return text
+
+
+def load_yaml(text: str, *, source: str, first_line: int = 1) -> Any:
+    """Parse one YAML document into plain values with positions (LocatedDict / LocatedList).
+
+    `first_line` shifts reported lines, for YAML that starts inside another file (front matter).
+    """
+    import yaml
+
+    loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(text, Loader=loader_class)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=source,
+            line=mark.line + first_line if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check the indentation and quoting on that line",
+        ) from exc
+    except yaml.YAMLError as exc:
+        raise InputError(f"not valid YAML: {exc}", file=source) from exc
+    if node is None:
+        return None
+    return _Builder(source, first_line).build(node, 0)
+
+
+class _Builder:
+    """Turns a composed YAML node graph into located values, within the node and depth limits."""
+
+    def __init__(self, source: str, first_line: int) -> None:
+        import yaml
+
+        self.source = source
+        self.offset = first_line
+        self.nodes = 0
+        self.constructor = yaml.constructor.SafeConstructor()
+        self.yaml = yaml
+
+    def position(self, node: Any) -> Position:
+        return Position(node.start_mark.line + self.offset, node.start_mark.column + 1)
+
+    def fail(self, message: str, node: Any, hint: str | None = None) -> InputError:
+        pos = self.position(node)
+        return InputError(message, file=self.source, line=pos.line, column=pos.column, hint=hint)
+
+    def build(self, node: Any, depth: int) -> Any:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.fail(
+                f"the document is too large "
+                f"(more than {MAX_NODES:,} values after expanding aliases)",
+                node,
+                hint="a model description is small; remove repeated aliases",
+            )
+        if depth > MAX_DEPTH:
+            raise self.fail(f"the document nests deeper than {MAX_DEPTH} levels", node)
+        yaml = self.yaml
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _PLAIN_TAGS:
+            # A tag such as !!python/object/apply on a collection: refuse it, never build it.
+            raise self.fail(
+                f"unsupported YAML tag {node.tag!r}",
+                node,
+                hint="model files hold plain text, numbers, lists and mappings only",
+            )
+        if isinstance(node, yaml.MappingNode):
+            return self.build_mapping(node, depth)
+        if isinstance(node, yaml.SequenceNode):
+            items = LocatedList(self.position(node))
+            for child in node.value:
+                items.append(self.build(child, depth + 1))
+                items.item_positions.append(self.position(child))
+            return items
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            # Unknown tags such as !!python/object/apply land here: the safe constructor
+            # refuses them, and so do we (nothing in a model file may construct an object).
+            raise self.fail(
+                f"unsupported YAML value or tag {node.tag!r}",
+                node,
+                hint="model files hold plain text, numbers, lists and mappings only",
+            ) from exc
+
+    def build_mapping(self, node: Any, depth: int) -> LocatedDict:
+        mapping = LocatedDict(self.position(node))
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise self.fail("YAML merge keys (<<) are not supported", key_node)
+            key = self.build(key_node, depth + 1)
+            if not isinstance(key, str):
+                raise self.fail(f"keys must be text, not {type(key).__name__}", key_node)
+            if key in mapping:
+                first = mapping.key_positions[key].line
+                raise self.fail(
+                    f"duplicate key '{key}' (first defined on line {first})",
+                    key_node,
+                    hint="a compliance file must not be ambiguous: keep one of them",
+                )
+            mapping[key] = self.build(value_node, depth + 1)
+            mapping.key_positions[key] = self.position(key_node)
+            mapping.value_positions[key] = self.position(value_node)
+        return mapping
