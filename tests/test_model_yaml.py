@@ -22,7 +22,7 @@ def test_valid_file_becomes_a_record() -> None:
     assert record.license == "apache-2.0"
     assert record.license_line == 4
     assert record.publisher == "Example Lab"
-    assert record.base_model == "example/base"
+    assert record.base_models == ("example/base",)
     assert [c.name for c in record.components] == ["Model parameters (Final)", "Training code"]
     assert record.components[1].license == "MIT"
 
@@ -103,3 +103,9 @@ def test_a_directory_is_not_read_as_a_license(tmp_path: Path) -> None:
     )
     with pytest.raises(InputError, match="not a regular file"):
         load_model_yaml(tmp_path / "model.yaml", shown="model.yaml")
+
+
+def test_base_model_may_be_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "model.yaml"
+    path.write_text("name: m\nlicense: mit\nbase_model: [a/one, b/two]\n", encoding="utf-8")
+    assert load_model_yaml(path, shown="model.yaml").base_models == ("a/one", "b/two")

@@ -105,11 +105,17 @@ class Violation:
 
 @dataclass(frozen=True)
 class LicenseText:
-    """A license text that an input supplied (a license_file), already read and decoded."""
+    """A license text that an input supplied (a license_file), already read and decoded.
+
+    `role` says what the text governs when a folder keeps them apart: "license" (the model's
+    license, the default), "model" (LICENSE-MODEL: the weights), "code" (LICENSE-CODE), or
+    "use-policy" (an acceptable-use policy, which applies to the weights license).
+    """
 
     path: str
     text: str
     declared_line: int | None = None
+    role: str = "license"
 
 
 @dataclass(frozen=True)
@@ -120,14 +126,19 @@ class Component:
     license: str | None = None
     license_file: str | None = None
     line: int | None = None
+    # MOF content type of the component (code, data, document, model), when the input says it.
+    content_type: str | None = None
+    location: str | None = None
 
 
 @dataclass(frozen=True)
 class ModelRecord:
     """What an input says about one model, in one shape whatever the input format was.
 
-    `license_line` is the line of the `license:` declaration, so reports (SARIF, GitHub
-    annotations) can point at it.
+    `license` is an SPDX license expression as declared (None when the input declares none);
+    `license_line` is the line of that declaration, so reports (SARIF, GitHub annotations) can
+    point at it. `base_models` are the models this one derives from (Hugging Face ids or names),
+    whose license terms it inherits.
     """
 
     source: str
@@ -136,9 +147,16 @@ class ModelRecord:
     license: str | None
     license_line: int | None = None
     publisher: str | None = None
-    base_model: str | None = None
+    base_models: tuple[str, ...] = ()
+    base_model_relation: str | None = None
     license_texts: tuple[LicenseText, ...] = ()
     components: tuple[Component, ...] = ()
+    datasets: tuple[str, ...] = ()
+    license_name: str | None = None
+    license_link: str | None = None
+    # Conditions on getting the model that the input itself declares (a click-through gate on
+    # the Hub, a region excluded from access): judged like clauses, with source="input".
+    access: tuple[Finding, ...] = ()
 
 
 @dataclass(frozen=True)

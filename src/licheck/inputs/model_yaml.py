@@ -140,10 +140,29 @@ def parse_model_yaml(
         license=license_expression,
         license_line=data.line_of("license"),
         publisher=_text(data, "publisher", source),
-        base_model=_text(data, "base_model", source),
+        base_models=_base_models(data, source),
         license_texts=tuple(texts),
         components=components,
     )
+
+
+def _base_models(data: LocatedDict, source: str) -> tuple[str, ...]:
+    """`base_model` is one name or a list of names (a merge has several bases)."""
+    raw = data.get("base_model")
+    if isinstance(raw, LocatedList):
+        names = []
+        for item, pos in zip(raw, raw.item_positions, strict=True):
+            if not isinstance(item, str) or not item.strip():
+                raise InputError(
+                    "each base_model must be a model name",
+                    file=source,
+                    line=pos.line,
+                    column=pos.column,
+                )
+            names.append(item.strip())
+        return tuple(names)
+    single = _text(data, "base_model", source)
+    return (single,) if single else ()
 
 
 def _components(data: LocatedDict, source: str) -> tuple[Component, ...]:
