@@ -6,11 +6,16 @@ from dataclasses import dataclass
 
 import pytest
 
+from datetime import date
+
 from licheck.catalog import Catalog
 from licheck.engine import evaluate, verdict_for
 from licheck.errors import ExpressionError
 from licheck.model import Finding, LicenseText, ModelRecord, Status, worst
 from licheck.policy import Policy
+
+
+TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,7 @@ def analyser(*findings: Finding):  # type: ignore[no-untyped-def]
 
 
 def test_llama2_fails_osd5_and_osd6_with_evidence(catalog: Catalog) -> None:
-    report = evaluate(record("llama2"), catalog=catalog, policy=Policy())
+    report = evaluate(record("llama2"), catalog=catalog, policy=Policy(), today=TODAY)
     (result,) = report.licenses
     assert result.verdict == "not-open"
     failing = {c.id for c in result.failing}
@@ -59,7 +64,7 @@ def test_llama2_fails_osd5_and_osd6_with_evidence(catalog: Catalog) -> None:
 
 
 def test_osi_approved_license_passes_all_ten(catalog: Catalog) -> None:
-    report = evaluate(record("Apache-2.0"), catalog=catalog, policy=Policy())
+    report = evaluate(record("Apache-2.0"), catalog=catalog, policy=Policy(), today=TODAY)
     (result,) = report.licenses
     assert (result.verdict, result.score, result.osi_approved) == ("osi-approved", 10, True)
     assert [c.id for c in result.criteria] == [f"OSD{i}" for i in range(1, 11)]
@@ -67,7 +72,7 @@ def test_osi_approved_license_passes_all_ten(catalog: Catalog) -> None:
 
 
 def test_unknown_license_is_a_violation_never_a_pass(catalog: Catalog) -> None:
-    report = evaluate(record("totally-made-up"), catalog=catalog, policy=Policy(require="osd"))
+    report = evaluate(record("totally-made-up"), catalog=catalog, policy=Policy(require="osd"), today=TODAY)
     (result,) = report.licenses
     assert result.verdict == "unknown" and not result.known
     assert all(c.status == "unknown" for c in result.criteria)
@@ -76,16 +81,16 @@ def test_unknown_license_is_a_violation_never_a_pass(catalog: Catalog) -> None:
 
 
 def test_missing_license_is_a_violation(catalog: Catalog) -> None:
-    report = evaluate(record(None), catalog=catalog, policy=Policy())
+    report = evaluate(record(None), catalog=catalog, policy=Policy(), today=TODAY)
     assert [v.rule for v in report.violations] == ["no-license"]
 
 
 def test_or_passes_when_one_alternative_passes(catalog: Catalog) -> None:
-    assert evaluate(record("llama2 OR mit"), catalog=catalog, policy=Policy()).passed
+    assert evaluate(record("llama2 OR mit"), catalog=catalog, policy=Policy(), today=TODAY).passed
 
 
 def test_and_fails_when_one_license_fails(catalog: Catalog) -> None:
-    report = evaluate(record("mit AND llama2"), catalog=catalog, policy=Policy())
+    report = evaluate(record("mit AND llama2"), catalog=catalog, policy=Policy(), today=TODAY)
     assert [v.license for v in report.violations] == ["LicenseRef-licheck-llama-2"]
 
 
@@ -95,6 +100,7 @@ def test_osd_policy_accepts_open_but_unapproved(catalog: Catalog) -> None:
         record("BSD-3-Clause-Clear", (text,)),
         catalog=catalog,
         policy=Policy(require="osd"),
+        today=TODAY,
         analyse_text=analyser(),
     )
     (result,) = report.licenses
@@ -104,6 +110,7 @@ def test_osd_policy_accepts_open_but_unapproved(catalog: Catalog) -> None:
         record("BSD-3-Clause-Clear", (text,)),
         catalog=catalog,
         policy=Policy(),
+        today=TODAY,
         analyse_text=analyser(),
     ).passed
 
@@ -122,13 +129,17 @@ def test_text_findings_make_a_declared_permissive_license_fail(catalog: Catalog)
         record("mit", (LicenseText("LICENSE", "..."),)),
         catalog=catalog,
         policy=Policy(require="osd"),
+        today=TODAY,
         analyse_text=analyser(finding),
     )
     (result,) = report.licenses
-    assert result.verdict == "osi-approved"  # OSI's list is a fact about MIT itself...
+    # The text shipped is not the OSI-approved MIT: it adds a clause that breaks OSD6.
+    assert (result.verdict, result.osi_approved) == ("not-open", False)
     osd6 = next(c for c in result.criteria if c.id == "OSD6")
-    assert osd6.status == "fail" and osd6.findings == (finding,)  # ...but this text breaks OSD6
+    assert osd6.status == "fail" and osd6.findings == (finding,)
     assert result.texts == ("LICENSE",)
+    assert result.note is not None and "not the OSI-approved" in result.note
+    assert not report.passed
 
 
 def test_text_beside_several_licenses_is_judged_on_its_own(catalog: Catalog) -> None:
@@ -137,6 +148,7 @@ def test_text_beside_several_licenses_is_judged_on_its_own(catalog: Catalog) -> 
         record("mit AND apache-2.0", (LicenseText("LICENSE", "..."),)),
         catalog=catalog,
         policy=Policy(),
+        today=TODAY,
         analyse_text=analyser(finding),
     )
     assert [r.declared for r in report.licenses] == ["mit", "apache-2.0", "LICENSE"]
@@ -147,7 +159,10 @@ def test_text_beside_several_licenses_is_judged_on_its_own(catalog: Catalog) -> 
 
 def test_with_exception_is_shown_and_judged_by_its_license(catalog: Catalog) -> None:
     report = evaluate(
-        record("GPL-2.0-only WITH Classpath-exception-2.0"), catalog=catalog, policy=Policy()
+        record("GPL-2.0-only WITH Classpath-exception-2.0"),
+        catalog=catalog,
+        policy=Policy(),
+        today=TODAY,
     )
     assert report.licenses[0].declared == "GPL-2.0-only WITH Classpath-exception-2.0"
     assert report.passed
@@ -155,7 +170,7 @@ def test_with_exception_is_shown_and_judged_by_its_license(catalog: Catalog) -> 
 
 def test_bad_expression_is_located(catalog: Catalog) -> None:
     with pytest.raises(ExpressionError) as info:
-        evaluate(record("mit AND"), catalog=catalog, policy=Policy())
+        evaluate(record("mit AND"), catalog=catalog, policy=Policy(), today=TODAY)
     assert (info.value.file, info.value.line) == ("model.yaml", 3)
 
 

@@ -1,4 +1,4 @@
-"""One check run: read the inputs, evaluate each model, gather a Report.
+"""One check run: read the inputs, choose the policy, evaluate each model, gather a Report.
 
 This is the core entry point the CLI calls and library users can call too; it returns data and
 prints nothing.
@@ -6,12 +6,16 @@ prints nothing.
 
 from __future__ import annotations
 
+import os
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licheck import __version__
 from licheck.catalog import Catalog
 from licheck.model import ModelRecord, Report
+from licheck.policy import Policy
 
 if TYPE_CHECKING:
     from licheck.clauses import TextAnalysis
@@ -34,6 +38,30 @@ def _clause_engine() -> TextAnalyser | None:
     return analyse_text
 
 
+def choose_policy(
+    *,
+    catalog: Catalog,
+    policy_file: Path | None = None,
+    require: str | None = None,
+    search_from: Path | None = None,
+) -> Policy:
+    """The policy for a run: `--policy FILE`, else the nearest .licheck.yaml or pyproject.toml
+    [tool.licheck], else the default (OSI-approved only); `--require` overrides its requirement.
+    """
+    from licheck.policy import find_policy_file, load_policy
+
+    path = policy_file or find_policy_file(search_from or Path.cwd())
+    policy = Policy()
+    if path is not None:
+        shown = (
+            os.path.relpath(path) if not path.is_absolute() or policy_file is None else str(path)
+        )
+        policy = load_policy(path, catalog=catalog, shown=shown)
+    if require is not None:
+        policy = replace(policy, require=Policy.named(require).require)
+    return policy
+
+
 def read_records(paths: list[Path], *, allow_outside: bool = False) -> list[ModelRecord]:
     """Every model described by the given paths, in order."""
     from licheck.inputs import load_path
@@ -45,25 +73,52 @@ def read_records(paths: list[Path], *, allow_outside: bool = False) -> list[Mode
 
 
 def check_records(
-    records: list[ModelRecord], *, require: str = "osi-approved", catalog: Catalog | None = None
+    records: list[ModelRecord],
+    *,
+    policy: Policy | None = None,
+    today: date | None = None,
+    catalog: Catalog | None = None,
 ) -> Report:
-    """Judge already-read records under a policy."""
+    """Judge already-read records under a policy, as of `today` (exceptions expire)."""
     from licheck.engine import evaluate_all
-    from licheck.policy import Policy
 
     catalog = catalog or Catalog()
-    policy = Policy.named(require)
-    subjects = evaluate_all(records, catalog=catalog, policy=policy, analyse_text=_clause_engine())
+    policy = policy or Policy()
+    today = today or date.today()
+    subjects = evaluate_all(
+        records, catalog=catalog, policy=policy, today=today, analyse_text=_clause_engine()
+    )
+    warnings = [w for s in subjects for w in s.warnings]
+    for exception in policy.exceptions:
+        used = any(
+            exception.covers(s.name, s.source, v.license)
+            for s in subjects
+            for v in (*s.violations, *(x.violation for x in s.suppressed))
+        )
+        if exception.expires < today and not used:
+            warnings.append(
+                f"{policy.source}:{exception.line}: the exception for {exception.model} / "
+                f"{exception.license} expired on {exception.expires.isoformat()}; remove it"
+            )
     return Report(
         subjects=tuple(subjects),
         policy=policy.require,
         kb_version=catalog.version,
         licheck_version=__version__,
+        warnings=tuple(warnings),
     )
 
 
 def run_check(
-    paths: list[Path], *, require: str = "osi-approved", allow_outside: bool = False
+    paths: list[Path],
+    *,
+    require: str | None = None,
+    policy_file: Path | None = None,
+    today: date | None = None,
+    allow_outside: bool = False,
 ) -> Report:
-    """Read and judge the models at `paths`."""
-    return check_records(read_records(paths, allow_outside=allow_outside), require=require)
+    """Read and judge the models at `paths` under the project's policy."""
+    catalog = Catalog()
+    policy = choose_policy(catalog=catalog, policy_file=policy_file, require=require)
+    records = read_records(paths, allow_outside=allow_outside)
+    return check_records(records, policy=policy, today=today, catalog=catalog)

@@ -7,8 +7,10 @@ licheck (with a --traceback flag to see it). Nothing else in licheck prints.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +23,6 @@ EXIT_PASS = 0
 EXIT_VIOLATION = 1
 EXIT_INPUT = 2
 EXIT_BUG = 3
-
-COMMANDS = ("check", "explain", "licenses")
 
 
 class _DefaultToCheck(click.Group):
@@ -81,16 +81,39 @@ def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
         ) from exc
 
 
+FORMAT_NAMES = ["auto", "terminal", "json", "jsonl", "markdown", "sarif", "junit", "github"]
+
+
+def _today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date written YYYY-MM-DD", param_hint="--today"
+        ) from None
+
+
+def _formats(format_name: str) -> list[str]:
+    """`auto`: the terminal report, plus annotations when running on GitHub Actions."""
+    if format_name != "auto":
+        return [format_name]
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        return ["github", "terminal"]
+    return ["terminal"]
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "-f",
     "format_name",
-    type=click.Choice(["auto", "terminal", "json"]),
+    type=click.Choice(FORMAT_NAMES),
     default="auto",
     show_default=True,
-    help="Report format; auto is the terminal report.",
+    help="Report format; auto is the terminal report (plus annotations on GitHub Actions).",
 )
 @click.option(
     "--output",
@@ -99,11 +122,34 @@ def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
     help="Write the report to FILE.",
 )
 @click.option(
+    "--sarif-output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write SARIF to FILE.",
+)
+@click.option(
+    "--junit-output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write JUnit XML to FILE.",
+)
+@click.option(
+    "--markdown-output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write Markdown to FILE.",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Policy file (default: .licheck.yaml or pyproject.toml [tool.licheck], searched upwards).",
+)
+@click.option(
     "--require",
-    type=click.Choice(["osi-approved", "osd"]),
-    default="osi-approved",
-    show_default=True,
-    help="What a license must be: on OSI's list, or open against the OSD (approved or not).",
+    type=click.Choice(["osi-approved", "osd", "osaid"]),
+    default=None,
+    help="What a license must be (overrides the policy file; default osi-approved).",
+)
+@click.option(
+    "--warn-only", is_flag=True, help="Report everything but exit 0 (for a first roll-out)."
 )
 @click.option(
     "--color/--no-color",
@@ -115,24 +161,70 @@ def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
     is_flag=True,
     help="Let license_file paths leave the model's folder (refused by default).",
 )
+@click.option(
+    "--today",
+    "today_text",
+    metavar="YYYY-MM-DD",
+    help="Judge exceptions as of this date (reproducible runs).",
+)
 def check(
     paths: tuple[Path, ...],
     format_name: str,
     output: Path | None,
-    require: str,
+    sarif_output: Path | None,
+    junit_output: Path | None,
+    markdown_output: Path | None,
+    policy_file: Path | None,
+    require: str | None,
+    warn_only: bool,
     color: bool | None,
     allow_outside: bool,
+    today_text: str | None,
 ) -> int:
-    """Check the licenses of the models described by PATHS (model.yaml files or license texts)."""
+    """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
     from licheck.formats import RenderOptions, renderer
 
-    report = run_check(list(paths), require=require, allow_outside=allow_outside)
-    name = "terminal" if format_name == "auto" else format_name
+    report = run_check(
+        list(paths),
+        require=require,
+        policy_file=policy_file,
+        today=_today(today_text),
+        allow_outside=allow_outside,
+    )
     stream = sys.stdout if output is None else None
-    options = RenderOptions(color=_color_wanted(stream, color) if name == "terminal" else False)
-    _emit(renderer(name)(report, options), output, color=options.color)
-    return EXIT_PASS if report.passed else EXIT_VIOLATION
+    primary = []
+    for name in _formats(format_name):
+        wanted = _color_wanted(stream, color) if name == "terminal" else False
+        width = shutil.get_terminal_size((100, 24)).columns if wanted and color is None else 100
+        primary.append(renderer(name)(report, RenderOptions(color=wanted, width=width)))
+    _emit("".join(primary), output, color=stream is not None and _color_wanted(stream, color))
+    for name, extra in (
+        ("sarif", sarif_output),
+        ("junit", junit_output),
+        ("markdown", markdown_output),
+    ):
+        if extra is not None:
+            _emit(renderer(name)(report, RenderOptions()), extra)
+    if report.passed or warn_only:
+        return EXIT_PASS
+    return EXIT_VIOLATION
+
+
+@cli.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing policy file.")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), default=".licheck.yaml")
+def init(path: Path, force: bool) -> int:
+    """Write a commented starter policy (.licheck.yaml)."""
+    from licheck.policy import STARTER_POLICY
+
+    if path.exists() and not force:
+        raise LicheckError(f"{path} already exists", hint="pass --force to overwrite it")
+    _emit(STARTER_POLICY, path)
+    click.echo(
+        f"wrote {path}: edit it, commit it, and licheck applies it to every run below it", err=True
+    )
+    return EXIT_PASS
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from typing import TYPE_CHECKING
 
 from licheck.catalog import Catalog, Profile, Resolution
@@ -23,11 +24,12 @@ from licheck.model import (
     Obligation,
     Status,
     SubjectReport,
+    Suppression,
     Verdict,
     Violation,
     worst,
 )
-from licheck.policy import Policy
+from licheck.policy import EXPIRY_WARNING_DAYS, UNVERIFIED_RULES, Policy
 
 if TYPE_CHECKING:
     from licheck.clauses import TextAnalysis
@@ -153,6 +155,16 @@ def judge_license(
     criteria = _freeze(judgments)
     statuses = [c.status for c in criteria]
     osi = bool(resolution and resolution.osi_approved)
+    text_fails = any(f.status == "fail" for _t, a in analyses for f in a.findings)
+    if osi and text_fails:
+        # The text shipped adds clauses that break the OSD: whatever its name, it is not the
+        # license OSI approved, and must never pass as its clean parent.
+        osi = False
+        note = (
+            f"the text shipped ({', '.join(t.path for t, _a in analyses)}) is not the "
+            f"OSI-approved {resolution.name if resolution else declared}: it adds clauses that "
+            "break the OSD"
+        )
     return LicenseResult(
         declared=declared,
         id=resolution.id if resolution else None,
@@ -171,30 +183,72 @@ def judge_license(
     )
 
 
-def _violation(result: LicenseResult, policy: Policy, record: ModelRecord) -> Violation:
-    where = {"file": record.source, "line": record.license_line}
-    label = result.name or result.declared
-    if not result.known:
-        return Violation(
-            "unknown-license",
-            f"cannot verify '{result.declared}': licheck does not know this license",
-            license=result.declared,
-            **where,  # type: ignore[arg-type]
-        )
-    failing = ", ".join(c.id for c in result.failing)
-    if result.verdict == "not-open":
-        why = f"it fails {failing}"
-    elif result.verdict == "unknown":
-        why = "licheck cannot confirm it meets the OSD (needs review)"
-    else:
-        why = "it meets the OSD but is not on OSI's list"
-    if policy.require == "osi-approved":
-        message = f"{label} is not OSI-approved: {why}"
-        rule = "not-osi-approved" if result.verdict != "unknown" else "cannot-verify"
-    else:
-        message = f"{label} is not open source: {why}"
-        rule = "not-open" if result.verdict == "not-open" else "cannot-verify"
-    return Violation(rule, message, license=result.id or result.declared, **where)  # type: ignore[arg-type]
+def _violation(result: LicenseResult, policy: Policy, record: ModelRecord) -> Violation | None:
+    rejection = policy.rejection(result)
+    if rejection is None:
+        return None
+    rule, message = rejection
+    return Violation(
+        rule,
+        message,
+        license=result.id or result.declared,
+        file=record.source,
+        line=record.license_line,
+    )
+
+
+def apply_exceptions(
+    violations: list[Violation], record: ModelRecord, policy: Policy, today: date
+) -> tuple[list[Violation], list[Suppression], list[str]]:
+    """Let the policy's exceptions suppress violations; expired ones are violations themselves.
+
+    Returns the violations that stand, the suppressed ones, and warnings (an exception expiring
+    within 30 days; an unverifiable license under `unknown: warn`).
+    """
+    standing: list[Violation] = []
+    suppressed: list[Suppression] = []
+    warnings: list[str] = []
+    for violation in violations:
+        if policy.unknown == "warn" and violation.rule in UNVERIFIED_RULES:
+            warnings.append(f"{record.name}: {violation.message} (policy: unknown: warn)")
+            continue
+        matching = [
+            e for e in policy.exceptions if e.covers(record.name, record.source, violation.license)
+        ]
+        active = [e for e in matching if e.expires >= today]
+        if active:
+            exception = max(active, key=lambda e: e.expires)
+            suppressed.append(
+                Suppression(
+                    violation,
+                    exception.reason,
+                    exception.expires.isoformat(),
+                    exception.owner,
+                    exception.ticket,
+                    policy.source,
+                    exception.line,
+                )
+            )
+            days_left = (exception.expires - today).days
+            if days_left <= EXPIRY_WARNING_DAYS:
+                warnings.append(
+                    f"{record.name}: the exception for {exception.license} expires on "
+                    f"{exception.expires.isoformat()} ({days_left} days left)"
+                )
+            continue
+        standing.append(violation)
+        for exception in matching:
+            standing.append(
+                Violation(
+                    "exception-expired",
+                    f"the exception for {exception.license} ({exception.reason}) expired on "
+                    f"{exception.expires.isoformat()}",
+                    license=violation.license,
+                    file=policy.source,
+                    line=exception.line,
+                )
+            )
+    return standing, suppressed, warnings
 
 
 def evaluate(
@@ -202,9 +256,10 @@ def evaluate(
     *,
     catalog: Catalog,
     policy: Policy,
+    today: date,
     analyse_text: TextAnalyser | None = None,
 ) -> SubjectReport:
-    """Judge every license of a record and apply the policy.
+    """Judge every license of a record and apply the policy as of `today`.
 
     `analyse_text(text, path)` is the clause engine; license texts are judged only when given.
     """
@@ -230,8 +285,11 @@ def evaluate(
                 result = replace(result, declared=leaf.text)
             by_leaf[leaf] = result
             results.append(result)
-        for leaf in blocking(tree, lambda leaf: policy.accepts(by_leaf[leaf])):
-            violations.append(_violation(by_leaf[leaf], policy, record))
+        rejected = {leaf: _violation(result, policy, record) for leaf, result in by_leaf.items()}
+        for leaf in blocking(tree, lambda leaf: rejected[leaf] is None):
+            violation = rejected[leaf]
+            assert violation is not None  # blocking() returns only rejected leaves
+            violations.append(violation)
         standalone = analyses if not attach else ()
     else:
         standalone = analyses
@@ -250,7 +308,7 @@ def evaluate(
             result, known=True, name=f"license text {text.path}", note="judged from its text alone"
         )
         results.append(result)
-        if not policy.accepts(result) and (record.license is None or result.verdict == "not-open"):
+        if policy.rejection(result) and (record.license is None or result.verdict == "not-open"):
             violations.append(
                 Violation(
                     "license-text",
@@ -267,14 +325,17 @@ def evaluate(
                     ),
                 )
             )
+    standing, suppressed, warnings = apply_exceptions(violations, record, policy, today)
     return SubjectReport(
         source=record.source,
         format=record.format,
         name=record.name,
         expression=record.license,
         licenses=tuple(results),
-        violations=tuple(violations),
+        violations=tuple(standing),
         license_line=record.license_line,
+        suppressed=tuple(suppressed),
+        warnings=tuple(warnings),
     )
 
 
@@ -283,6 +344,7 @@ def evaluate_all(
     *,
     catalog: Catalog,
     policy: Policy,
+    today: date,
     analyse_text: TextAnalyser | None = None,
 ) -> list[SubjectReport]:
     """Evaluate several records; an expression error names the record it came from."""
@@ -290,7 +352,9 @@ def evaluate_all(
     for record in records:
         try:
             reports.append(
-                evaluate(record, catalog=catalog, policy=policy, analyse_text=analyse_text)
+                evaluate(
+                    record, catalog=catalog, policy=policy, today=today, analyse_text=analyse_text
+                )
             )
         except LicheckError as exc:
             exc.file = exc.file or record.source

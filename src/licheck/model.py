@@ -104,6 +104,19 @@ class Violation:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """A violation that an active policy exception turns into a reported, suppressed finding."""
+
+    violation: Violation
+    reason: str
+    expires: str
+    owner: str | None = None
+    ticket: str | None = None
+    policy_file: str | None = None
+    policy_line: int | None = None
+
+
+@dataclass(frozen=True)
 class LicenseText:
     """A license text that an input supplied (a license_file), already read and decoded.
 
@@ -170,6 +183,8 @@ class SubjectReport:
     licenses: tuple[LicenseResult, ...]
     violations: tuple[Violation, ...]
     license_line: int | None = None
+    suppressed: tuple[Suppression, ...] = ()
+    warnings: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:

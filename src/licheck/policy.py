@@ -1,41 +1,373 @@
-"""The policy: which licenses a project accepts. Default: only OSI-approved ones.
+"""The policy: which licenses a project accepts, and the exceptions it grants for a while.
 
-The core issue's rule is that a model passes only if every license its expression requires is
-OSI-approved, and that an unknown license is a violation ("cannot verify"), never a silent pass.
+Default: only OSI-approved licenses (the core issue). A policy file (`.licheck.yaml`, `--policy
+FILE` or `[tool.licheck]` in pyproject.toml) can instead require the OSD or OSAID, allow or deny
+licenses and families (deny wins), and grant exceptions that expire: an active exception turns a
+violation into a reported, suppressed finding; an expired one is itself a violation. An unknown
+license is a violation ("cannot verify") unless the policy says `unknown: warn`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+import fnmatch
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
 
 from licheck.errors import PolicyError
 from licheck.model import LicenseResult
 
-Requirement = Literal["osi-approved", "osd"]
-REQUIREMENTS: tuple[Requirement, ...] = ("osi-approved", "osd")
+if TYPE_CHECKING:
+    from licheck.catalog import Catalog
+    from licheck.inputs.yamlfile import LocatedDict
+
+Requirement = Literal["osi-approved", "osd", "osaid"]
+REQUIREMENTS: tuple[Requirement, ...] = ("osi-approved", "osd", "osaid")
+POLICY_FILE = ".licheck.yaml"
+POLICY_KEYS = ("version", "require", "allow", "deny", "allow_families", "exceptions", "unknown")
+EXCEPTION_KEYS = ("model", "license", "reason", "expires", "owner", "ticket")
+EXPIRY_WARNING_DAYS = 30
+# Violations that mean "licheck could not verify", which `unknown: warn` turns into warnings.
+UNVERIFIED_RULES = ("unknown-license", "cannot-verify", "no-license")
+
+
+@dataclass(frozen=True)
+class PolicyException:
+    """A time-limited permission for one model (glob) to use one license."""
+
+    model: str
+    license: str
+    license_id: str | None
+    reason: str
+    expires: date
+    owner: str | None = None
+    ticket: str | None = None
+    line: int | None = None
+
+    def covers(self, subject_name: str, subject_source: str, license_key: str | None) -> bool:
+        """Whether this exception speaks of this model and license."""
+        if license_key is None:
+            return False
+        model_match = fnmatch.fnmatchcase(subject_name, self.model) or fnmatch.fnmatchcase(
+            subject_source, self.model
+        )
+        return model_match and license_key in (self.license_id, self.license)
 
 
 @dataclass(frozen=True)
 class Policy:
-    """What a license must be for the policy to accept it.
+    """What a license must be for the policy to accept it, and the exceptions granted.
 
-    `osi-approved`: on OSI's list. `osd`: judged open against the OSD, approved or not.
+    `require`: `osi-approved` (on OSI's list), `osd` (judged open, approved or not), or `osaid`
+    (as `osd` for licenses, plus the model's Open Source AI verdict must pass).
+    `allow`, `deny`: resolved license ids; `allow_families`: profile families.
     """
 
     require: Requirement = "osi-approved"
+    allow: frozenset[str] = frozenset()
+    deny: frozenset[str] = frozenset()
+    allow_families: frozenset[str] = frozenset()
+    exceptions: tuple[PolicyException, ...] = ()
+    unknown: Literal["fail", "warn"] = "fail"
+    source: str | None = None
+    names: dict[str, str] = field(default_factory=dict, compare=False)
 
     @classmethod
     def named(cls, require: str) -> Policy:
-        """The policy for a `--require` value."""
+        """The default policy with a `--require` value."""
         if require not in REQUIREMENTS:
             raise PolicyError(
                 f"unknown requirement '{require}'", hint=f"choose one of {', '.join(REQUIREMENTS)}"
             )
         return cls(require=require)
 
-    def accepts(self, result: LicenseResult) -> bool:
-        """Whether one judged license is acceptable under this policy."""
+    def rejection(self, result: LicenseResult) -> tuple[str, str] | None:
+        """(rule, reason) when the policy rejects a judged license; None when it accepts it."""
+        key = result.id or result.declared
+        label = result.name or result.declared
+        if key in self.deny:
+            return "denied-license", f"{label} is denied by the policy"
+        if key in self.allow or (result.family and result.family in self.allow_families):
+            return None
+        if not result.known:
+            return (
+                "unknown-license",
+                f"cannot verify '{result.declared}': licheck does not know this license",
+            )
         if self.require == "osi-approved":
-            return result.osi_approved
-        return result.verdict in ("osi-approved", "open")
+            if result.osi_approved:
+                return None
+            rule = "cannot-verify" if result.verdict == "unknown" else "not-osi-approved"
+            return rule, f"{label} is not OSI-approved: {_why(result)}"
+        if result.verdict in ("osi-approved", "open"):
+            return None
+        rule = "cannot-verify" if result.verdict == "unknown" else "not-open"
+        return rule, f"{label} is not open source: {_why(result)}"
+
+
+def _why(result: LicenseResult) -> str:
+    if result.verdict == "not-open":
+        return "it fails " + ", ".join(c.id for c in result.failing)
+    if result.verdict == "unknown":
+        return "licheck cannot confirm it meets the OSD (needs review)"
+    return "it meets the OSD but is not on OSI's list"
+
+
+def find_policy_file(start: Path) -> Path | None:
+    """`.licheck.yaml`, or a pyproject.toml with [tool.licheck], in `start` or a parent folder.
+
+    The search stops at the repository root (a folder holding .git), so a policy above the
+    project never applies by accident.
+    """
+    for folder in (start, *start.parents):
+        candidate = folder / POLICY_FILE
+        if candidate.is_file():
+            return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and "[tool.licheck]" in pyproject.read_text(
+            encoding="utf-8", errors="replace"
+        ):
+            return pyproject
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def load_policy(path: Path, *, catalog: Catalog, shown: str | None = None) -> Policy:
+    """Read and validate a policy file (YAML, or pyproject.toml's [tool.licheck] table)."""
+    from licheck.inputs.yamlfile import read_text_file
+
+    shown = shown or str(path)
+    text = read_text_file(path, what="policy file", max_bytes=1024 * 1024, shown=shown)
+    if path.name == "pyproject.toml":
+        return _from_pyproject(text, shown, catalog)
+    from licheck.errors import InputError
+    from licheck.inputs.yamlfile import LocatedDict, load_yaml
+
+    try:
+        data = load_yaml(text, source=shown)
+    except InputError as exc:
+        raise PolicyError(
+            exc.message, file=exc.file, line=exc.line, column=exc.column, hint=exc.hint
+        ) from exc
+    if not isinstance(data, LocatedDict):
+        raise PolicyError(
+            "a policy must be a mapping of keys",
+            file=shown,
+            hint="run `licheck init` for a starter policy",
+        )
+    return _parse(data, shown, catalog)
+
+
+def _from_pyproject(text: str, shown: str, catalog: Catalog) -> Policy:
+    import tomllib
+
+    from licheck.inputs.yamlfile import LocatedDict, Position
+
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("licheck")
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"not valid TOML: {exc}", file=shown) from exc
+    if not isinstance(table, dict):
+        raise PolicyError("[tool.licheck] must be a table", file=shown)
+    # TOML has no positions in tomllib; point at the table's header line instead.
+    header = next(
+        (n for n, line in enumerate(text.splitlines(), 1) if line.strip() == "[tool.licheck]"), 1
+    )
+    located = _locate(table, Position(header, 1))
+    assert isinstance(located, LocatedDict)
+    return _parse(located, shown, catalog)
+
+
+def _locate(value: Any, position: Any) -> Any:
+    """Plain TOML values wrapped as located ones, all at one position."""
+    from licheck.inputs.yamlfile import LocatedDict, LocatedList
+
+    if isinstance(value, dict):
+        mapping = LocatedDict(position)
+        for key, item in value.items():
+            mapping[key] = _locate(item, position)
+            mapping.key_positions[key] = mapping.value_positions[key] = position
+        return mapping
+    if isinstance(value, list):
+        items = LocatedList(position)
+        for item in value:
+            items.append(_locate(item, position))
+            items.item_positions.append(position)
+        return items
+    return value
+
+
+def _error(
+    message: str, source: str, data: LocatedDict, key: str | None = None, hint: str | None = None
+) -> PolicyError:
+    position = data.value_positions.get(key, data.position) if key else data.position
+    return PolicyError(message, file=source, line=position.line, column=position.column, hint=hint)
+
+
+def _names(data: LocatedDict, key: str, source: str) -> list[tuple[str, int]]:
+    raw = data.get(key)
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, str) and item.strip() for item in raw):
+        raise _error(f"'{key}' must be a list of license names", source, data, key)
+    positions = getattr(raw, "item_positions", [data.value_positions[key]] * len(raw))
+    return [(item.strip(), pos.line) for item, pos in zip(raw, positions, strict=True)]
+
+
+def _resolve(name: str, line: int, source: str, catalog: Catalog) -> str:
+    import difflib
+
+    from licheck.catalog import normalise_alias
+
+    resolution = catalog.resolve(name)
+    if resolution is None:
+        close = difflib.get_close_matches(
+            normalise_alias(name), list(catalog.index["aliases"]), n=1
+        )
+        raise PolicyError(
+            f"unknown license '{name}'",
+            file=source,
+            line=line,
+            hint=f"did you mean '{close[0]}'?"
+            if close
+            else "run `licheck licenses` for known names",
+        )
+    return resolution.id
+
+
+def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
+    import difflib
+
+    for key in data:
+        if key not in POLICY_KEYS:
+            close = difflib.get_close_matches(key, POLICY_KEYS, n=1)
+            raise PolicyError(
+                f"unknown key '{key}'",
+                file=source,
+                line=data.key_positions[key].line,
+                hint=f"did you mean '{close[0]}'?"
+                if close
+                else f"allowed keys: {', '.join(POLICY_KEYS)}",
+            )
+    if data.get("version") != 1 or isinstance(data.get("version"), bool):
+        raise _error(
+            "the policy needs `version: 1`",
+            source,
+            data,
+            "version" if "version" in data else None,
+            hint="this licheck reads policy version 1",
+        )
+    require = data.get("require", "osi-approved")
+    if require not in REQUIREMENTS:
+        raise _error(f"'require' must be one of {', '.join(REQUIREMENTS)}", source, data, "require")
+    unknown = data.get("unknown", "fail")
+    if unknown not in ("fail", "warn"):
+        raise _error("'unknown' must be fail or warn", source, data, "unknown")
+    names: dict[str, str] = {}
+    allow: set[str] = set()
+    deny: set[str] = set()
+    for key, target in (("allow", allow), ("deny", deny)):
+        for name, line in _names(data, key, source):
+            resolved = _resolve(name, line, source, catalog)
+            target.add(resolved)
+            names[resolved] = name
+    families = {name.lower() for name, _line in _names(data, "allow_families", source)}
+    return Policy(
+        require=require,
+        allow=frozenset(allow - deny),
+        deny=frozenset(deny),
+        allow_families=frozenset(families),
+        exceptions=_exceptions(data, source, catalog),
+        unknown=unknown,
+        source=source,
+        names=names,
+    )
+
+
+def _exceptions(data: LocatedDict, source: str, catalog: Catalog) -> tuple[PolicyException, ...]:
+    from licheck.inputs.yamlfile import LocatedDict
+
+    raw = data.get("exceptions")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise _error("'exceptions' must be a list", source, data, "exceptions")
+    found = []
+    for item in raw:
+        if not isinstance(item, LocatedDict):
+            raise _error("each exception must be a mapping", source, data, "exceptions")
+        for key in item:
+            if key not in EXCEPTION_KEYS:
+                raise _error(
+                    f"unknown key '{key}' in an exception",
+                    source,
+                    item,
+                    key,
+                    hint=f"allowed keys: {', '.join(EXCEPTION_KEYS)}",
+                )
+        for key in ("model", "license", "reason", "expires"):
+            if key not in item:
+                raise _error(
+                    f"an exception needs '{key}'",
+                    source,
+                    item,
+                    hint="model (glob), license, reason and expires: YYYY-MM-DD",
+                )
+        for key in ("model", "license", "reason", "owner", "ticket"):
+            if key in item and not (isinstance(item[key], (str, int)) and str(item[key]).strip()):
+                raise _error(f"'{key}' must be text", source, item, key)
+        expires = item["expires"]
+        if not isinstance(expires, date):
+            raise _error("'expires' must be a date written YYYY-MM-DD", source, item, "expires")
+        license_name = str(item["license"]).strip()
+        line = item.value_positions["license"].line
+        found.append(
+            PolicyException(
+                model=str(item["model"]).strip(),
+                license=license_name,
+                license_id=_resolve(license_name, line, source, catalog),
+                reason=str(item["reason"]).strip(),
+                expires=expires,
+                owner=str(item["owner"]) if "owner" in item else None,
+                ticket=str(item["ticket"]) if "ticket" in item else None,
+                line=item.position.line,
+            )
+        )
+    return tuple(found)
+
+
+STARTER_POLICY = """\
+# licheck policy (https://github.com/licheck/licheck#policy). Checked into the repository root,
+# it applies to every `licheck` run below it; `--policy FILE` names another one.
+version: 1
+
+# What every license a model needs must be:
+#   osi-approved  on OSI's list of approved licenses (default)
+#   osd           open source against the ten OSD criteria, approved or not (e.g. CC-BY-4.0)
+#   osaid         as osd, and the model must meet the Open Source AI Definition 1.0
+require: osi-approved
+
+# Licenses accepted or refused whatever `require` says (any name licheck knows; deny wins).
+allow: []
+#  - CC-BY-4.0
+deny: []
+#  - llama2
+
+# Families of licenses accepted whatever `require` says (see `licheck licenses`).
+allow_families: []
+
+# Time-limited exceptions: the violation is reported as suppressed until `expires`, then it is a
+# violation again. One expiring within 30 days gives a warning.
+exceptions: []
+#  - model: "Llama-2-*"            # a glob on the model's name or file path
+#    license: llama2
+#    reason: "internal evaluation only; legal review LEGAL-123"
+#    expires: 2027-03-31
+#    owner: ml-platform@example.com
+#    ticket: LEGAL-123
+
+# A license licheck cannot identify or judge: fail (default) or warn.
+unknown: fail
+"""

@@ -26,6 +26,11 @@ Renderer = Callable[[Report, RenderOptions], str]
 FORMATS: dict[str, str] = {
     "terminal": "licheck.formats.terminal",
     "json": "licheck.formats.json_format",
+    "jsonl": "licheck.formats.jsonl_format",
+    "markdown": "licheck.formats.markdown",
+    "sarif": "licheck.formats.sarif",
+    "junit": "licheck.formats.junit",
+    "github": "licheck.formats.github",
 }
 
 

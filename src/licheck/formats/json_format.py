@@ -83,6 +83,19 @@ def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
         "passed": subject.passed,
         "licenses": [license_to_dict(lic) for lic in subject.licenses],
         "violations": [_violation(v) for v in subject.violations],
+        "suppressed": [
+            {
+                **_violation(s.violation),
+                "reason": s.reason,
+                "expires": s.expires,
+                "owner": s.owner,
+                "ticket": s.ticket,
+                "policy_file": s.policy_file,
+                "policy_line": s.policy_line,
+            }
+            for s in subject.suppressed
+        ],
+        "warnings": list(subject.warnings),
     }
 
 

@@ -48,8 +48,9 @@ def _license_label(result: LicenseResult) -> str:
     name = result.name or result.declared
     if result.id is None:
         return name if result.known else f"{name} (not recognised)"
-    resolved = result.id if result.declared == result.id else f"{result.declared} -> {result.id}"
-    return name if resolved == name else f"{name}\n{resolved}"
+    if result.declared == result.id or result.id == name:
+        return name if result.id in name else f"{name}\n{result.id}"
+    return f"{name}\n{result.declared} -> {result.id}"
 
 
 def _grouped(criteria: tuple[CriterionResult, ...]) -> list[tuple[list[str], str, list[str]]]:

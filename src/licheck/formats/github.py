@@ -1,0 +1,87 @@
+"""`--format github`: GitHub Actions workflow commands, shown as annotations on the PR's files.
+
+`::error file=F,line=L,title=T::message` for each violation, `::warning` for failing criterion
+findings and warnings, `::notice` for suppressed violations. Values are escaped as the Actions
+toolkit does (%, CR, LF everywhere; also : and , inside properties).
+"""
+
+from __future__ import annotations
+
+from licheck.formats import RenderOptions
+from licheck.formats.common import finding_location, finding_text, problem_findings
+from licheck.model import Report
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(
+    kind: str,
+    message: str,
+    *,
+    file: str | None = None,
+    line: int | None = None,
+    end_line: int | None = None,
+    title: str | None = None,
+) -> str:
+    """One workflow command line."""
+    props = []
+    if file:
+        props.append(f"file={_property(file)}")
+        if line:
+            props.append(f"line={line}")
+            if end_line and end_line > line:
+                props.append(f"endLine={end_line}")
+    if title:
+        props.append(f"title={_property(title)}")
+    head = f"::{kind} {','.join(props)}" if props else f"::{kind}"
+    return f"{head}::{_data(message)}\n"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """Every violation, finding and warning as an annotation."""
+    out = []
+    for subject in report.subjects:
+        for violation in subject.violations:
+            out.append(
+                command(
+                    "error",
+                    f"{subject.name}: {violation.message}",
+                    file=violation.file or subject.source,
+                    line=violation.line,
+                    title=f"licheck: {violation.rule}",
+                )
+            )
+        for suppression in subject.suppressed:
+            out.append(
+                command(
+                    "notice",
+                    f"{subject.name}: {suppression.violation.message} (suppressed until "
+                    f"{suppression.expires}: {suppression.reason})",
+                    file=suppression.violation.file,
+                    line=suppression.violation.line,
+                    title="licheck: suppressed",
+                )
+            )
+        for result, criterion, finding in problem_findings(subject):
+            if finding.status != "fail":
+                continue
+            path, line, end_line = finding_location(subject, finding)
+            out.append(
+                command(
+                    "warning",
+                    finding_text(result, criterion, finding),
+                    file=path,
+                    line=line,
+                    end_line=end_line,
+                    title=f"licheck: {criterion.id} {criterion.title}",
+                )
+            )
+    for warning in report.warnings:
+        out.append(command("warning", warning, title="licheck"))
+    return "".join(out)

@@ -1,0 +1,94 @@
+"""`--format junit`: JUnit XML, a test case per model x license, for CI test-report views.
+
+Names are unique within the document (GitLab drops test cases whose names repeat), failures
+carry the reasons, and violations an exception suppresses are reported as skipped with the
+exception's reason.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from licheck.formats import RenderOptions
+from licheck.formats.common import xml_safe
+from licheck.model import LicenseResult, Report, SubjectReport, Violation
+
+
+def _details(result: LicenseResult | None, violations: list[Violation]) -> str:
+    lines = [v.message for v in violations]
+    if result is not None:
+        for criterion in result.failing:
+            for finding in criterion.findings:
+                where = f" [{finding.file}:{finding.line}]" if finding.file and finding.line else ""
+                evidence = f' "{finding.evidence}"' if finding.evidence else ""
+                lines.append(
+                    f"{criterion.id} {criterion.title}: {finding.message}{evidence}{where}"
+                )
+    return "\n".join(lines)
+
+
+def _cases(
+    subject: SubjectReport,
+) -> list[tuple[str, LicenseResult | None, list[Violation], list[str]]]:
+    """(case label, license, its violations, suppression reasons) for a subject."""
+    cases: list[tuple[str, LicenseResult | None, list[Violation], list[str]]] = []
+    claimed: set[int] = set()
+    for result in subject.licenses:
+        keys = {result.id, result.declared}
+        own = [v for v in subject.violations if v.license in keys]
+        claimed.update(id(v) for v in own)
+        reasons = [
+            f"{s.violation.message}; suppressed until {s.expires}: {s.reason}"
+            for s in subject.suppressed
+            if s.violation.license in keys
+        ]
+        cases.append((result.declared, result, own, reasons))
+    rest = [v for v in subject.violations if id(v) not in claimed]
+    if rest or not subject.licenses:
+        cases.append(("license declaration", None, rest, []))
+    return cases
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The report as a JUnit XML document, one test suite per model."""
+    root = ET.Element("testsuites", name="licheck")
+    seen: dict[str, int] = {}
+    totals = {"tests": 0, "failures": 0, "skipped": 0}
+    for subject in report.subjects:
+        suite = ET.SubElement(
+            root, "testsuite", name=xml_safe(f"{subject.name} ({subject.source})")
+        )
+        counts = {"tests": 0, "failures": 0, "skipped": 0}
+        for label, result, violations, reasons in _cases(subject):
+            name = xml_safe(f"{subject.name} :: {label}")
+            seen[name] = seen.get(name, 0) + 1
+            if seen[name] > 1:
+                name = f"{name} #{seen[name]}"
+            case = ET.SubElement(
+                suite, "testcase", classname=xml_safe(f"licheck.{subject.source}"), name=name
+            )
+            counts["tests"] += 1
+            if violations:
+                counts["failures"] += 1
+                failure = ET.SubElement(
+                    case,
+                    "failure",
+                    message=xml_safe(violations[0].message),
+                    type=violations[0].rule,
+                )
+                failure.text = xml_safe(_details(result, violations))
+            elif reasons:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=xml_safe("; ".join(reasons)))
+            if result is not None:
+                verdict = f"verdict: {result.verdict}, score {result.score}/10"
+                ET.SubElement(case, "system-out").text = xml_safe(verdict)
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+        suite.set("errors", "0")
+    for key, value in totals.items():
+        root.set(key, str(value))
+    root.set("errors", "0")
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
