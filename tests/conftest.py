@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
+
+from licheck.check import run_check
+from licheck.model import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
 EXAMPLES = ROOT / "examples"
+TODAY = date(2026, 11, 29)
 
 
 @pytest.fixture
@@ -21,3 +26,15 @@ def corpus() -> Path:
             f"reference corpus not found at {CORPUS} (it lives beside the repo as ../shared)"
         )
     return CORPUS
+
+
+@pytest.fixture
+def gate_report(monkeypatch: pytest.MonkeyPatch) -> Report:
+    """One canned report every formatter test renders: a failing, a passing and a suppressed
+    model, judged under tests/fixtures/gate/policy.yaml as of a frozen date."""
+    monkeypatch.chdir(FIXTURES / "gate")
+    return run_check(
+        [Path("llama.yaml"), Path("pythia.yaml"), Path("research.yaml")],
+        policy_file=Path("policy.yaml"),
+        today=TODAY,
+    )

@@ -176,3 +176,64 @@ def test_licenses_table_and_matrix() -> None:
     assert code == 0 and "LicenseRef-licheck-llama-2" in out and "knowledge base" in out
     code, out, _ = run("licenses", "--matrix", "--verdict", "not-open")
     assert code == 0 and "X" in out and "OSD1..OSD10" in out
+
+
+GATE = Path(__file__).parent / "fixtures" / "gate"
+
+
+def test_warn_only_reports_but_exits_0() -> None:
+    code, out, _ = run("--warn-only", EXAMPLES / "llama-2-7b" / "model.yaml")
+    assert code == 0 and "FAIL  Llama-2-7b" in out
+
+
+def test_extra_outputs_are_written_in_the_same_run(tmp_path: Path) -> None:
+    sarif, junit, md = tmp_path / "r.sarif", tmp_path / "r.xml", tmp_path / "r.md"
+    code, out, _ = run(
+        "--format", "json", "--sarif-output", sarif, "--junit-output", junit, "--markdown-output", md,
+        EXAMPLES / "llama-2-7b" / "model.yaml",
+    )  # fmt: skip
+    assert code == 1 and json.loads(out)["passed"] is False
+    assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
+    assert junit.read_text(encoding="utf-8").startswith("<?xml")
+    assert md.read_text(encoding="utf-8").startswith("## licheck: :x: FAIL")
+
+
+def test_auto_format_on_github_actions_adds_annotations() -> None:
+    code, out, _ = run(EXAMPLES / "llama-2-7b" / "model.yaml", env={"GITHUB_ACTIONS": "true"})
+    assert code == 1
+    assert out.startswith("::error file=")
+    assert "FAIL  Llama-2-7b" in out
+
+
+def test_policy_option_with_exception_and_frozen_today() -> None:
+    args = ["--policy", GATE / "policy.yaml", "--format", "json", GATE / "research.yaml"]
+    code, out, _ = run(*args, "--today", "2026-11-29")
+    assert code == 0 and json.loads(out)["subjects"][0]["suppressed"]
+    code, out, _ = run(*args, "--today", "2027-01-01")
+    assert code == 1
+    rules = [v["rule"] for v in json.loads(out)["subjects"][0]["violations"]]
+    assert rules == ["not-osi-approved", "exception-expired"]
+
+
+def test_invalid_policy_exits_2_with_location() -> None:
+    policies = Path(__file__).parent / "fixtures" / "policies"
+    code, _, err = run("--policy", policies / "typo.yaml", EXAMPLES / "pythia-6.9b" / "model.yaml")
+    assert (
+        code == 2
+        and "typo.yaml:2: unknown key 'requre'" in err
+        and "did you mean 'require'?" in err
+    )
+
+
+def test_bad_today_is_a_usage_error() -> None:
+    code, _, err = run("--today", "tomorrow", EXAMPLES / "pythia-6.9b" / "model.yaml")
+    assert code == 2 and "is not a date written YYYY-MM-DD" in err
+
+
+def test_init_writes_a_starter_policy_once(tmp_path: Path) -> None:
+    target = tmp_path / ".licheck.yaml"
+    code, _, err = run("init", target)
+    assert code == 0 and "version: 1" in target.read_text(encoding="utf-8") and "wrote" in err
+    code, _, err = run("init", target)
+    assert code == 2 and "already exists" in err and "--force" in err
+    assert run("init", "--force", target)[0] == 0

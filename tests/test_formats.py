@@ -1,0 +1,101 @@
+"""Every output format: golden files from one canned report, plus each format's own contract.
+
+Regenerate after an intended change with `LICHECK_UPDATE_GOLDEN=1 pytest tests/test_formats.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from licheck.formats import FORMATS, RenderOptions, renderer
+from licheck.formats.github import command
+from licheck.formats.markdown import cell
+from licheck.model import Report
+
+GOLDEN = Path(__file__).parent / "golden" / "formats"
+SARIF_SCHEMA = (
+    Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+)
+SUFFIX = {"json": "json", "jsonl": "jsonl", "sarif": "sarif", "junit": "xml", "markdown": "md"}
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_format_matches_golden_file(name: str, gate_report: Report) -> None:
+    output = renderer(name)(gate_report, RenderOptions())
+    golden = GOLDEN / f"gate.{SUFFIX.get(name, 'txt') if name != 'github' else 'github.txt'}"
+    if os.environ.get("LICHECK_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_output_is_deterministic(name: str, gate_report: Report) -> None:
+    render = renderer(name)
+    assert render(gate_report, RenderOptions()) == render(gate_report, RenderOptions())
+
+
+def test_sarif_validates_against_the_official_schema(gate_report: Report) -> None:
+    import jsonschema
+
+    if not SARIF_SCHEMA.is_file():
+        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA} (it lives in ../shared/schemas)")
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    sarif = json.loads(renderer("sarif")(gate_report, RenderOptions()))
+    jsonschema.validate(sarif, schema)
+
+
+def test_sarif_points_at_the_declaration_and_suppresses_with_reason(gate_report: Report) -> None:
+    sarif = json.loads(renderer("sarif")(gate_report, RenderOptions()))
+    run = sarif["runs"][0]
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert rule_ids[:10] == [f"OSD{i}" for i in range(1, 11)] and "not-osi-approved" in rule_ids
+    errors = [r for r in run["results"] if r["level"] == "error" and "suppressions" not in r]
+    (llama,) = errors
+    location = llama["locations"][0]["physicalLocation"]
+    assert location == {"artifactLocation": {"uri": "llama.yaml"}, "region": {"startLine": 2}}
+    (suppressed,) = [r for r in run["results"] if "suppressions" in r]
+    assert "internal evaluation only (LEGAL-7)" in suppressed["suppressions"][0]["justification"]
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+
+
+def test_junit_has_unique_names_and_failure_reasons(gate_report: Report) -> None:
+    root = ET.fromstring(renderer("junit")(gate_report, RenderOptions()))
+    cases = root.findall(".//testcase")
+    names = [c.get("name") for c in cases]
+    assert len(names) == len(set(names)) == 3
+    assert root.get("tests") == "3" and root.get("failures") == "1" and root.get("skipped") == "1"
+    failure = root.find(".//testcase[@name='chat-llama :: llama2']/failure")
+    assert failure is not None and "OSD5" in (failure.text or "")
+
+
+def test_junit_escapes_hostile_text(gate_report: Report) -> None:
+    from dataclasses import replace
+
+    hostile = replace(gate_report.subjects[0], name='x"<&>\x01y')
+    report = replace(gate_report, subjects=(hostile, hostile))
+    root = ET.fromstring(renderer("junit")(report, RenderOptions()))
+    names = [c.get("name") for c in root.findall(".//testcase")]
+    assert names[0] == 'x"<&>\ufffdy :: llama2' and names[1] == 'x"<&>\ufffdy :: llama2 #2'
+
+
+def test_github_commands_escape_data_and_properties() -> None:
+    line = command("error", "50% done\nnext", file="a,b:c.yaml", line=3, title="t: x")
+    assert line == "::error file=a%2Cb%3Ac.yaml,line=3,title=t%3A x::50%25 done%0Anext\n"
+
+
+def test_markdown_cells_cannot_break_the_table() -> None:
+    assert cell("a | b\nc `d`") == "a \\| b c 'd'"
+
+
+def test_jsonl_is_one_object_per_line(gate_report: Report) -> None:
+    lines = renderer("jsonl")(gate_report, RenderOptions()).splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["type"] for r in records] == ["subject", "subject", "subject", "summary"]
+    assert records[-1]["failed"] == 1
