@@ -188,10 +188,8 @@ def test_warn_only_reports_but_exits_0() -> None:
 
 def test_extra_outputs_are_written_in_the_same_run(tmp_path: Path) -> None:
     sarif, junit, md = tmp_path / "r.sarif", tmp_path / "r.xml", tmp_path / "r.md"
-    code, out, _ = run(
-        "--format", "json", "--sarif-output", sarif, "--junit-output", junit, "--markdown-output", md,
-        EXAMPLES / "llama-2-7b" / "model.yaml",
-    )  # fmt: skip
+    outputs = ["--sarif-output", sarif, "--junit-output", junit, "--markdown-output", md]
+    code, out, _ = run("--format", "json", *outputs, EXAMPLES / "llama-2-7b" / "model.yaml")
     assert code == 1 and json.loads(out)["passed"] is False
     assert json.loads(sarif.read_text(encoding="utf-8"))["version"] == "2.1.0"
     assert junit.read_text(encoding="utf-8").startswith("<?xml")
