@@ -68,15 +68,16 @@ def _check_bounds(text: str, source: str | None, line: int | None) -> None:
 
 def parse(text: str, *, source: str | None = None, line: int | None = None) -> Node:
     """Parse a license expression; a malformed one is an ExpressionError located at its line."""
-    from license_expression import ExpressionError as LibExpressionError
-    from license_expression import ExpressionParseError, Licensing
+    from license_expression import Licensing
 
     if not text.strip():
         raise ExpressionError("license expression is empty", file=source, line=line)
     _check_bounds(text, source, line)
     try:
         parsed = Licensing().parse(text)
-    except (LibExpressionError, ExpressionParseError) as exc:
+    # license-expression and boolean.py also raise IndexError, TypeError and friends on some
+    # malformed input (e.g. "()"): every parse failure is the user's to fix, never a crash.
+    except Exception as exc:
         raise ExpressionError(
             f"cannot parse license expression {text!r}: {exc}",
             file=source,
