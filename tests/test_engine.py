@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
-
-from datetime import date
 
 from licheck.catalog import Catalog
 from licheck.engine import evaluate, verdict_for
 from licheck.errors import ExpressionError
 from licheck.model import Finding, LicenseText, ModelRecord, Status, worst
 from licheck.policy import Policy
-
 
 TODAY = date(2026, 11, 29)
 
@@ -72,7 +70,9 @@ def test_osi_approved_license_passes_all_ten(catalog: Catalog) -> None:
 
 
 def test_unknown_license_is_a_violation_never_a_pass(catalog: Catalog) -> None:
-    report = evaluate(record("totally-made-up"), catalog=catalog, policy=Policy(require="osd"), today=TODAY)
+    report = evaluate(
+        record("totally-made-up"), catalog=catalog, policy=Policy(require="osd"), today=TODAY
+    )
     (result,) = report.licenses
     assert result.verdict == "unknown" and not result.known
     assert all(c.status == "unknown" for c in result.criteria)
@@ -185,3 +185,65 @@ def test_bad_expression_is_located(catalog: Catalog) -> None:
 )
 def test_verdict_rules(osi: bool, statuses: list[Status], verdict: str) -> None:
     assert verdict_for(osi, statuses) == verdict
+
+
+def derivative(license: str, *bases: str) -> ModelRecord:
+    return ModelRecord(
+        source="ft.yaml",
+        format="model-yaml",
+        name="ft",
+        license=license,
+        license_line=2,
+        base_models=bases,
+    )
+
+
+def test_derivative_inherits_its_base_license_and_laundering_is_named(catalog: Catalog) -> None:
+    report = evaluate(
+        derivative("apache-2.0", "meta-llama/Llama-2-7b-hf"),
+        catalog=catalog,
+        policy=Policy(),
+        today=TODAY,
+    )
+    assert [r.declared for r in report.licenses] == ["apache-2.0", "llama2"]
+    assert report.licenses[1].inherited_from == "meta-llama/Llama-2-7b-hf"
+    (violation,) = report.violations
+    assert violation.rule == "inherited-license"
+    assert "derives from meta-llama/Llama-2-7b-hf" in violation.message
+    assert "declaring apache-2.0 does not remove the Llama 2 Community License Agreement terms" in (
+        violation.message
+    )
+
+
+def test_base_in_the_same_run_wins_over_the_table(catalog: Catalog) -> None:
+    report = evaluate(
+        derivative("mit", "our-org/base"),
+        catalog=catalog,
+        policy=Policy(),
+        today=TODAY,
+        known_bases={"our-org/base": "cc-by-nc-4.0"},
+    )
+    assert [v.license for v in report.violations] == ["CC-BY-NC-4.0"]
+
+
+def test_unknown_base_is_a_warning_not_a_pass_or_a_crash(catalog: Catalog) -> None:
+    report = evaluate(
+        derivative("mit", "someone/unheard-of"), catalog=catalog, policy=Policy(), today=TODAY
+    )
+    assert report.passed
+    assert any("base model 'someone/unheard-of' is unknown" in w for w in report.warnings)
+
+
+def test_open_base_adds_no_violation(catalog: Catalog) -> None:
+    report = evaluate(
+        derivative("mit", "EleutherAI/pythia-6.9b"), catalog=catalog, policy=Policy(), today=TODAY
+    )
+    assert report.passed and len(report.licenses) == 2
+
+
+def test_require_osaid_needs_the_openness_verdict(catalog: Catalog) -> None:
+    bare = record("apache-2.0")
+    report = evaluate(bare, catalog=catalog, policy=Policy(require="osaid"), today=TODAY)
+    assert report.openness is not None and report.openness.osaid.verdict == "fail"
+    assert [v.rule for v in report.violations] == ["osaid"]
+    assert evaluate(bare, catalog=catalog, policy=Policy(), today=TODAY).passed

@@ -6,7 +6,7 @@ returns (a SubjectReport) is all a formatter may show.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from licheck.catalog import Catalog, Profile, Resolution
 from licheck.criteria import CRITERIA, CRITERION_IDS
 from licheck.errors import LicheckError
-from licheck.expression import Node, blocking, leaves, parse
+from licheck.expression import Leaf, Node, blocking, leaves, parse
 from licheck.model import (
     CriterionResult,
     Finding,
@@ -33,6 +33,7 @@ from licheck.policy import EXPIRY_WARNING_DAYS, UNVERIFIED_RULES, Policy
 
 if TYPE_CHECKING:
     from licheck.clauses import TextAnalysis
+    from licheck.openness import Openness
 
 TextAnalyser = Callable[[str, str], "TextAnalysis"]
 
@@ -258,10 +259,13 @@ def evaluate(
     policy: Policy,
     today: date,
     analyse_text: TextAnalyser | None = None,
+    known_bases: Mapping[str, str] | None = None,
 ) -> SubjectReport:
     """Judge every license of a record and apply the policy as of `today`.
 
     `analyse_text(text, path)` is the clause engine; license texts are judged only when given.
+    `known_bases` maps model names seen in the same run to their license expressions, so a
+    derivative inherits its base's terms from the scan before the built-in table.
     """
     analyses = (
         tuple((text, analyse_text(text.text, text.path)) for text in record.license_texts)
@@ -291,7 +295,9 @@ def evaluate(
             assert violation is not None  # blocking() returns only rejected leaves
             violations.append(violation)
         standalone = analyses if not attach else ()
+        accepted = not violations
     else:
+        accepted = False
         standalone = analyses
         if not analyses:
             violations.append(
@@ -325,7 +331,24 @@ def evaluate(
                     ),
                 )
             )
+    base_results, base_violations, base_warnings = _inherited(
+        record, catalog, policy, known_bases or {}, declared_accepted=accepted
+    )
+    results.extend(base_results)
+    violations.extend(base_violations)
+    openness = _openness(record, catalog)
+    if policy.require == "osaid" and not openness.osaid.passed:
+        missing = "; ".join(str(miss) for miss in openness.osaid.missing)
+        violations.append(
+            Violation(
+                "osaid",
+                f"{record.name} does not meet the Open Source AI Definition 1.0: {missing}",
+                file=record.source,
+                line=record.license_line,
+            )
+        )
     standing, suppressed, warnings = apply_exceptions(violations, record, policy, today)
+    warnings = base_warnings + warnings
     return SubjectReport(
         source=record.source,
         format=record.format,
@@ -336,7 +359,99 @@ def evaluate(
         license_line=record.license_line,
         suppressed=tuple(suppressed),
         warnings=tuple(warnings),
+        openness=openness,
+        components=len(record.components),
     )
+
+
+def _inherited(
+    record: ModelRecord,
+    catalog: Catalog,
+    policy: Policy,
+    known_bases: Mapping[str, str],
+    *,
+    declared_accepted: bool,
+) -> tuple[list[LicenseResult], list[Violation], list[str]]:
+    """The base models' licenses, which a derivative (fine-tune, quantisation, merge) inherits.
+
+    A base found in the same run wins over the built-in table of well-known families. When the
+    declared license passes but an inherited one does not, the violation names the laundering:
+    "a fine-tune of Llama 2 declared apache-2.0 still carries the Llama 2 terms".
+    """
+    from licheck.base_models import lookup_base_model
+
+    results: list[LicenseResult] = []
+    violations: list[Violation] = []
+    warnings: list[str] = []
+    for base in record.base_models:
+        expression = known_bases.get(base.lower()) or known_bases.get(
+            base.rsplit("/", 1)[-1].lower()
+        )
+        source = "the same scan"
+        if expression is None:
+            fact = lookup_base_model(base)
+            if fact is None or fact.license is None:
+                why = (
+                    fact.note
+                    if fact and fact.note
+                    else "it is not in licheck's table of base models"
+                )
+                warnings.append(
+                    f"{record.name}: the license of base model '{base}' is unknown ({why}); "
+                    "check it: a derivative inherits its base's terms"
+                )
+                continue
+            expression, source = fact.license, fact.source
+        try:
+            tree = parse(expression)
+        except LicheckError:
+            warnings.append(
+                f"{record.name}: base model '{base}' has an unreadable license '{expression}'"
+            )
+            continue
+        judged: dict[Leaf, LicenseResult] = {}
+        for leaf in leaves(tree):
+            result = judge_license(leaf.key, catalog.resolve(leaf.key), catalog)
+            result = replace(
+                result, note=f"inherited from base model {base} ({source})", inherited_from=base
+            )
+            judged[leaf] = result
+            results.append(result)
+
+        def accepted(leaf: Leaf, judged: dict[Leaf, LicenseResult] = judged) -> bool:
+            return policy.rejection(judged[leaf]) is None
+
+        for leaf in blocking(tree, accepted):
+            result = judged[leaf]
+            rejection = policy.rejection(result)
+            assert rejection is not None
+            label = result.name or result.declared
+            message = f"{record.name} derives from {base}, so {rejection[1]}"
+            if declared_accepted and record.license:
+                message += f"; declaring {record.license} does not remove the {label} terms"
+            violations.append(
+                Violation(
+                    "inherited-license",
+                    message,
+                    license=result.id or result.declared,
+                    file=record.source,
+                    line=record.license_line,
+                )
+            )
+    return results, violations, warnings
+
+
+def _openness(record: ModelRecord, catalog: Catalog) -> Openness:
+    """OSAID and MOF for a record, with every license name it uses judged by this engine."""
+    from licheck.openness import license_names, openness
+
+    verdicts: dict[str, str] = {}
+    for name, license_id in license_names(record, catalog).items():
+        resolution = catalog.resolve(license_id) if license_id else None
+        verdicts[name] = (
+            judge_license(name, resolution, catalog).verdict if resolution else "unknown"
+        )
+    return openness(record, verdicts)
 
 
 def evaluate_all(
@@ -347,13 +462,22 @@ def evaluate_all(
     today: date,
     analyse_text: TextAnalyser | None = None,
 ) -> list[SubjectReport]:
-    """Evaluate several records; an expression error names the record it came from."""
+    """Evaluate several records; an expression error names the record it came from.
+
+    Models in the same run are each other's known bases (by name), before the built-in table.
+    """
+    known_bases = {r.name.lower(): r.license for r in records if r.license}
     reports = []
     for record in records:
         try:
             reports.append(
                 evaluate(
-                    record, catalog=catalog, policy=policy, today=today, analyse_text=analyse_text
+                    record,
+                    catalog=catalog,
+                    policy=policy,
+                    today=today,
+                    analyse_text=analyse_text,
+                    known_bases=known_bases,
                 )
             )
         except LicheckError as exc:

@@ -7,7 +7,10 @@ change what an earlier one produced, and the formatters can only show what the e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from licheck.openness import Openness
 
 # pass | fail | unknown is the whole vocabulary of a criterion result (core issue): "unknown"
 # means a human must review, never a silent pass.
@@ -80,6 +83,8 @@ class LicenseResult:
     note: str | None = None
     texts: tuple[str, ...] = ()
     obligations: tuple[Obligation, ...] = ()
+    # The base model this license comes from, when a derivative inherits it.
+    inherited_from: str | None = None
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:
@@ -185,6 +190,9 @@ class SubjectReport:
     license_line: int | None = None
     suppressed: tuple[Suppression, ...] = ()
     warnings: tuple[str, ...] = ()
+    # Open Source AI beyond the license: OSAID 1.0 verdict and MOF class (see openness.py).
+    openness: Openness | None = None
+    components: int = 0
 
     @property
     def passed(self) -> bool:

@@ -59,6 +59,7 @@ def license_to_dict(result: LicenseResult) -> dict[str, Any]:
             {"kind": o.kind, "text": o.text, "section": o.section} for o in result.obligations
         ],
         "texts": list(result.texts),
+        "inherited_from": result.inherited_from,
     }
 
 
@@ -96,6 +97,7 @@ def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
             for s in subject.suppressed
         ],
         "warnings": list(subject.warnings),
+        "openness": subject.openness.to_json() if subject.openness else None,
     }
 
 

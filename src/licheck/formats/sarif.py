@@ -55,6 +55,17 @@ POLICY_RULES: dict[str, tuple[str, str]] = {
         "License denied by policy",
         "The policy file lists this license under `deny`.",
     ),
+    "inherited-license": (
+        "Base model's license still applies",
+        "A derivative (fine-tune, quantisation, adapter, merge) inherits its base model's license "
+        "terms; declaring a more permissive license does not remove them.",
+    ),
+    "osaid": (
+        "Model does not meet the Open Source AI Definition",
+        "The policy requires OSAID 1.0: the model's parameters under open terms, its training, "
+        "data-processing and inference code under OSI-approved licenses, and sufficiently "
+        "detailed information about its training data. The message lists what is missing.",
+    ),
     "exception-expired": (
         "Policy exception expired",
         "An exception in the policy file has passed its `expires` date; renew it with a reason or "

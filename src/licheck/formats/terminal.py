@@ -46,9 +46,11 @@ def make_console(options: RenderOptions) -> Console:
 def _license_label(result: LicenseResult) -> str:
     """The license's name, then how the declared name resolved (on a second line)."""
     name = result.name or result.declared
+    if result.inherited_from:
+        name = f"{name}\n(inherited from {result.inherited_from})"
     if result.id is None:
         return name if result.known else f"{name} (not recognised)"
-    if result.declared == result.id or result.id == name:
+    if result.id in (result.declared, name):
         return name if result.id in name else f"{name}\n{result.id}"
     return f"{name}\n{result.declared} -> {result.id}"
 
@@ -100,7 +102,25 @@ def _indented(console: Console, text: str | Text, indent: int, style: str = "") 
     console.print(Padding(body, (0, 0, 0, indent), expand=False))
 
 
-def _subject(console: Console, subject: SubjectReport) -> None:
+def _openness(console: Console, subject: SubjectReport) -> None:
+    """The "Open Source AI" section: OSAID 1.0 verdict and MOF class, beyond the license."""
+    openness = subject.openness
+    assert openness is not None
+    _indented(console, "Open Source AI", 2, "bold")
+    verdict = openness.osaid.verdict
+    _indented(console, f"OSAID 1.0: {verdict}", 4, "green" if verdict == "pass" else "yellow")
+    for miss in openness.osaid.missing:
+        _indented(console, f"- {miss}", 6)
+    mof = openness.mof
+    progress = ", ".join(f"class {k} {v:g}%" for k, v in sorted(mof.progress.items()))
+    _indented(console, f"MOF: {mof.label} (as the Model Openness Tool computes it; {progress})", 4)
+    if openness.mof_licheck.mof_class != mof.mof_class:
+        _indented(console, f"licheck's view: {openness.mof_licheck.label}", 6)
+    for divergence in openness.divergences:
+        _indented(console, f"- where MOT differs: {divergence.message}", 6)
+
+
+def _subject(console: Console, subject: SubjectReport, show_openness: bool = False) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -141,6 +161,8 @@ def _subject(console: Console, subject: SubjectReport) -> None:
         console.print(table)
     for result in subject.licenses:
         print_evidence(console, result)
+    if subject.openness is not None and (subject.components or show_openness):
+        _openness(console, subject)
     if subject.violations:
         _indented(console, "Policy violations", 2, "bold")
         for violation in subject.violations:
@@ -183,7 +205,7 @@ def render(report: Report, options: RenderOptions) -> str:
 
     console = make_console(options)
     for subject in report.subjects:
-        _subject(console, subject)
+        _subject(console, subject, show_openness=report.policy == "osaid")
     failed = sum(1 for s in report.subjects if not s.passed)
     checked = len(report.subjects)
     summary = Text(

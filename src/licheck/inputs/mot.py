@@ -1,0 +1,367 @@
+"""Model Openness Tool files: the Model Openness Framework YAML that MOT publishes per model.
+
+A MOT file (`framework: {name: Model Openness Framework}`, `release: {...}`) lists the released
+components of a model with their licenses, plus global licenses (distribution, code, data,
+document) that apply to components declaring none. Its license names are free text: of the 72
+distinct names in MOT's 273 model files only a few are valid SPDX ids ("Apache 2.0", "Llama 2
+Community License", "unlicensed"), so each is normalised to a licheck name while the raw name is
+kept for MOT's own, exact evaluation (licheck.openness).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from licheck.errors import InputError
+from licheck.inputs.yamlfile import (
+    MAX_YAML_BYTES,
+    LocatedDict,
+    LocatedList,
+    load_yaml,
+    read_text_file,
+)
+from licheck.model import Component, ModelRecord
+from licheck.openness import COMPONENT_BY_NAME, find_component, license_state
+
+if TYPE_CHECKING:
+    from licheck.catalog import Catalog
+
+FORMAT = "mot"
+FRAMEWORK_NAME = "Model Openness Framework"
+GLOBAL_LICENSE_KEYS = ("distribution", "code", "data", "document")
+WEIGHTS = "Model parameters (Final)"
+_SHAPE_HINT = "see the MOF schema: release: {name, license: {distribution: {name, path}}, ...}"
+
+
+def looks_like_mot(data: Any) -> bool:
+    """True for YAML that declares itself a Model Openness Framework file."""
+    if not isinstance(data, dict):
+        return False
+    framework = data.get("framework")
+    return isinstance(framework, dict) and framework.get("name") == FRAMEWORK_NAME
+
+
+@dataclass(frozen=True)
+class NormalisedName:
+    """A free-text license name and what licheck makes of it.
+
+    `kind`: "license" (resolved to `id`), "none" (no license stated: 'unlicensed',
+    'Undisclosed'), "not-included" (the component is not released), "unknown" (free text
+    licheck cannot name). `expression` is what a ModelRecord's `license` holds for it.
+    """
+
+    raw: str
+    kind: Literal["license", "none", "not-included", "unknown"]
+    id: str | None = None
+
+    @property
+    def expression(self) -> str:
+        """An SPDX expression for the name: its id, NOASSERTION, NONE or a LicenseRef."""
+        if self.kind == "license" and self.id:
+            return self.id
+        if self.kind == "none":
+            return "NOASSERTION"
+        if self.kind == "not-included":
+            return "NONE"
+        slug = re.sub(r"[^A-Za-z0-9.]+", "-", self.raw).strip("-.") or "unnamed"
+        return f"LicenseRef-mot-{slug[:60]}"
+
+
+_TRAILERS = re.compile(r"\s+(license\s+agreement|agreement|license|licence)$", re.IGNORECASE)
+_BSD = re.compile(r"^bsd[\s-]?([234])(?:[\s-]?clause)?$", re.IGNORECASE)
+
+
+def _candidates(raw: str) -> list[str]:
+    """Spellings of one license name to try, most literal first.
+
+    Covers the ways people write a name (spacing, a trailing "License"/"Agreement", "v2",
+    a bare major version, BSD-3): concepts, not a table of MOT's strings.
+    """
+    text = " ".join(raw.split()).strip(" .;,")
+    out = [text]
+    # "The MIT License", "Apache License, Version 2.0": articles and the word "version" carry
+    # nothing a catalog name lacks.
+    plain = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
+    plain = re.sub(r",?\s+version\s+(?=v?\d)", " ", plain, flags=re.IGNORECASE)
+    if plain != text:
+        out.append(plain)
+        text = plain
+    stripped = text
+    while True:
+        shorter = _TRAILERS.sub("", stripped)
+        if shorter == stripped or not shorter:
+            break
+        stripped = shorter
+        out.append(stripped)
+    for base in list(out):
+        versioned = re.sub(r"\bv\.?\s?(?=\d)", "", base, flags=re.IGNORECASE)
+        if versioned != base:
+            out.append(versioned)
+        bare = re.sub(r"(?<=[\s-])(\d+)$", r"\1.0", versioned)
+        if bare != versioned:
+            out.append(bare)
+    bsd = _BSD.match(stripped)
+    if bsd:
+        out.append(f"BSD-{bsd.group(1)}-Clause")
+    return list(dict.fromkeys(out))
+
+
+def normalise_license_name(raw: str, catalog: Catalog) -> NormalisedName:
+    """Turn a free-text license name into a licheck name, keeping the raw one.
+
+    The whole name must resolve: a list of several licenses in one string stays unknown
+    rather than being read as the first license it mentions.
+    """
+    state = license_state(raw)
+    if state == "none":
+        return NormalisedName(raw, "none")
+    if state == "not-included":
+        return NormalisedName(raw, "not-included")
+    for candidate in _candidates(raw):
+        resolution = catalog.resolve(candidate)
+        if resolution is not None:
+            return NormalisedName(raw, "license", resolution.id)
+    return NormalisedName(raw, "unknown")
+
+
+@cache
+def _default_catalog() -> Catalog:
+    """One catalog for every file a run reads (its index is parsed once)."""
+    from licheck.catalog import Catalog
+
+    return Catalog()
+
+
+def _fail(message: str, where: LocatedDict | LocatedList, source: str, **kw: Any) -> InputError:
+    return InputError(message, file=source, line=where.position.line, **kw)
+
+
+def _mapping(
+    parent: LocatedDict, key: str, source: str, *, required: bool = True
+) -> LocatedDict | None:
+    value = parent.get(key)
+    if value is None:
+        if required:
+            raise _fail(f"missing '{key}' section", parent, source, hint=_SHAPE_HINT)
+        return None
+    if not isinstance(value, LocatedDict):
+        pos = parent.value_positions[key]
+        raise InputError(
+            f"'{key}' must be a mapping",
+            file=source,
+            line=pos.line,
+            column=pos.column,
+            hint=_SHAPE_HINT,
+        )
+    return value
+
+
+def _text(mapping: LocatedDict, key: str, source: str) -> str | None:
+    """A scalar as text (MOT files write versions as numbers); None when absent or empty."""
+    value = mapping.get(key)
+    if value is None:
+        return None
+    if isinstance(value, (LocatedDict, LocatedList)):
+        pos = mapping.value_positions[key]
+        raise InputError(
+            f"'{key}' must be text, not a {'list' if isinstance(value, list) else 'mapping'}",
+            file=source,
+            line=pos.line,
+            column=pos.column,
+        )
+    text = str(value).strip()
+    return text or None
+
+
+@dataclass(frozen=True)
+class _GlobalLicense:
+    name: str | None
+    path: str | None
+    line: int
+
+
+def _global_licenses(release: LocatedDict, source: str) -> dict[str, _GlobalLicense]:
+    raw = release.get("license")
+    if raw is None or (isinstance(raw, LocatedList) and not raw):
+        return {}
+    if not isinstance(raw, LocatedDict):
+        pos = release.value_positions["license"]
+        raise InputError(
+            "'license' must map distribution/code/data/document to {name, path}",
+            file=source,
+            line=pos.line,
+            column=pos.column,
+            hint="write `license: {distribution: {name: Apache-2.0, path: LICENSE}}`",
+        )
+    found: dict[str, _GlobalLicense] = {}
+    for key, entry in raw.items():
+        pos = raw.value_positions[key]
+        if entry is None:
+            continue
+        if not isinstance(entry, LocatedDict):
+            raise InputError(
+                f"license '{key}' must be a mapping with name and path",
+                file=source,
+                line=pos.line,
+                column=pos.column,
+                hint=f"write `{key}: {{name: <license>, path: <url or file>}}`",
+            )
+        found[key] = _GlobalLicense(
+            _text(entry, "name", source), _text(entry, "path", source), entry.line_of("name")
+        )
+    return found
+
+
+def _effective_license(
+    component: LocatedDict, content_type: str | None, globals_: dict[str, _GlobalLicense]
+) -> tuple[str | None, _GlobalLicense | None]:
+    """MOT's ModelEvaluator::resolveLicense: the component's own license if the key is there
+    (even empty: that means unlicensed), else the global license of its content type, else the
+    distribution license."""
+    if "license" in component and component["license"] is not None:
+        return str(component["license"]).strip(), None
+    for key in (content_type, "distribution"):
+        entry = globals_.get(key) if key else None
+        if entry is not None and entry.name:
+            return entry.name, entry
+    return None, None
+
+
+def parse_mot(text: str, *, source: str, catalog: Catalog | None = None) -> ModelRecord:
+    """Validate a MOT file and describe its model: components, licenses, weights license.
+
+    `record.license` is the weights license: that of "Model parameters (Final)" (its own or the
+    one it inherits from the global licenses), else the distribution license; normalised to a
+    licheck name, with the raw name in `record.license_name`. Component licenses stay raw (the
+    name as MOT reads it, inherited globals included) so MOT's exact evaluation can be reproduced.
+    """
+    data = load_yaml(text, source=source)
+    if not isinstance(data, LocatedDict):
+        raise InputError(
+            "a MOT file must be a mapping with 'framework' and 'release'",
+            file=source,
+            line=getattr(getattr(data, "position", None), "line", None),
+            hint=_SHAPE_HINT,
+        )
+    framework = _mapping(data, "framework", source)
+    assert framework is not None  # required=True
+    if framework.get("name") != FRAMEWORK_NAME:
+        raise InputError(
+            f"framework.name must be '{FRAMEWORK_NAME}'",
+            file=source,
+            line=framework.line_of("name"),
+            hint="this does not look like a Model Openness Tool file",
+        )
+    release = _mapping(data, "release", source)
+    assert release is not None
+    name = _text(release, "name", source)
+    if name is None:
+        raise _fail(
+            "release.name is missing or empty", release, source, hint="give the model's name"
+        )
+    globals_ = _global_licenses(release, source)
+    components = _components(release, source, globals_)
+    weights_line = None
+    weights_raw: str | None = None
+    weights_link: str | None = None
+    for component, line, inherited, license_path in components:
+        if find_component(component.name) == COMPONENT_BY_NAME[WEIGHTS]:
+            weights_raw = component.license
+            weights_line = inherited.line if inherited else line
+            weights_link = inherited.path if inherited else license_path
+    if weights_raw is None and "distribution" in globals_ and globals_["distribution"].name:
+        distribution = globals_["distribution"]
+        weights_raw, weights_line, weights_link = (
+            distribution.name,
+            distribution.line,
+            distribution.path,
+        )
+    license_expression = None
+    if weights_raw is not None:
+        catalog = catalog or _default_catalog()
+        license_expression = normalise_license_name(weights_raw, catalog).expression
+    return ModelRecord(
+        source=source,
+        format=FORMAT,
+        name=name,
+        license=license_expression,
+        license_line=weights_line or release.line_of("license"),
+        publisher=_text(release, "producer", source),
+        components=tuple(entry[0] for entry in components),
+        license_name=weights_raw,
+        license_link=weights_link or None,
+    )
+
+
+def _components(
+    release: LocatedDict, source: str, globals_: dict[str, _GlobalLicense]
+) -> list[tuple[Component, int, _GlobalLicense | None, str | None]]:
+    raw = release.get("components")
+    if raw is None:
+        return []
+    if not isinstance(raw, LocatedList):
+        pos = release.value_positions["components"]
+        raise InputError(
+            "'components' must be a list",
+            file=source,
+            line=pos.line,
+            column=pos.column,
+            hint="write each component as `- {name: Training code, license: Apache-2.0}`",
+        )
+    found = []
+    for item, pos in zip(raw, raw.item_positions, strict=True):
+        if not isinstance(item, LocatedDict):
+            raise InputError(
+                "each component must be a mapping with a name",
+                file=source,
+                line=pos.line,
+                column=pos.column,
+            )
+        component_name = _text(item, "name", source)
+        if component_name is None:
+            raise InputError(
+                "a component has no name",
+                file=source,
+                line=pos.line,
+                column=pos.column,
+                hint="use a MOF component name, e.g. `name: Training code`",
+            )
+        if isinstance(item.get("license"), (LocatedDict, LocatedList)):
+            lpos = item.value_positions["license"]
+            raise InputError(
+                "a component's license must be a license name",
+                file=source,
+                line=lpos.line,
+                column=lpos.column,
+            )
+        spec = COMPONENT_BY_NAME.get(component_name) or find_component(component_name)
+        # MOT looks up a type-specific global license only for single-typed components.
+        mot_type = spec.content_types[0] if spec and len(spec.content_types) == 1 else None
+        license_name, inherited = _effective_license(item, mot_type, globals_)
+        line = item.line_of("license") if "license" in item else pos.line
+        found.append(
+            (
+                Component(
+                    name=component_name,
+                    license=license_name,
+                    line=line,
+                    content_type=spec.kind if spec else None,
+                    location=_text(item, "component_path", source)
+                    or _text(item, "location", source),
+                ),
+                line,
+                inherited,
+                _text(item, "license_path", source),
+            )
+        )
+    return found
+
+
+def load_mot(path: Path, *, shown: str, catalog: Catalog | None = None) -> ModelRecord:
+    """Read and validate a Model Openness Tool file."""
+    text = read_text_file(path, what="MOT file", max_bytes=MAX_YAML_BYTES, shown=shown)
+    return parse_mot(text, source=shown, catalog=catalog)
