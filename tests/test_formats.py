@@ -21,7 +21,14 @@ GOLDEN = Path(__file__).parent / "golden" / "formats"
 SARIF_SCHEMA = (
     Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 )
-SUFFIX = {"json": "json", "jsonl": "jsonl", "sarif": "sarif", "junit": "xml", "markdown": "md"}
+SUFFIX = {
+    "json": "json",
+    "jsonl": "jsonl",
+    "sarif": "sarif",
+    "junit": "xml",
+    "markdown": "md",
+    "spdx3": "spdx3.jsonld",
+}
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))

@@ -106,6 +106,7 @@ def check_records(
         kb_version=catalog.version,
         licheck_version=__version__,
         warnings=tuple(warnings),
+        date=today.isoformat(),
     )
 
 

@@ -81,7 +81,7 @@ def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
         ) from exc
 
 
-FORMAT_NAMES = ["auto", "terminal", "json", "jsonl", "markdown", "sarif", "junit", "github"]
+FORMAT_NAMES = ["auto", "terminal", "json", "jsonl", "markdown", "sarif", "junit", "github", "spdx3"]
 
 
 def _today(value: str | None) -> date:

@@ -361,6 +361,9 @@ def evaluate(
         warnings=tuple(warnings),
         openness=openness,
         components=len(record.components),
+        publisher=record.publisher,
+        datasets=record.datasets,
+        base_models=record.base_models,
     )
 
 

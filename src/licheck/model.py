@@ -193,6 +193,10 @@ class SubjectReport:
     # Open Source AI beyond the license: OSAID 1.0 verdict and MOF class (see openness.py).
     openness: Openness | None = None
     components: int = 0
+    # What the input said beyond licenses, for formats that describe the model (SPDX 3).
+    publisher: str | None = None
+    datasets: tuple[str, ...] = ()
+    base_models: tuple[str, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -209,6 +213,8 @@ class Report:
     kb_version: str
     licheck_version: str
     warnings: tuple[str, ...] = field(default=())
+    # The day the policy was applied (exceptions expire), YYYY-MM-DD.
+    date: str | None = None
 
     @property
     def passed(self) -> bool:

@@ -31,6 +31,7 @@ FORMATS: dict[str, str] = {
     "sarif": "licheck.formats.sarif",
     "junit": "licheck.formats.junit",
     "github": "licheck.formats.github",
+    "spdx3": "licheck.formats.spdx3",
 }
 
 

@@ -1,0 +1,189 @@
+"""`--format spdx3`: an SPDX 3.0.1 JSON-LD document describing each model as an AI package.
+
+Each model becomes an `ai_AIPackage` with its declared license (as the input stated it, names
+mapped to SPDX ids or licheck's LicenseRefs) and licheck's concluded license (the declared
+licenses and the base models' inherited ones), its datasets as `dataset_DatasetPackage`
+elements linked by `trainedOn`, its base models linked by `descendantOf`, and licheck's verdict
+as a review `Annotation`.
+
+Why not spdx-tools' SPDX 3 writer: spdx-tools 0.8 implements a pre-release draft of SPDX 3 (its
+JSON-LD context uses namespaces such as https://spdx.org/rdf/Core/ that the final 3.0.1
+specification replaced with https://spdx.org/rdf/3.0.1/terms/...), so its output is not valid
+SPDX 3.0.1. The elements licheck writes are few and fully specified, so we write them directly
+and check them by reading them back (tests/test_spdx3_output.py).
+
+The document is deterministic: element ids derive from the models' names and its creation time
+is the day of the run (SPDX requires one), so the same input on the same day gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+
+from licheck.formats import RenderOptions
+from licheck.model import LicenseResult, Report, SubjectReport
+
+CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
+CREATION = "_:creationinfo"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.+-]+", "-", text).strip("-") or "x"
+
+
+def license_ref(result: LicenseResult) -> str:
+    """The SPDX 3 identifier of a judged license: its SPDX id or LicenseRef, else one we make.
+
+    Every id licheck resolves to is already one of these (an SPDX id, `LicenseRef-licheck-*`,
+    `LicenseRef-scancode-*`, or SPDX's NONE / NOASSERTION); an unknown name becomes a LicenseRef.
+    """
+    return result.id or f"LicenseRef-{_slug(result.declared)}"
+
+
+def _expression(subject: SubjectReport, *, concluded: bool) -> str:
+    """The declared expression with each name replaced by its id; concluded adds inherited ones."""
+    from licheck.expression import Leaf, Node, parse
+
+    own = [r for r in subject.licenses if r.inherited_from is None]
+    by_key = {r.declared.split(" WITH ")[0]: r for r in own}
+    if subject.expression is None:
+        return "NOASSERTION" if concluded else "NONE"
+
+    def render(node: Node, top: bool) -> str:
+        if isinstance(node, Leaf):
+            result = by_key.get(node.key)
+            name = license_ref(result) if result is not None else f"LicenseRef-{_slug(node.key)}"
+            return f"{name} WITH {node.exception}" if node.exception else name
+        text = f" {node.operator} ".join(render(child, False) for child in node.children)
+        return text if top else f"({text})"
+
+    expression = render(parse(subject.expression), True)
+    if concluded:
+        if any(not r.known for r in own):
+            return "NOASSERTION"
+        inherited = sorted({license_ref(r) for r in subject.licenses if r.inherited_from})
+        if inherited:
+            expression = " AND ".join([f"({expression})", *inherited])
+    return expression
+
+
+class _Graph:
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+        self.elements: list[dict[str, Any]] = []
+        self.counter = 0
+
+    def add(self, kind: str, local: str, **properties: Any) -> str:
+        spdx_id = f"{self.namespace}/{local}"
+        element: dict[str, Any] = {"type": kind, "spdxId": spdx_id, "creationInfo": CREATION}
+        element.update({k: v for k, v in properties.items() if v is not None})
+        self.elements.append(element)
+        return spdx_id
+
+    def relate(self, source: str, relation: str, targets: list[str]) -> None:
+        self.counter += 1
+        self.add(
+            "Relationship",
+            f"relationship/{self.counter}",
+            relationshipType=relation,
+            to=targets,
+            **{"from": source},
+        )
+
+
+def _verdict_statement(subject: SubjectReport) -> str:
+    parts = []
+    for result in subject.licenses:
+        failing = ", ".join(c.id for c in result.failing)
+        line = f"{result.name or result.declared}: {result.verdict} ({result.score}/10"
+        line += f"; fails {failing})" if failing else ")"
+        parts.append(line)
+    head = "passes" if subject.passed else "fails"
+    return f"licheck: {subject.name} {head} the policy. " + "; ".join(parts)
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """The report as one SPDX 3.0.1 JSON-LD document."""
+    names = "\n".join(f"{s.source}\t{s.name}" for s in report.subjects)
+    digest = hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
+    graph = _Graph(f"urn:licheck:{digest}")
+    agent = graph.add("SoftwareAgent", "agent/licheck", name=f"licheck {report.licheck_version}")
+    tool = graph.add("Tool", "tool/licheck", name="licheck")
+    roots: list[str] = []
+    datasets: dict[str, str] = {}
+    for number, subject in enumerate(report.subjects, 1):
+        local = f"model/{number}-{_slug(subject.name)}"
+        supplier = None
+        if subject.publisher:
+            supplier = graph.add("Organization", f"{local}/supplier", name=subject.publisher)
+        model = graph.add(
+            "ai_AIPackage",
+            local,
+            name=subject.name,
+            suppliedBy=supplier,
+            software_primaryPurpose="model",
+            comment=f"described from {subject.source} ({subject.format})",
+        )
+        roots.append(model)
+        for kind, concluded in (("hasDeclaredLicense", False), ("hasConcludedLicense", True)):
+            expression = _expression(subject, concluded=concluded)
+            lic = graph.add(
+                "simplelicensing_LicenseExpression",
+                f"{local}/{'concluded' if concluded else 'declared'}-license",
+                simplelicensing_licenseExpression=expression,
+            )
+            graph.relate(model, kind, [lic])
+        targets = []
+        for dataset in subject.datasets:
+            if dataset not in datasets:
+                datasets[dataset] = graph.add(
+                    "dataset_DatasetPackage",
+                    f"dataset/{len(datasets) + 1}-{_slug(dataset)}",
+                    name=dataset,
+                    software_primaryPurpose="data",
+                    dataset_datasetType=["noAssertion"],
+                )
+            targets.append(datasets[dataset])
+        if targets:
+            graph.relate(model, "trainedOn", targets)
+        bases = [
+            graph.add(
+                "ai_AIPackage",
+                f"{local}/base/{i}-{_slug(base)}",
+                name=base,
+                software_primaryPurpose="model",
+            )
+            for i, base in enumerate(subject.base_models, 1)
+        ]
+        if bases:
+            graph.relate(model, "descendantOf", bases)
+        graph.add(
+            "Annotation",
+            f"{local}/licheck-verdict",
+            annotationType="review",
+            subject=model,
+            statement=_verdict_statement(subject),
+        )
+    creation = {
+        "type": "CreationInfo",
+        "@id": CREATION,
+        "specVersion": "3.0.1",
+        "created": f"{report.date or '1970-01-01'}T00:00:00Z",
+        "createdBy": [agent],
+        "createdUsing": [tool],
+        "comment": f"licheck knowledge base {report.kb_version}; policy {report.policy}",
+    }
+    document = {
+        "type": "SpdxDocument",
+        "spdxId": f"{graph.namespace}/document",
+        "creationInfo": CREATION,
+        "name": "licheck report",
+        "profileConformance": ["core", "software", "simpleLicensing", "ai", "dataset"],
+        "rootElement": roots,
+        "element": [e["spdxId"] for e in graph.elements],
+    }
+    data = {"@context": CONTEXT, "@graph": [creation, document, *graph.elements]}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
