@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 INDEX_SCHEMA_VERSION = 1
 STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown")
-KINDS = ("license", "use-policy", "terms-of-service", "none")
+# "placeholder": a name that points elsewhere (Hugging Face `other`/`unknown`, SPDX NOASSERTION);
+# its criteria stay unknown until a license text decides them.
+KINDS = ("license", "use-policy", "terms-of-service", "none", "placeholder")
 OBLIGATION_KINDS = ("attribution", "naming", "use-policy", "notice", "gating", "other")
 MAX_EVIDENCE_WORDS = 30
 

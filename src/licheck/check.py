@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from licheck import __version__
 from licheck.catalog import Catalog
+from licheck.inputs import InputOptions
 from licheck.model import ModelRecord, Report
 from licheck.policy import Policy
 
@@ -62,13 +63,24 @@ def choose_policy(
     return policy
 
 
-def read_records(paths: list[Path], *, allow_outside: bool = False) -> list[ModelRecord]:
-    """Every model described by the given paths, in order."""
+def read_records(paths: list[Path], options: InputOptions | None = None) -> list[ModelRecord]:
+    """Every model described by the given paths, in order.
+
+    Nothing checked is not a pass: paths that hold no model are an error, unless the caller
+    asked to skip what is not a model (the pre-commit hook).
+    """
+    from licheck.errors import InputError
     from licheck.inputs import load_path
 
+    options = options or InputOptions()
     records: list[ModelRecord] = []
     for path in paths:
-        records.extend(load_path(path, allow_outside=allow_outside))
+        records.extend(load_path(path, options))
+    if not records and not options.skip_non_models:
+        raise InputError(
+            "no model found in " + ", ".join(str(p) for p in paths),
+            hint="point licheck at a model.yaml, a model card, a model folder or a license text",
+        )
     return records
 
 
@@ -116,10 +128,10 @@ def run_check(
     require: str | None = None,
     policy_file: Path | None = None,
     today: date | None = None,
-    allow_outside: bool = False,
+    options: InputOptions | None = None,
 ) -> Report:
     """Read and judge the models at `paths` under the project's policy."""
     catalog = Catalog()
     policy = choose_policy(catalog=catalog, policy_file=policy_file, require=require)
-    records = read_records(paths, allow_outside=allow_outside)
+    records = read_records(paths, options)
     return check_records(records, policy=policy, today=today, catalog=catalog)

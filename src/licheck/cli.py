@@ -81,7 +81,22 @@ def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
         ) from exc
 
 
-FORMAT_NAMES = ["auto", "terminal", "json", "jsonl", "markdown", "sarif", "junit", "github", "spdx3"]
+# The readers of inputs/detect.py; spelled out so that --help needs no import.
+INPUT_FORMATS = [
+    "model-yaml", "hf-card", "mot", "spdx-json", "spdx-tag-value", "spdx-yaml", "spdx-xml",
+    "spdx-rdf", "spdx3-jsonld", "cyclonedx-json", "license-text", "folder",
+]  # fmt: skip
+FORMAT_NAMES = [
+    "auto",
+    "terminal",
+    "json",
+    "jsonl",
+    "markdown",
+    "sarif",
+    "junit",
+    "github",
+    "spdx3",
+]
 
 
 def _today(value: str | None) -> date:
@@ -162,6 +177,19 @@ def _formats(format_name: str) -> list[str]:
     help="Let license_file paths leave the model's folder (refused by default).",
 )
 @click.option(
+    "--input-format",
+    type=click.Choice(INPUT_FORMATS),
+    help="Read every path with this reader instead of detecting it from the content.",
+)
+@click.option(
+    "--online", is_flag=True, help="Fetch license_link URLs of model cards (http(s) only)."
+)
+@click.option(
+    "--skip-non-models",
+    is_flag=True,
+    help="Skip files that are no model description (a README without front matter).",
+)
+@click.option(
     "--today",
     "today_text",
     metavar="YYYY-MM-DD",
@@ -179,18 +207,28 @@ def check(
     warn_only: bool,
     color: bool | None,
     allow_outside: bool,
+    input_format: str | None,
+    online: bool,
+    skip_non_models: bool,
     today_text: str | None,
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
     from licheck.formats import RenderOptions, renderer
+    from licheck.inputs import InputOptions
 
+    options = InputOptions(
+        allow_outside=allow_outside,
+        online=online,
+        input_format=input_format,
+        skip_non_models=skip_non_models,
+    )
     report = run_check(
         list(paths),
         require=require,
         policy_file=policy_file,
         today=_today(today_text),
-        allow_outside=allow_outside,
+        options=options,
     )
     stream = sys.stdout if output is None else None
     primary = []

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from licheck.openness import Openness
 
 TextAnalyser = Callable[[str, str], "TextAnalysis"]
+# Texts that belong to the weights' license: the license itself, LICENSE-MODEL, a use policy.
+WEIGHTS_ROLES = ("license", "model", "use-policy")
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,9 @@ def judge_license(
     elif resolution.kind == "profile":
         profile = catalog.profile(resolution.id)
         judgments = _from_profile(profile)
+        if profile.kind == "placeholder":
+            # `other`, `unknown`, NOASSERTION say "look elsewhere": a text given decides.
+            judgments = {cid: replace(j, judged=False) for cid, j in judgments.items()}
         obligations = tuple(Obligation(o.kind, o.text, o.section) for o in profile.obligations)
         family, url = profile.family, profile.url
     elif resolution.osi_approved:
@@ -278,13 +283,24 @@ def evaluate(
     if record.license is not None:
         tree = parse(record.license, source=record.source, line=record.license_line)
         leaf_list = list(leaves(tree))
-        # A license text beside a single declared license is that license's text: judge them
-        # together. With several licenses we cannot tell which text is which (identification
-        # does), so texts are then judged on their own.
-        attach = analyses if len(leaf_list) == 1 else ()
+        # A license text beside a single declared license is that license's text, and a use
+        # policy applies to it: judge them together. A code license (LICENSE-CODE) governs
+        # other files, and with several licenses we cannot tell which text is which, so those
+        # texts are judged on their own.
+        attach = (
+            tuple(pair for pair in analyses if pair[0].role in WEIGHTS_ROLES)
+            if len(leaf_list) == 1
+            else ()
+        )
         by_leaf = {}
         for leaf in leaf_list:
-            result = judge_license(leaf.key, catalog.resolve(leaf.key), catalog, attach)
+            resolution = catalog.resolve(leaf.key)
+            named = _license_name(record, resolution, catalog)
+            if named is not None:
+                resolution = named
+            result = judge_license(leaf.key, resolution, catalog, attach)
+            if named is not None:
+                result = replace(result, declared=f"{leaf.key} (license_name: {record.license_name})")
             if leaf.exception:
                 result = replace(result, declared=leaf.text)
             by_leaf[leaf] = result
@@ -294,7 +310,7 @@ def evaluate(
             violation = rejected[leaf]
             assert violation is not None  # blocking() returns only rejected leaves
             violations.append(violation)
-        standalone = analyses if not attach else ()
+        standalone = tuple(pair for pair in analyses if pair not in attach)
         accepted = not violations
     else:
         accepted = False
@@ -331,6 +347,21 @@ def evaluate(
                     ),
                 )
             )
+    if record.access:
+        access = _access(record)
+        results.append(access)
+        if access.verdict == "not-open":
+            violations.append(
+                Violation(
+                    "access-condition",
+                    f"getting {record.name} requires conditions that break the OSD: "
+                    + ", ".join(f"{c.id} {c.title}" for c in access.failing),
+                    file=min(f.file or record.source for c in access.failing for f in c.findings),
+                    line=min(
+                        (f.line for c in access.failing for f in c.findings if f.line), default=None
+                    ),
+                )
+            )
     base_results, base_violations, base_warnings = _inherited(
         record, catalog, policy, known_bases or {}, declared_accepted=accepted
     )
@@ -364,6 +395,51 @@ def evaluate(
         publisher=record.publisher,
         datasets=record.datasets,
         base_models=record.base_models,
+    )
+
+
+def _license_name(
+    record: ModelRecord, resolution: Resolution | None, catalog: Catalog
+) -> Resolution | None:
+    """The license a card's `license_name` names, when its `license:` is a placeholder (`other`).
+
+    Hugging Face cards declare custom licenses as `license: other` + `license_name: llama3`;
+    the name is the declaration that counts when licheck knows it.
+    """
+    if record.license_name is None or resolution is None or resolution.kind != "profile":
+        return None
+    if catalog.summary(resolution.id).get("kind") != "placeholder":
+        return None
+    named = catalog.resolve(record.license_name)
+    if named is None or named.id == resolution.id:
+        return None
+    return named
+
+
+def _access(record: ModelRecord) -> LicenseResult:
+    """What the input says about getting the model (a Hub gate, an excluded region), judged as
+    one more set of terms: a click-through agreement with the licensor is not in the license,
+    yet every recipient must accept it (OSD7, OSD10)."""
+    judgments = {
+        cid: _Judgment(
+            worst([f.status for f in record.access if f.criterion == cid]),
+            tuple(f for f in record.access if f.criterion == cid),
+            judged=True,
+        )
+        for cid in CRITERION_IDS
+    }
+    criteria = _freeze(judgments)
+    statuses = [c.status for c in criteria]
+    return LicenseResult(
+        declared="access conditions",
+        id=None,
+        name=f"Access conditions declared in {record.source}",
+        osi_approved=False,
+        verdict=verdict_for(False, statuses),
+        score=sum(1 for s in statuses if s == "pass"),
+        criteria=criteria,
+        known=True,
+        note="conditions on getting the model, beside its license",
     )
 
 

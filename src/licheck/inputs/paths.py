@@ -22,6 +22,10 @@ def read_license_file(
     name: str, folder: Path, source: str, line: int | None, allow_outside: bool
 ) -> LicenseText:
     """Read the license text `name` (relative to `folder`) that `source` declares on `line`."""
+    if "\x00" in name:
+        raise InputError(
+            "license_file holds a NUL character", file=source, line=line, hint="fix the file name"
+        )
     if "://" in name:
         raise InputError(
             f"license_file '{name}' is a URL; licheck does not fetch URLs",

@@ -1,0 +1,872 @@
+"""The clause engine: reads any license text and finds the clauses that break the OSD.
+
+Most model licenses are custom and new ones appear every month, so naming a license is not enough:
+licheck must read the text the way a careful lawyer skims it. The engine does that in three steps:
+
+1. split the text into clauses (sentences, list items, headings) with their line spans, keeping
+   the heading each clause sits under and the lead-in of a list ("You agree not to use the
+   Model:" governs every item below it);
+2. classify each clause by modality (heading, definition, disclaimer, prohibition, limitation,
+   condition, permission, statement), because the same words mean opposite things in "You may
+   use it commercially" and "You may not use it commercially", and a definition or a warranty
+   disclaimer obliges no one;
+3. match the legal concepts in `rules/*.yaml` (one file per concept, each mapped to an OSD
+   criterion) against clauses of the modalities each concept names.
+
+Rules are data so that a reviewer can read what licheck looks for and why. They are compiled once
+per process. The work per text is bounded (size cap, clause-length cap, no nested quantifiers in
+the engine's own patterns) because a license file is untrusted input.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import cache, cached_property, lru_cache
+from importlib import resources
+from typing import Any
+
+from licheck.criteria import CRITERION_IDS
+from licheck.errors import LicheckError
+from licheck.model import Finding, Status, worst
+
+# A license longer than this is not a license a human reads; the cap bounds the work on hostile
+# input (a 1 GB file, a binary blob) while covering the longest real texts (~40 KB) tenfold.
+MAX_CHARS = 400_000
+# A "clause" longer than this is a run-on without punctuation; it is cut so that no pattern ever
+# scans an unbounded string.
+MAX_CLAUSE_CHARS = 1_500
+# Evidence quotes are trimmed to this many words (the same bound the knowledge base uses).
+MAX_EVIDENCE_WORDS = 30
+# Several clauses may show one concept (a RAIL attachment lists a dozen uses); a few are proof
+# enough and keep reports readable.
+MAX_FINDINGS_PER_RULE = 3
+# A license defines a handful of terms; checking more defined terms than this for a tiered grant
+# would only serve a hostile text (each check scans every clause).
+MAX_TERMS = 8
+
+MODALITIES = (
+    "heading",
+    "definition",
+    "disclaimer",
+    "prohibition",
+    "limitation",
+    "condition",
+    "permission",
+    "statement",
+)
+# Clauses that bind nobody: a heading names a section, a definition says what a word means, a
+# disclaimer limits the licensor's liability (OSD.md: "not designed for nuclear facilities" is
+# not a use restriction).
+NON_BINDING = frozenset({"heading", "definition", "disclaimer"})
+BINDING = frozenset(MODALITIES) - NON_BINDING
+
+
+class RuleError(LicheckError):
+    """A rule file under licheck/rules is invalid: a bug in licheck's data."""
+
+
+# --- patterns -------------------------------------------------------------------------------
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """Split a regular expression on the `|` that are not inside a group or a class."""
+    branches: list[str] = []
+    depth = 0
+    in_class = False
+    start = 0
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[i + 1 : i + 2] == "]":
+                i += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def fast_pattern(pattern: str) -> re.Pattern[str]:
+    """Compile `\\bA|\\bB|...` as the equivalent `\\b(?:A|B|...)`.
+
+    Python's engine tries every branch of a top-level alternation at every position; with the
+    word boundary factored out it skips most positions at once, which makes the rules several
+    times faster. The branches and their order are unchanged, so the matches are the same.
+    """
+    branches = _top_level_branches(pattern)
+    if len(branches) > 1 and all(b.startswith("\\b") for b in branches):
+        pattern = "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
+    return re.compile(pattern)
+
+
+# --- text normalisation ---------------------------------------------------------------------
+
+# One-to-one replacements, so that offsets in the normalised text are offsets in the original and
+# line numbers come out right. Typographic quotes, dashes and spaces become their ASCII forms.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\r": " ",
+        "\x0c": "\n",
+        "\x00": " ",
+    }
+)
+
+
+def _normalise(text: str) -> str:
+    """Lower-case, ASCII-quoted copy of `text` with exactly the same length and offsets."""
+    out = text.translate(_TRANSLATE)
+    lowered = out.lower()
+    if len(lowered) == len(out):
+        return lowered
+    # A few characters (e.g. "İ") lower-case to two; keep those as they are so offsets hold.
+    return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in out)
+
+
+# Phrases that look like restrictions but say the opposite ("including without limitation").
+_NEUTRAL = fast_pattern(
+    r"\b(?:including,?\s+)?(?:but\s+)?(?:not|without)\s+limit(?:ed|ation)(?:\s+to)?\b"
+    r"|\bnot\s+only\b|\bif\s+and\s+only\s+if\b"
+)
+_SPACES = re.compile(r"\s+")
+
+
+def _clean(fragment: str) -> str:
+    """The text patterns see: one space between words, neutral phrases blanked out."""
+    spaced = _SPACES.sub(" ", fragment)
+    if "limit" in spaced or "only" in spaced:
+        spaced = _NEUTRAL.sub(" ", spaced)
+    return spaced.strip()
+
+
+# --- segmentation ---------------------------------------------------------------------------
+
+_LIST_MARKER = re.compile(
+    r"[ ]*(?:[-*\u2022\u25cf\u25aa>]+|\(?(?:\d{1,3}(?:\.\d{1,3}){0,3}|[a-z]|[ivxl]{1,5})[.)]"
+    r"|(?:section|article|clause|part)[ ]+[\dIVXivx]{1,5}[.:)]?)[ ]+"
+)
+_HEADING_WORD = re.compile(
+    r"(?:#{1,6}[ ]*)?(?:section|article|part|attachment|exhibit|appendix|schedule|annex|chapter)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.;!?][\"')\]]*\s+|:[ \t]*(?=\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)][ ])")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_VERBISH = re.compile(
+    r"\b(?:may|shall|must|will|can|is|are|be|you|grants?|means|agree|not)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One sentence, list item or heading of the text, with what the engine learnt about it.
+
+    `kind` is "heading" for headings; other clauses get their modality on first use (most
+    clauses never meet a rule, so classifying them all would waste the time budget).
+    `lead` is the lead-in of the list the clause is an item of, `lead_index` its position.
+    """
+
+    start: int
+    end: int
+    raw: str
+    section: str | None
+    lead: str | None = None
+    lead_index: int | None = None
+    kind: str | None = None
+
+    @cached_property
+    def text(self) -> str:
+        """The normalised words of the clause (cleaned on first use: most are never read)."""
+        return _clean(self.raw)
+
+    @property
+    def match_text(self) -> str:
+        """The words a rule reads: the list's lead-in, then the item itself."""
+        return f"{self.lead} {self.text}" if self.lead else self.text
+
+    @cached_property
+    def modality(self) -> str:
+        """The clause's modality; a bare list item takes its lead-in's ("You agree not to: ...")."""
+        if self.kind is not None:
+            return self.kind
+        own = _modality(self.text)
+        if self.lead is not None and own in {"statement", "permission", "limitation"}:
+            return _modality(self.lead)
+        return own
+
+
+def _is_heading_line(line: str) -> bool:
+    """A short line that names a section rather than saying something (numbered, caps, '#')."""
+    stripped = line.strip().strip("#*_ ").strip()
+    if not stripped or len(stripped) > 90 or stripped[0].islower():
+        # Most lines continue a sentence; a heading starts with a capital, a digit or a mark.
+        return False
+    words = stripped.split()
+    if len(words) > 12 or stripped[-1] in ",;":
+        return False
+    if line.lstrip().startswith("#") or _HEADING_WORD.match(stripped):
+        return True
+    if _YEAR.search(stripped):
+        # "Dated: November 21, 2023", "Version 2.0, January 2004": a date line names no section.
+        return False
+    if stripped.isupper() and len(words) <= 10 and sum(c.isalpha() for c in stripped) >= 4:
+        return True
+    if stripped[-1] == ":" or _VERBISH.search(stripped.lower()):
+        return False
+    marker = _LIST_MARKER.match(stripped)
+    rest = stripped[marker.end() :] if marker else stripped
+    rest_words = [w for w in rest.split() if w[:1].isalpha()]
+    if not rest_words or len(rest_words) > 8:
+        return False
+    titled = sum(1 for w in rest_words if w[0].isupper() or len(w) <= 3)
+    return titled == len(rest_words) and (marker is not None or not stripped.endswith("."))
+
+
+def _sentences(norm: str, original: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans within one paragraph: cut after . ; ! ? when a new sentence begins."""
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(norm, start, end):
+        cut = match.end()
+        if cut >= end:
+            break
+        nxt = original[cut]
+        quote = norm[cut] in "\"'(["
+        punct = norm[match.start()]
+        if punct == "." and not (nxt.isupper() or nxt.isdigit() or quote):
+            continue
+        if punct == "." and _is_abbreviation(norm, match.start()):
+            continue
+        spans.append((cursor, cut))
+        cursor = cut
+    spans.append((cursor, end))
+    result: list[tuple[int, int]] = []
+    for span_start, e in spans:
+        # A run-on "sentence" is cut into bounded pieces so that no pattern scans without end.
+        s = span_start
+        while e - s > MAX_CLAUSE_CHARS:
+            cut = norm.rfind(" ", s + MAX_CLAUSE_CHARS // 2, s + MAX_CLAUSE_CHARS)
+            cut = cut if cut > s else s + MAX_CLAUSE_CHARS
+            result.append((s, cut))
+            s = cut
+        result.append((s, e))
+    return result
+
+
+_ABBREVIATIONS = frozenset(
+    {"e.g", "i.e", "etc", "inc", "ltd", "co", "no", "vs", "u.s", "sec", "art", "para", "corp"}
+)
+
+
+def _is_abbreviation(norm: str, dot: int) -> bool:
+    """Whether the full stop at `dot` ends an abbreviation (e.g., Inc., U.S.) or a list marker."""
+    begin = dot
+    while begin > 0 and (norm[begin - 1].isalnum() or norm[begin - 1] == "."):
+        begin -= 1
+    word = norm[begin:dot]
+    if word in _ABBREVIATIONS:
+        return True
+    # "1." "a." "iv." "2.1." at the start of a fragment are list markers, not sentence ends.
+    return bool(re.fullmatch(r"[a-z]|[ivx]{1,4}|\d{1,3}(?:\.\d{1,3})*", word)) and (
+        begin == 0 or norm[begin - 1] in " \n("
+    )
+
+
+_DEFINITION = re.compile(
+    r"^\W*(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,3}(?:\.\d{1,3}){0,3})[.)]?\s+)*(?:the\s+(?:term|word)s?\s+)?"
+    # A quoted term may be defined by "means", "refers to" or "includes" ...
+    r"(?:(?:\"[^\"]{1,80}\"|'[^']{1,80}')(?:\s*\([^)]{0,80}\))?(?:\s*(?:,|or|and)\s*\"[^\"]{1,60}\")*,?\s+"
+    r"(?:means?|shall\s+mean|refers?\s+to|shall\s+refer\s+to|is\s+defined\s+as|has\s+the\s+meaning"
+    r"|shall\s+have\s+the\s+meaning|includes?|shall\s+include)\b"
+    # ... an unquoted one only by "means" or "refers to" ("the above rights include" is not one).
+    r"|[a-z][\w\- ]{0,40}?(?:\s*\([^)]{0,80}\))?,?\s+"
+    r"(?:means|shall\s+mean|refers\s+to|is\s+defined\s+as)\b)"
+)
+_DISCLAIMER = fast_pattern(
+    r"\bas\s+is\b|\bwarrant|\bliab(?:le|ility)\b|\bdamages\b|\bmerchantab|\bfitness\s+for\s+a"
+    r"|\bnot\s+(?:designed|intended)\b|\bfail[\s-]*safe\b|\bindemnif|\bhold\s+harmless\b"
+)
+_NOT_LICENSED = fast_pattern(r"\bnot\b[\w ,]{0,40}\blicensed\b")
+_PROHIBITION = fast_pattern(
+    r"\b(?:may|shall|must|will|can|could|would)\s+not\b|\b(?:cannot|can't|won't|mustn't"
+    r"|shan't)\b|\bagrees?\s+(?:not|never)\s+to\b|\bnot\s+(?:be\s+)?(?:permitted|allowed"
+    r"|authori[sz]ed|licensed|granted)\b|\bprohibit|\bforbid|\bno\s+(?:rights?|licenses?|licences?|"
+    r"permission)\b|\bdo\s+not\b|\bnor\b|\bneither\b|\brefrain\b|\bnot\s+to\s+\w+"
+    r"|\bwithout\s+(?:the\s+)?(?:prior|express|explicit|written)\b[\w ]{0,20}\b"
+    r"(?:permission|consent|approval|authori[sz]ation|license)"
+)
+_LIMITATION = fast_pattern(
+    r"\b(?:solely|only|exclusively)\b|\blimited\s+to\b|\brestricted\s+to\b|\bother\s+than\b"
+)
+_CONDITION = fast_pattern(
+    r"\b(?:must|shall|required|requires?|have\s+to|has\s+to|needs?\s+to|provided\s+that|providing"
+    r"|on\s+condition|conditioned|subject\s+to|if|unless|in\s+order\s+to|as\s+long\s+as|will)\b"
+)
+_PERMISSION = fast_pattern(
+    r"\b(?:may|can|grants?|granted|permission|permitted|free\s+to|allowed|right\s+to|licen[cs]e\s+to"
+    r"|licensed)\b"
+)
+
+
+# One scan finds every modal marker of a clause (the groups are tried in this order at each
+# position, so "may not" is a prohibition before "may" can be a permission).
+_MODAL_SCAN = re.compile(
+    "\\b(?:"
+    + "|".join(
+        f"(?P<{name}>{pattern.pattern.removeprefix(chr(92) + 'b')})"
+        for name, pattern in (
+            ("not_licensed", _NOT_LICENSED),
+            ("disclaimer", _DISCLAIMER),
+            ("prohibition", _PROHIBITION),
+            ("limitation", _LIMITATION),
+            ("condition", _CONDITION),
+            ("permission", _PERMISSION),
+        )
+    )
+    + ")"
+)
+
+
+@lru_cache(maxsize=4096)
+def _modality(text: str) -> str:
+    """What kind of statement a clause is; rules only read clauses of the kinds they name."""
+    if _DEFINITION.match(text):
+        return "definition"
+    found = {m.lastgroup for m in _MODAL_SCAN.finditer(text)}
+    if "not_licensed" in found:
+        # "not designed, licensed or intended for use in ...": a restriction, not a disclaimer.
+        return "prohibition"
+    for modality in ("disclaimer", "prohibition", "limitation", "condition", "permission"):
+        if modality in found:
+            return modality
+    return "statement"
+
+
+def _section_label(original: str, start: int, end: int) -> str:
+    label = _SPACES.sub(" ", original[start:end]).strip().strip("#*_ ").strip()
+    return label.rstrip(":. ")[:80]
+
+
+def segment(text: str) -> tuple[Clause, ...]:
+    """Split a license into clauses with offsets, section and modality (see the module doc)."""
+    original = text[:MAX_CHARS]
+    return _segment(original, _normalise(original))
+
+
+def _segment(original: str, norm: str) -> tuple[Clause, ...]:
+    """segment() on a text already normalised (analyse() normalises once for all steps)."""
+    clauses: list[Clause] = []
+    section: str | None = None
+    lead: str | None = None
+    lead_index: int | None = None
+    pos = 0
+    length = len(norm)
+    paragraph: list[tuple[int, int]] = []
+
+    def flush() -> None:
+        nonlocal lead, lead_index, section
+        if not paragraph:
+            return
+        p_start, p_end = paragraph[0][0], paragraph[-1][1]
+        paragraph.clear()
+        starts_item = bool(_LIST_MARKER.match(norm, p_start))
+        if lead is not None and not starts_item:
+            lead = None
+        spans = _sentences(norm, original, p_start, p_end)
+        pending = -1  # start of a tiny fragment ("b.") to glue onto the next sentence
+        for span_start, e in spans:
+            s = span_start
+            if pending >= 0:
+                s, pending = pending, -1
+            raw = norm[s:e]
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            if len(stripped) <= 6 and not stripped.endswith(":"):
+                pending = s
+                continue
+            short = len(stripped) < 100
+            cleaned = _clean(raw) if short else stripped
+            body = (
+                _LIST_MARKER.sub("", cleaned, count=1) if _LIST_MARKER.match(cleaned) else cleaned
+            )
+            words = body.split() if short else []
+            if (
+                short
+                and len(words) <= 6
+                and body.endswith(".")
+                and not _VERBISH.search(body)
+                and all(
+                    w[:1].isupper() or len(w) <= 3 for w in original[s:e].split()[-len(words) :]
+                )
+            ):
+                # An inline heading: "b. Use Restrictions. Your use of ..." names its section.
+                section = _section_label(original, s, e)
+                clauses.append(Clause(s, e, raw, section, kind="heading"))
+                continue
+            # A list item ("(b) for military purposes;") says what its lead-in governs.
+            clause = Clause(s, e, raw, section, lead, lead_index)
+            if clause.lead is not None and clause.lead == clause.text:
+                clause = Clause(s, e, raw, section)
+            clauses.append(clause)
+            if stripped.endswith(":") and not _DEFINITION.match(clause.text):
+                lead = clause.text
+                lead_index = len(clauses) - 1
+        if pending >= 0 and norm[pending:p_end].strip():
+            clauses.append(Clause(pending, p_end, norm[pending:p_end], section, kind="statement"))
+
+    while pos < length:
+        nl = norm.find("\n", pos)
+        line_end = length if nl < 0 else nl
+        line = original[pos:line_end]
+        if not line.strip():
+            # A blank line ends a paragraph but not a list: the next paragraph decides whether
+            # it is another item under the same lead-in (see flush()).
+            flush()
+        elif _is_heading_line(line) and len(line.strip()) > 1:
+            flush()
+            lead = None
+            section = _section_label(original, pos, line_end)
+            clauses.append(Clause(pos, line_end, norm[pos:line_end], section, kind="heading"))
+        else:
+            if _LIST_MARKER.match(norm, pos) and paragraph:
+                flush()
+            paragraph.append((pos, line_end))
+        pos = line_end + 1
+    flush()
+    return tuple(clauses)
+
+
+# --- rules ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """One way a concept shows: a clause of these modalities that matches all these patterns."""
+
+    modalities: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A legal concept that breaks (or clouds) one OSD criterion, compiled from its YAML file."""
+
+    id: str
+    criteria: tuple[str, ...]
+    status: Status
+    title: str
+    description: str
+    message: str
+    keywords: tuple[str, ...]
+    alternatives: tuple[Alternative, ...]
+    ignore: tuple[re.Pattern[str], ...] = ()
+    unless: tuple[re.Pattern[str], ...] = ()
+    scope: str = "clause"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _compile(pattern: Any, where: str) -> re.Pattern[str]:
+    if not isinstance(pattern, str) or not pattern:
+        raise RuleError("a pattern must be a non-empty text", file=where)
+    try:
+        return fast_pattern(pattern)
+    except re.error as exc:
+        raise RuleError(f"bad pattern {pattern!r}: {exc}", file=where) from exc
+
+
+def _patterns(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    return tuple(_compile(p, where) for p in items)
+
+
+def _term_patterns(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
+    patterns = _patterns(value, where)
+    for pattern in patterns:
+        if "term" not in pattern.groupindex:
+            raise RuleError(f"pattern {pattern.pattern!r} needs a (?P<term>...) group", file=where)
+    return patterns
+
+
+def parse_rule(data: Any, where: str) -> Rule:
+    """Validate one rule file's data and compile its patterns."""
+    if not isinstance(data, dict):
+        raise RuleError("a rule must be a mapping", file=where)
+    for key in ("id", "title", "description", "message", "status"):
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            raise RuleError(f"missing text field '{key}'", file=where)
+    raw_criteria = data.get("criterion")
+    criteria = tuple(raw_criteria) if isinstance(raw_criteria, list) else (raw_criteria,)
+    if not criteria or any(c not in CRITERION_IDS for c in criteria):
+        raise RuleError(f"criterion must be among {', '.join(CRITERION_IDS)}", file=where)
+    status = data["status"]
+    if status not in ("fail", "unknown"):
+        raise RuleError("status must be fail or unknown", file=where)
+    alternatives = []
+    for raw in data.get("match") or ():
+        if not isinstance(raw, dict):
+            raise RuleError("each match alternative must be a mapping", file=where)
+        mods = raw.get("modality", sorted(BINDING))
+        mods = [mods] if isinstance(mods, str) else mods
+        if not isinstance(mods, list) or any(m not in MODALITIES for m in mods):
+            raise RuleError(f"modality must be among {', '.join(MODALITIES)}", file=where)
+        patterns = _patterns(raw.get("all"), where)
+        if not patterns:
+            raise RuleError(
+                "each match alternative needs at least one pattern in 'all'", file=where
+            )
+        alternatives.append(Alternative(frozenset(mods), patterns))
+    if not alternatives:
+        raise RuleError("a rule needs at least one match alternative", file=where)
+    keywords = data.get("keywords") or []
+    if not isinstance(keywords, list) or not all(isinstance(k, str) and k for k in keywords):
+        raise RuleError("keywords must be a list of texts", file=where)
+    scope = data.get("scope", "clause")
+    if scope not in ("clause", "text"):
+        raise RuleError("scope must be clause or text", file=where)
+    known = {
+        "id", "criterion", "status", "title", "description", "message", "keywords", "match",
+        "ignore", "unless", "scope", "grants", "defeated_by", "defeated_by_term",
+    }  # fmt: skip
+    extra = sorted(set(data) - known)
+    if extra:
+        raise RuleError(f"unknown field(s) {', '.join(extra)}", file=where)
+    return Rule(
+        id=data["id"],
+        criteria=criteria,
+        status=status,
+        title=" ".join(data["title"].split()),
+        description=" ".join(data["description"].split()),
+        message=" ".join(data["message"].split()),
+        keywords=tuple(k.lower() for k in keywords),
+        alternatives=tuple(alternatives),
+        ignore=_patterns(data.get("ignore"), where),
+        unless=_patterns(data.get("unless"), where),
+        scope=scope,
+        extra={
+            "grants": _patterns(data.get("grants"), where),
+            "defeated_by": _patterns(data.get("defeated_by"), where),
+            "defeated_by_term": _term_patterns(data.get("defeated_by_term"), where),
+        },
+    )
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    """Every rule shipped in licheck/rules, compiled once per process, in file-name order."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    folder = resources.files("licheck") / "rules"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        where = f"licheck/rules/{entry.name}"
+        try:
+            data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
+        except yaml.YAMLError as exc:
+            raise RuleError(f"cannot read rule: {exc}", file=where) from exc
+        rule = parse_rule(data, where)
+        if rule.id in seen:
+            raise RuleError(f"rule id {rule.id} is used twice", file=where)
+        seen.add(rule.id)
+        rules.append(rule)
+    return tuple(rules)
+
+
+# --- analysis -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """What the clause engine found in one text: findings per criterion, and whether it grants."""
+
+    findings: tuple[Finding, ...]
+    grants_rights: bool
+    truncated: bool = False
+
+    def status(self, criterion_id: str) -> Status:
+        """fail if any finding fails the criterion, unknown if any needs review, else pass."""
+        return worst([f.status for f in self.findings if f.criterion == criterion_id])
+
+    @property
+    def failing(self) -> tuple[str, ...]:
+        """The criteria with a failing finding, in criterion order."""
+        return tuple(c for c in CRITERION_IDS if self.status(c) == "fail")
+
+
+def _evidence(original: str, clause: Clause, anchor: int | None) -> str:
+    """The clause as written, trimmed to MAX_EVIDENCE_WORDS around where the concept shows."""
+    words = original[clause.start : clause.end].split()
+    if len(words) <= MAX_EVIDENCE_WORDS:
+        return " ".join(words)
+    first = 0
+    if anchor is not None:
+        before = len(original[clause.start : clause.start + anchor].split())
+        first = max(0, min(before - 8, len(words) - MAX_EVIDENCE_WORDS))
+    chosen = words[first : first + MAX_EVIDENCE_WORDS]
+    head = "\u2026 " if first > 0 else ""
+    tail = " \u2026" if first + MAX_EVIDENCE_WORDS < len(words) else ""
+    return f"{head}{' '.join(chosen)}{tail}"
+
+
+def _anchor(clause: Clause, pattern: re.Pattern[str] | None) -> int | None:
+    """Roughly where in the clause the concept shows, to centre the quote on it."""
+    if pattern is None:
+        return None
+    found = pattern.search(clause.text)
+    if found is None:
+        return None
+    # clause.text has collapsed white space, so the offset is approximate; close enough to centre
+    # a 30-word quote on the words that matter.
+    return found.start()
+
+
+def _rule_hits(rule: Rule, clause: Clause) -> re.Pattern[str] | None:
+    """The first pattern of the alternative that matched, or None when the rule does not apply.
+
+    Cheapest tests first: the modality (cached per clause), then the concept's patterns, and the
+    exceptions (`unless`) only for a clause that shows the concept.
+    """
+    alternatives = [a for a in rule.alternatives if clause.modality in a.modalities]
+    if not alternatives:
+        return None
+    text = clause.match_text
+    for pattern in rule.ignore:
+        text = pattern.sub(" ", text)
+    for alt in alternatives:
+        if all(p.search(text) for p in alt.patterns):
+            if any(p.search(text) for p in rule.unless):
+                return None
+            return alt.patterns[0]
+    return None
+
+
+class _Lines:
+    """Maps an offset in the text to a 1-based line number."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def line(self, offset: int) -> int:
+        return bisect_right(self.starts, offset)
+
+
+def _span(original: str, clause: Clause, lines: _Lines) -> tuple[int, int]:
+    s, e = clause.start, clause.end
+    while s < e and original[s].isspace():
+        s += 1
+    while e > s and original[e - 1].isspace():
+        e -= 1
+    return lines.line(s), lines.line(max(s, e - 1))
+
+
+def _finding(
+    rule: Rule, criterion: str, status: Status, clause: Clause | None, ctx: _Context
+) -> Finding:
+    if clause is None:
+        return Finding(
+            criterion=criterion,
+            status=status,
+            message=rule.message,
+            file=ctx.path,
+            rule=rule.id,
+            source="clause",
+        )
+    line, end_line = _span(ctx.original, clause, ctx.lines)
+    return Finding(
+        criterion=criterion,
+        status=status,
+        message=rule.message,
+        evidence=_evidence(ctx.original, clause, _anchor(clause, ctx.anchor)),
+        file=ctx.path,
+        line=line,
+        end_line=end_line,
+        section=clause.section,
+        rule=rule.id,
+        source="clause",
+    )
+
+
+@dataclass
+class _Context:
+    original: str
+    lines: _Lines
+    path: str | None
+    anchor: re.Pattern[str] | None = None
+
+
+_NEGATED_GRANT = re.compile(r"\b(?:no|not|nor|never|neither)\b(?:\s+\w+){0,4}\s*$")
+
+
+class _Text:
+    """One text being analysed: its clauses and fast ways to find the ones a rule may concern."""
+
+    def __init__(self, original: str) -> None:
+        self.original = original
+        norm = _normalise(original)
+        self.clauses = _segment(original, norm)
+        # Keywords and whole-text patterns scan this copy, where a line break is a space.
+        self.flat = norm.replace("\n", " ")
+        self.starts = [c.start for c in self.clauses]
+        self.items: dict[int, list[int]] = {}
+        for index, clause in enumerate(self.clauses):
+            if clause.lead_index is not None:
+                self.items.setdefault(clause.lead_index, []).append(index)
+
+    def clause_at(self, offset: int) -> int | None:
+        """The index of the clause holding `offset`, if any."""
+        index = bisect_right(self.starts, offset) - 1
+        if index >= 0 and offset < self.clauses[index].end:
+            return index
+        return None
+
+    def candidates(self, rule: Rule) -> list[int]:
+        """Clauses holding one of the rule's keywords, and the list items under such a lead-in."""
+        if not rule.keywords:
+            return list(range(len(self.clauses)))
+        found: set[int] = set()
+        flat = self.flat
+        for keyword in rule.keywords:
+            pos = flat.find(keyword)
+            while pos >= 0:
+                index = self.clause_at(pos)
+                if index is None:
+                    pos = flat.find(keyword, pos + 1)
+                    continue
+                found.add(index)
+                found.update(self.items.get(index, ()))
+                # One hit per clause is enough: jump to the end of this clause.
+                pos = flat.find(keyword, max(pos + 1, self.clauses[index].end))
+        return sorted(found)
+
+    def any_clause_matches(self, patterns: tuple[re.Pattern[str], ...]) -> Clause | None:
+        """A binding clause where one of the patterns matches, not negated just before it."""
+        for pattern in patterns:
+            for hit in pattern.finditer(self.flat):
+                index = self.clause_at(hit.start())
+                if index is None:
+                    continue
+                clause = self.clauses[index]
+                if clause.modality in NON_BINDING:
+                    continue
+                if not _NEGATED_GRANT.search(self.flat[max(0, hit.start() - 40) : hit.start()]):
+                    return clause
+        return None
+
+    def grants_defined_term(self, definitions: tuple[re.Pattern[str], ...]) -> bool:
+        """Whether a term defined as "the uses beyond the limited tier" is itself granted.
+
+        A tiered license says "you may use it solely for internal research" and then defines
+        "Deploy" as "use other than for internal research" and grants "you may ... Deploy": the
+        first limit is then no limit. The term is read from the definition, not assumed.
+        """
+        tried = 0
+        for clause in self.clauses:
+            if clause.modality != "definition" or tried >= MAX_TERMS:
+                continue
+            for pattern in definitions:
+                found = pattern.search(clause.text)
+                if found is None:
+                    continue
+                tried += 1
+                term = re.escape(found.group("term").strip())
+                grant = re.compile(
+                    rf"\b(?:may|grants?|permitted\s+to|right\s+to)\b(?:(?!\bnot\b)[^.;]){{0,120}}"
+                    rf"\b{term}\b"
+                )
+                for other in self.clauses:
+                    if other.modality in BINDING - {"prohibition"} and grant.search(other.text):
+                        return True
+        return False
+
+
+def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
+    """Read a license text and return the clauses that break or cloud each OSD criterion.
+
+    Never raises on a str: hostile input (huge, binary, no newlines) is cut to MAX_CHARS and
+    segmented into bounded clauses.
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    original = text[:MAX_CHARS]
+    doc = _Text(original)
+    clauses = doc.clauses
+    ctx = _Context(original, _Lines(original), path)
+    findings: list[Finding] = []
+    grants_rights = True
+    for rule in load_rules():
+        if rule.scope == "text":
+            grants_rights = doc.any_clause_matches(rule.extra.get("grants", ())) is not None
+            if grants_rights:
+                continue
+            ctx.anchor = rule.alternatives[0].patterns[0]
+            reservation = next((c for c in clauses if _rule_hits(rule, c) is not None), None)
+            # An explicit reservation ("all rights reserved", "for viewing only") with no grant
+            # anywhere fails OSD1 and OSD3; a text with neither (a pointer, a policy) is unknown.
+            status: Status = "fail" if reservation is not None else "unknown"
+            for criterion in rule.criteria:
+                findings.append(_finding(rule, criterion, status, reservation, ctx))
+            continue
+        candidates = doc.candidates(rule)
+        if not candidates:
+            continue
+        defeaters: tuple[re.Pattern[str], ...] = rule.extra.get("defeated_by", ())
+        terms: tuple[re.Pattern[str], ...] = rule.extra.get("defeated_by_term", ())
+        if (defeaters and doc.any_clause_matches(defeaters) is not None) or (
+            terms and doc.grants_defined_term(terms)
+        ):
+            # Another clause grants what this rule would call restricted (a second tier):
+            # "research or non-commercial" is no limit when a later section grants commercial use.
+            continue
+        hits = 0
+        fired_leads: set[int] = set()
+        for index in candidates:
+            clause = clauses[index]
+            if clause.lead_index is not None and clause.lead_index in fired_leads:
+                # The lead-in of a list already shows the concept; its items add nothing.
+                continue
+            pattern = _rule_hits(rule, clause)
+            if pattern is None:
+                continue
+            fired_leads.add(index)
+            if clause.lead_index is not None:
+                fired_leads.add(clause.lead_index)
+            ctx.anchor = pattern
+            for criterion in rule.criteria:
+                findings.append(_finding(rule, criterion, rule.status, clause, ctx))
+            hits += 1
+            if hits >= MAX_FINDINGS_PER_RULE:
+                break
+    return TextAnalysis(tuple(findings), grants_rights, truncated=len(text) > MAX_CHARS)

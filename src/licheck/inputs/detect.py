@@ -1,0 +1,183 @@
+"""Which reader a file needs, told from its content (and its name only where content cannot).
+
+Users point licheck at what they have: a README.md, an SBOM called `bom.json`, a MOT file named
+after the model, a LICENSE. Extensions lie or are missing (`.spdx`, `.yml` for anything), so
+the first bytes decide: an SPDX document says `spdxVersion`, a CycloneDX one `bomFormat`, a MOT
+file `framework: Model Openness Framework`. What nothing identifies is an error that suggests
+`--input-format`, never a guess that would judge a file with the wrong reader.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from pathlib import Path
+
+from licheck.errors import InputError
+
+FORMATS = (
+    "model-yaml",
+    "hf-card",
+    "mot",
+    "spdx-json",
+    "spdx-tag-value",
+    "spdx-yaml",
+    "spdx-xml",
+    "spdx-rdf",
+    "spdx3-jsonld",
+    "cyclonedx-json",
+    "license-text",
+    "folder",
+)
+# Enough to see the top-level keys of any of these formats; the whole file is read later by
+# the chosen reader, with that reader's own size limit.
+HEAD_BYTES = 64 * 1024
+
+_MARKDOWN = (".md", ".markdown", ".mdx")
+_JSON = (".json", ".jsonld")
+_XML = (".xml", ".rdf", ".owl")
+_JSON_OPENING = re.compile(r'\{\s*("|\})|\[\s*(\{|\]|")')
+_YAML = (".yaml", ".yml")
+_MOT_FRAMEWORK = re.compile(r"(?m)^framework:")
+_MOT_RELEASE = re.compile(r"(?m)^release:")
+_MOT_NAME = re.compile(r"Model\s+Openness\s+Framework", re.IGNORECASE)
+_SPDX_TAG_VALUE = re.compile(r"(?m)^SPDXVersion:\s*SPDX-")
+_SPDX_YAML = re.compile(r"(?m)^spdxVersion:\s*['\"]?SPDX-")
+_TOP_LICENSE = re.compile(r"(?m)^license:")
+_TOP_NAME = re.compile(r"(?m)^name:")
+_FENCE = re.compile(r"---[ \t]*")
+
+
+def _decode_head(head: bytes) -> str:
+    """The head as text for sniffing: a cut multibyte character or a stray byte is harmless."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return head[: len(head) - len(head) % 2].decode("utf-16", errors="replace")
+    return head.decode("utf-8", errors="replace").removeprefix("\ufeff")
+
+
+def is_mot(text: str) -> bool:
+    """A Model Openness Tool file: a top-level `framework:` naming the Model Openness Framework."""
+    return bool(_MOT_FRAMEWORK.search(text) and _MOT_NAME.search(text))
+
+
+def has_front_matter(text: str) -> bool:
+    """Whether the first non-blank line opens a YAML front matter block (`---`)."""
+    for line in text.splitlines():
+        if line.strip():
+            return bool(_FENCE.fullmatch(line))
+    return False
+
+
+def _json_format(text: str, shown: str, certain: bool) -> str | None:
+    """The JSON format its keys name; an error if `certain` it is JSON, else None (not JSON)."""
+    if '"spdxVersion"' in text:
+        return "spdx-json"
+    if '"@context"' in text and "spdx.org/rdf/3" in text:
+        return "spdx3-jsonld"
+    if '"bomFormat"' in text and "CycloneDX" in text:
+        return "cyclonedx-json"
+    if not certain:
+        return None
+    raise InputError(
+        "a JSON file that is neither an SPDX nor a CycloneDX document",
+        file=shown,
+        hint="licheck reads SPDX 2.3 JSON (spdxVersion), SPDX 3 JSON-LD (@context) and "
+        "CycloneDX JSON (bomFormat); use --input-format to force a reader",
+    )
+
+
+def _xml_format(text: str, shown: str, certain: bool) -> str | None:
+    """The XML format its elements name; an error if `certain` it is XML, else None."""
+    if "rdf:RDF" in text or "spdx.org/rdf/terms" in text:
+        return "spdx-rdf"
+    if re.search(r"<(spdx:)?(SpdxDocument|Document|spdxVersion)\b", text) and "SPDX" in text:
+        return "spdx-xml"
+    if not certain:
+        return None
+    if "cyclonedx" in text.lower():
+        raise InputError(
+            "CycloneDX XML is not supported",
+            file=shown,
+            hint="export the BOM as CycloneDX JSON (licheck reads its ML-BOM fields)",
+        )
+    raise InputError(
+        "an XML file that is not an SPDX document",
+        file=shown,
+        hint="licheck reads SPDX RDF/XML and SPDX XML; use --input-format to force a reader",
+    )
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """The reader for `path`, one of FORMATS, from its first bytes `head` (and its name).
+
+    Content decides first: SBOM and MOT markers are unambiguous. The name is used only where
+    content cannot tell: a Markdown file is a model card when it is a README or opens a front
+    matter (a LICENSE.md is a license text), and a YAML file that is nothing else is read as
+    model.yaml, whose reader then says precisely what is missing.
+    """
+    if path.is_dir():
+        return "folder"
+    shown = str(path)
+    text = _decode_head(head)
+    stripped = text.lstrip()
+    name = path.name.lower()
+    suffix = path.suffix.lower()
+    # License texts may open with "[SOFTWARE NAME]" or "<copyright notice>": only markers, a
+    # JSON/XML extension, or an unmistakable opening make a file JSON or XML.
+    found: str | None = None
+    if stripped.startswith(("{", "[")):
+        certain = suffix in _JSON or bool(_JSON_OPENING.match(stripped))
+        found = _json_format(text, shown, certain)
+    elif stripped.startswith("<"):
+        certain = suffix in _XML or stripped.startswith("<?xml")
+        found = _xml_format(text, shown, certain)
+    if found:
+        return found
+    if _SPDX_TAG_VALUE.search(text):
+        return "spdx-tag-value"
+    if _SPDX_YAML.search(text):
+        return "spdx-yaml"
+    if is_mot(text) or (_MOT_FRAMEWORK.search(text) and _MOT_RELEASE.search(text)):
+        # A file shaped like MOT (framework + release) that names another framework goes to
+        # the MOT reader too, which says what is wrong better than the model.yaml reader.
+        return "mot"
+    if suffix in _MARKDOWN:
+        if name.startswith("readme") or has_front_matter(text):
+            return "hf-card"
+        return "license-text"
+    if suffix in _YAML:
+        return "model-yaml"
+    if not suffix and _TOP_LICENSE.search(text) and _TOP_NAME.search(text):
+        # A model.yaml saved without its extension: top-level `name:` and `license:` keys are
+        # not how license texts begin their lines.
+        return "model-yaml"
+    return "license-text"
+
+
+def read_head(path: Path, *, limit: int = HEAD_BYTES, shown: str | None = None) -> bytes:
+    """The first `limit` bytes of a regular file; FIFOs and devices are refused, never opened.
+
+    Opening a FIFO blocks until a writer comes, and a device may never end: a path from a
+    stranger's repository must not be able to stall a CI run.
+    """
+    shown = shown or str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise InputError("file not found", file=shown, hint="check the path") from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=shown) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError("not a regular file", file=shown, hint="give a file or a folder path")
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit)
+    except OSError as exc:
+        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=shown) from exc
+
+
+def sniff(path: Path, *, shown: str | None = None) -> str:
+    """detect_format on a path: "folder" for a directory, else judged from the file's head."""
+    if path.is_dir():
+        return "folder"
+    return detect_format(path, read_head(path, shown=shown))

@@ -1,0 +1,320 @@
+"""A model folder (`licheck path/to/model/`): every description and license file, as one model.
+
+A real model repository spreads its licensing over several files: a card that says
+`license: other`, a LICENSE-MODEL for the weights, a LICENSE-CODE for the code, a USE_POLICY.md
+that the weights license incorporates, sometimes a model.yaml or a Model Openness Tool file.
+Judging any one of them alone misses terms, so this reader gathers them into one ModelRecord.
+
+Precedence when several files describe the model: model.yaml > README.md (Hugging Face card) >
+MOT file. model.yaml is the description a user writes for licheck on purpose, often to correct
+a card; a card is the publisher's metadata on the Hub; a MOT file is usually written by a third
+party. The first of them that declares a license gives the license (and its file and line);
+each other field comes from the first that has it. What no file overrides is added up: every
+license text (kept apart by role: "model" for the weights, "code", "use-policy" for an
+acceptable-use policy that applies to the weights license, "license" otherwise) and every
+access condition the card declares. A `model.yaml` that uses none of licheck's keys belongs to
+another tool (an architecture config) and is passed over.
+
+Safety: only regular files inside the folder are read. A symlink that leaves the folder is
+refused (unless --allow-outside), except into the `blobs/` store of a Hugging Face cache, where
+snapshot folders hold nothing but such symlinks. FIFOs and devices are never opened.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable
+from pathlib import Path
+
+from licheck.errors import InputError
+from licheck.inputs.paths import read_license_file
+from licheck.inputs.yamlfile import MAX_YAML_BYTES, load_yaml, read_text_file
+from licheck.model import Finding, LicenseText, ModelRecord
+
+FORMAT = "folder"
+MODEL_YAML = "model.yaml"
+CARD = "readme.md"
+# File names (case-insensitive) that hold a license or a use policy, and the role of each.
+_POLICY = re.compile(r"(use[-_ ]?policy|acceptable[-_ ]?use|aup(?![a-z]))", re.IGNORECASE)
+_LICENSE = re.compile(r"(licen[cs]e|copying)", re.IGNORECASE)
+_MODEL_LICENSE = re.compile(r"^(model|weights?)[-_ ]?licen[cs]e", re.IGNORECASE)
+_CODE_LICENSE = re.compile(r"^(code|software)[-_ ]?licen[cs]e", re.IGNORECASE)
+# Suffix words after LICENSE that say the text governs something other than this model:
+# third-party notices and data licenses are not the model's license.
+_NOT_THE_MODEL = re.compile(r"third|3rd|data|notice|header", re.IGNORECASE)
+# Files that cannot be license texts licheck reads (a LICENSE.pdf is judged by a human).
+_BINARY_SUFFIXES = frozenset(
+    {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".doc", ".docx", ".odt", ".rtf"}
+    | {".zip", ".gz", ".tar", ".7z"}
+)
+
+
+def license_role(name: str) -> str | None:
+    """What a file governs, from its name: "model", "code", "use-policy", "license" or None.
+
+    LICENSE-MODEL / MODEL_LICENSE -> "model" (the weights); LICENSE-CODE / CODE_LICENSE ->
+    "code"; USE_POLICY / ACCEPTABLE_USE -> "use-policy"; LICENSE*, LICENCE*, COPYING* ->
+    "license". None for anything else, and for third-party notices or data licenses.
+    """
+    lowered = name.lower()
+    if Path(lowered).suffix in _BINARY_SUFFIXES:
+        return None
+    if _POLICY.match(lowered):
+        return "use-policy"
+    if _MODEL_LICENSE.match(lowered):
+        return "model"
+    if _CODE_LICENSE.match(lowered):
+        return "code"
+    if not _LICENSE.match(lowered):
+        return None
+    rest = _LICENSE.sub("", lowered, count=1)
+    if _NOT_THE_MODEL.search(rest):
+        return None
+    if re.search(r"model|weight", rest):
+        return "model"
+    if re.search(r"code|software|source", rest):
+        return "code"
+    return "license"
+
+
+def snapshot_blob(folder: Path, path: Path) -> bool:
+    """Whether `path` is a Hugging Face cache snapshot file whose symlink leads into `blobs/`.
+
+    The cache keeps `models--ORG--NAME/snapshots/REV/FILE -> ../../blobs/HASH`; the blob store
+    belongs to the same repository, so reading through that link stays within the model.
+    """
+    try:
+        real_folder = folder.resolve()
+        if real_folder.parent.name != "snapshots":
+            return False
+        blobs = real_folder.parent.parent / "blobs"
+        return path.resolve().is_relative_to(blobs)
+    except (OSError, RuntimeError):
+        return False
+
+
+def folder_model_name(folder: Path) -> str:
+    """The model a folder holds, by its name; `ORG/NAME` for a Hugging Face cache snapshot.
+
+    A cache snapshot folder is named after a commit hash; its repository folder,
+    `models--ORG--NAME`, says which model it is.
+    """
+    real = folder.resolve()
+    repo = real.parent.parent.name
+    if real.parent.name == "snapshots" and repo.startswith("models--"):
+        return repo.removeprefix("models--").replace("--", "/")
+    return real.name or str(folder)
+
+
+def _guard(folder: Path, path: Path, shown: str, allow_outside: bool) -> None:
+    """Refuse a file that leaves the folder through a symlink, or that is not a regular file."""
+    if not allow_outside and not snapshot_blob(folder, path):
+        try:
+            inside = path.resolve().is_relative_to(folder.resolve())
+        except (OSError, RuntimeError):  # a symlink loop
+            inside = False
+        if not inside:
+            raise InputError(
+                f"'{path.name}' is a link that points outside the model's folder",
+                file=shown,
+                hint="licheck reads only files inside the folder; pass --allow-outside to "
+                "follow it",
+            )
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"cannot read '{path.name}': {exc.strerror or exc}", file=shown) from exc
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"'{path.name}' is not a regular file", file=shown)
+
+
+def _entries(folder: Path, shown: str) -> list[Path]:
+    try:
+        return sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as exc:
+        raise InputError(f"cannot list the folder: {exc.strerror or exc}", file=shown) from exc
+
+
+def _real(path: str) -> str:
+    return os.path.realpath(path) if "://" not in path else path
+
+
+def beside_license_texts(
+    folder: Path,
+    *,
+    source: str,
+    known: Iterable[LicenseText] = (),
+    allow_outside: bool = False,
+) -> list[LicenseText]:
+    """`known` texts plus every license-like file in `folder` not already among them.
+
+    Each file gets its role from its name (license_role). Files are read through
+    inputs/paths.read_license_file, so the folder boundary and size limits hold.
+    """
+    texts = list(known)
+    seen = {_real(text.path) for text in texts}
+    for path in _entries(folder, source):
+        role = license_role(path.name)
+        if role is None or path.is_dir():
+            continue
+        if os.path.realpath(path) in seen:
+            continue
+        outside_ok = allow_outside or snapshot_blob(folder, path)
+        try:
+            text = read_license_file(path.name, folder, source, None, outside_ok)
+        except InputError as exc:
+            # Nothing declared this file: the error belongs to the file, not to the card.
+            raise InputError(
+                exc.message.removeprefix("license_file "),
+                file=os.path.relpath(path) if not path.is_absolute() else str(path),
+                hint=exc.hint,
+            ) from exc
+        seen.add(os.path.realpath(path))
+        texts.append(LicenseText(path=text.path, text=text.text, role=role))
+    return texts
+
+
+def _find_mot(folder: Path, entries: list[Path], shown: str, allow_outside: bool) -> Path | None:
+    """The Model Openness Tool file among the folder's YAML files, by its content."""
+    from licheck.inputs.detect import is_mot, read_head
+
+    found: list[Path] = []
+    for path in entries:
+        if path.suffix.lower() not in (".yml", ".yaml") or path.name.lower() == MODEL_YAML:
+            continue
+        file_shown = os.path.join(shown, path.name)
+        _guard(folder, path, file_shown, allow_outside)
+        if is_mot(read_head(path, shown=file_shown).decode("utf-8", errors="replace")):
+            found.append(path)
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise InputError(
+            f"several Model Openness Tool files in one folder ({names})",
+            file=shown,
+            hint="a folder describes one model: keep one MOT file, or point licheck at it",
+        )
+    return found[0] if found else None
+
+
+def _load_mot(path: Path, shown: str) -> ModelRecord | None:
+    """The MOT record, or None while licheck is built without its MOT reader."""
+    import importlib
+
+    try:
+        module = importlib.import_module("licheck.inputs.mot")
+    except ModuleNotFoundError as exc:
+        if exc.name != "licheck.inputs.mot":
+            raise
+        return None
+    record: ModelRecord = module.load_mot(path, shown=shown)
+    return record
+
+
+def _first(values: Iterable[str | None]) -> str | None:
+    return next((value for value in values if value), None)
+
+
+def merge(
+    records: list[ModelRecord], texts: list[LicenseText], *, shown: str, folder_name: str
+) -> ModelRecord:
+    """One record from the folder's descriptions, `records` in precedence order (see above)."""
+    declaring = next((r for r in records if r.license is not None), None)
+    all_texts: list[LicenseText] = []
+    seen: set[str] = set()
+    for text in [t for r in records for t in r.license_texts] + texts:
+        key = _real(text.path)
+        if key not in seen:
+            seen.add(key)
+            all_texts.append(text)
+    access: list[Finding] = []
+    for record in records:
+        access.extend(f for f in record.access if f not in access)
+    # A card without model_name is named after the folder: a MOT release name says more.
+    named = [r.name for r in records if r.format != "hf-card" or r.name != folder_name]
+    return ModelRecord(
+        source=declaring.source if declaring else shown,
+        format=FORMAT,
+        name=_first(named) or folder_name,
+        license=declaring.license if declaring else None,
+        license_line=declaring.license_line if declaring else None,
+        publisher=_first(r.publisher for r in records),
+        base_models=next((r.base_models for r in records if r.base_models), ()),
+        base_model_relation=_first(r.base_model_relation for r in records),
+        license_texts=tuple(all_texts),
+        components=next((r.components for r in records if r.components), ()),
+        datasets=next((r.datasets for r in records if r.datasets), ()),
+        license_name=_first(r.license_name for r in records),
+        license_link=_first(r.license_link for r in records),
+        access=tuple(access),
+    )
+
+
+def _own_model_yaml(
+    file: Path, folder: Path, shown: str, allow_outside: bool
+) -> ModelRecord | None:
+    """licheck's model.yaml, or None for another tool's file that happens to have that name.
+
+    Training frameworks also write a `model.yaml` (architecture configs). One that uses none of
+    licheck's keys is not ours and is passed over; one that uses any is validated strictly, so
+    a typo in a user's own file is still reported.
+    """
+    from licheck.inputs.model_yaml import TOP_LEVEL_KEYS, parse_model_yaml
+
+    text = read_text_file(file, what="model file", max_bytes=MAX_YAML_BYTES, shown=shown)
+    data = load_yaml(text, source=shown)
+    if isinstance(data, dict) and data and not any(key in data for key in TOP_LEVEL_KEYS):
+        return None
+    return parse_model_yaml(text, source=shown, folder=folder, allow_outside=allow_outside)
+
+
+def load_folder(
+    path: Path, *, allow_outside: bool = False, online: bool = False
+) -> list[ModelRecord]:
+    """The model a folder describes, judged as one (see the module docstring for precedence).
+
+    Returns a list so that the caller treats it like any other input; a folder is one model.
+    """
+    from licheck.inputs.hf_card import load_card
+
+    shown = os.path.relpath(path) if not path.is_absolute() else str(path)
+    if not path.is_dir():
+        raise InputError("not a folder", file=shown, hint="give the model's folder")
+    folder_name = folder_model_name(path)
+    entries = _entries(path, shown)
+    by_name = {p.name.lower(): p for p in entries}
+    records: list[ModelRecord] = []
+    if MODEL_YAML in by_name:
+        file = by_name[MODEL_YAML]
+        file_shown = os.path.join(shown, file.name)
+        _guard(path, file, file_shown, allow_outside)
+        own = _own_model_yaml(file, path, file_shown, allow_outside)
+        if own is not None:
+            records.append(own)
+    card_read = False
+    if CARD in by_name:
+        file = by_name[CARD]
+        file_shown = os.path.join(shown, file.name)
+        _guard(path, file, file_shown, allow_outside)
+        records.append(
+            load_card(file, shown=file_shown, allow_outside=allow_outside, online=online)
+        )
+        card_read = True
+    mot = _find_mot(path, entries, shown, allow_outside)
+    if mot is not None:
+        mot_record = _load_mot(mot, os.path.join(shown, mot.name))
+        if mot_record is not None:
+            records.append(mot_record)
+    # The card reader already read the license files beside it; without a card, read them here.
+    texts = (
+        [] if card_read else beside_license_texts(path, source=shown, allow_outside=allow_outside)
+    )
+    if not records and not texts:
+        raise InputError(
+            "no model description or license file in this folder",
+            file=shown,
+            hint="licheck looks for model.yaml, README.md (a Hugging Face card), a Model "
+            "Openness Tool .yml file and LICENSE*, COPYING*, USE_POLICY* files",
+        )
+    return [merge(records, texts, shown=shown, folder_name=folder_name)]
