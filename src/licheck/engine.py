@@ -300,7 +300,9 @@ def evaluate(
                 resolution = named
             result = judge_license(leaf.key, resolution, catalog, attach)
             if named is not None:
-                result = replace(result, declared=f"{leaf.key} (license_name: {record.license_name})")
+                result = replace(
+                    result, declared=f"{leaf.key} (license_name: {record.license_name})"
+                )
             if leaf.exception:
                 result = replace(result, declared=leaf.text)
             by_leaf[leaf] = result
