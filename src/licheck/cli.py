@@ -9,15 +9,21 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from licheck import __version__
 from licheck.errors import LicheckError
+
+if TYPE_CHECKING:
+    from licheck.inputs import InputOptions
+    from licheck.model import Report
+    from licheck.policy import Policy
 
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
@@ -119,81 +125,130 @@ def _formats(format_name: str) -> list[str]:
     return ["terminal"]
 
 
+def _report_options(command: Callable[..., int]) -> Callable[..., int]:
+    """The options every judging command shares: formats, outputs, policy, reading, date."""
+    options = [
+        click.option(
+            "--format",
+            "-f",
+            "format_name",
+            type=click.Choice(FORMAT_NAMES),
+            default="auto",
+            show_default=True,
+            help="Report format; auto is the terminal report (plus annotations on GitHub Actions).",
+        ),
+        click.option(
+            "--output",
+            "-o",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Write the report to FILE.",
+        ),
+        click.option(
+            "--sarif-output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Also write SARIF to FILE.",
+        ),
+        click.option(
+            "--junit-output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Also write JUnit XML to FILE.",
+        ),
+        click.option(
+            "--markdown-output",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Also write Markdown to FILE.",
+        ),
+        click.option(
+            "--policy",
+            "policy_file",
+            type=click.Path(path_type=Path, dir_okay=False),
+            help="Policy file (default: .licheck.yaml or [tool.licheck] in pyproject.toml, "
+            "searched upwards).",
+        ),
+        click.option(
+            "--require",
+            type=click.Choice(["osi-approved", "osd", "osaid"]),
+            default=None,
+            help="What a license must be (overrides the policy file; default osi-approved).",
+        ),
+        click.option(
+            "--warn-only", is_flag=True, help="Report everything but exit 0 (for a first roll-out)."
+        ),
+        click.option(
+            "--color/--no-color",
+            default=None,
+            help="Force or forbid colour (default: on a terminal, unless NO_COLOR).",
+        ),
+        click.option(
+            "--allow-outside",
+            is_flag=True,
+            help="Let license_file paths leave the model's folder (refused by default).",
+        ),
+        click.option(
+            "--online", is_flag=True, help="Fetch license_link URLs of model cards (http(s) only)."
+        ),
+        click.option(
+            "--today",
+            "today_text",
+            metavar="YYYY-MM-DD",
+            help="Judge exceptions as of this date (reproducible runs).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass(frozen=True)
+class _Outputs:
+    """Where and how a judging command writes its report."""
+
+    format_name: str
+    output: Path | None
+    sarif_output: Path | None
+    junit_output: Path | None
+    markdown_output: Path | None
+    color: bool | None
+
+    def write(self, report: Report) -> None:
+        from licheck.formats import RenderOptions, renderer
+
+        stream = sys.stdout if self.output is None else None
+        primary = []
+        for name in _formats(self.format_name):
+            wanted = _color_wanted(stream, self.color) if name == "terminal" else False
+            width = (
+                shutil.get_terminal_size((100, 24)).columns
+                if wanted and self.color is None
+                else 100
+            )
+            primary.append(renderer(name)(report, RenderOptions(color=wanted, width=width)))
+        _emit(
+            "".join(primary),
+            self.output,
+            color=stream is not None and _color_wanted(stream, self.color),
+        )
+        for name, extra in (
+            ("sarif", self.sarif_output),
+            ("junit", self.junit_output),
+            ("markdown", self.markdown_output),
+        ):
+            if extra is not None:
+                _emit(renderer(name)(report, RenderOptions()), extra)
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "-f",
-    "format_name",
-    type=click.Choice(FORMAT_NAMES),
-    default="auto",
-    show_default=True,
-    help="Report format; auto is the terminal report (plus annotations on GitHub Actions).",
-)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Write the report to FILE.",
-)
-@click.option(
-    "--sarif-output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write SARIF to FILE.",
-)
-@click.option(
-    "--junit-output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write JUnit XML to FILE.",
-)
-@click.option(
-    "--markdown-output",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Also write Markdown to FILE.",
-)
-@click.option(
-    "--policy",
-    "policy_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Policy file (default: .licheck.yaml or pyproject.toml [tool.licheck], searched upwards).",
-)
-@click.option(
-    "--require",
-    type=click.Choice(["osi-approved", "osd", "osaid"]),
-    default=None,
-    help="What a license must be (overrides the policy file; default osi-approved).",
-)
-@click.option(
-    "--warn-only", is_flag=True, help="Report everything but exit 0 (for a first roll-out)."
-)
-@click.option(
-    "--color/--no-color",
-    default=None,
-    help="Force or forbid colour (default: on a terminal, unless NO_COLOR).",
-)
-@click.option(
-    "--allow-outside",
-    is_flag=True,
-    help="Let license_file paths leave the model's folder (refused by default).",
-)
+@_report_options
 @click.option(
     "--input-format",
     type=click.Choice(INPUT_FORMATS),
     help="Read every path with this reader instead of detecting it from the content.",
 )
 @click.option(
-    "--online", is_flag=True, help="Fetch license_link URLs of model cards (http(s) only)."
-)
-@click.option(
     "--skip-non-models",
     is_flag=True,
     help="Skip files that are no model description (a README without front matter).",
-)
-@click.option(
-    "--today",
-    "today_text",
-    metavar="YYYY-MM-DD",
-    help="Judge exceptions as of this date (reproducible runs).",
 )
 def check(
     paths: tuple[Path, ...],
@@ -207,14 +262,13 @@ def check(
     warn_only: bool,
     color: bool | None,
     allow_outside: bool,
-    input_format: str | None,
     online: bool,
-    skip_non_models: bool,
     today_text: str | None,
+    input_format: str | None,
+    skip_non_models: bool,
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
-    from licheck.formats import RenderOptions, renderer
     from licheck.inputs import InputOptions
 
     options = InputOptions(
@@ -230,23 +284,148 @@ def check(
         today=_today(today_text),
         options=options,
     )
-    stream = sys.stdout if output is None else None
-    primary = []
-    for name in _formats(format_name):
-        wanted = _color_wanted(stream, color) if name == "terminal" else False
-        width = shutil.get_terminal_size((100, 24)).columns if wanted and color is None else 100
-        primary.append(renderer(name)(report, RenderOptions(color=wanted, width=width)))
-    _emit("".join(primary), output, color=stream is not None and _color_wanted(stream, color))
-    for name, extra in (
-        ("sarif", sarif_output),
-        ("junit", junit_output),
-        ("markdown", markdown_output),
-    ):
-        if extra is not None:
-            _emit(renderer(name)(report, RenderOptions()), extra)
+    _Outputs(format_name, output, sarif_output, junit_output, markdown_output, color).write(report)
     if report.passed or warn_only:
         return EXIT_PASS
     return EXIT_VIOLATION
+
+
+@cli.command()
+@click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_report_options
+@click.option(
+    "--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes (default: every core)."
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, 3600),
+    default=20.0,
+    show_default=True,
+    help="Seconds one model may take before it is reported unreadable (0: no limit).",
+)
+def scan(
+    roots: tuple[Path, ...],
+    format_name: str,
+    output: Path | None,
+    sarif_output: Path | None,
+    junit_output: Path | None,
+    markdown_output: Path | None,
+    policy_file: Path | None,
+    require: str | None,
+    warn_only: bool,
+    color: bool | None,
+    allow_outside: bool,
+    online: bool,
+    today_text: str | None,
+    jobs: int | None,
+    timeout: float,
+) -> int:
+    """Find and check every model under ROOTS (a monorepo, a Hugging Face cache, a folder of cards).
+
+    With --format jsonl, results stream as they are judged and memory stays flat however many
+    models there are; other formats gather the whole report first.
+    """
+    from licheck.catalog import Catalog
+    from licheck.check import choose_policy
+    from licheck.inputs import InputOptions
+
+    catalog = Catalog()
+    policy = choose_policy(catalog=catalog, policy_file=policy_file, require=require)
+    options = InputOptions(allow_outside=allow_outside, online=online)
+    outputs = _Outputs(format_name, output, sarif_output, junit_output, markdown_output, color)
+    passed = _run_scan(
+        list(roots), outputs, policy, _today(today_text), options, jobs, timeout, catalog.version
+    )
+    return EXIT_PASS if passed or warn_only else EXIT_VIOLATION
+
+
+def _run_scan(
+    roots: list[Path],
+    outputs: _Outputs,
+    policy: Policy,
+    today: date,
+    options: InputOptions,
+    jobs: int | None,
+    timeout: float,
+    kb_version: str,
+) -> bool:
+    """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
+    progress counter on an interactive terminal; end with counts by verdict and license."""
+    import contextlib
+    import json
+
+    from licheck.formats.jsonl_format import subject_line
+    from licheck.model import Report
+    from licheck.scan import ScanCounts, scan
+
+    counts = ScanCounts()
+    stream_lines = outputs.format_name == "jsonl"
+    subjects = []
+    target = None
+    with contextlib.ExitStack() as stack:
+        if stream_lines and outputs.output is not None:
+            try:
+                target = stack.enter_context(outputs.output.open("w", encoding="utf-8"))
+            except OSError as exc:
+                raise LicheckError(
+                    f"cannot write the report: {exc.strerror or exc}", file=str(outputs.output)
+                ) from exc
+        progress = None
+        if sys.stderr.isatty() and not os.environ.get("CI"):
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            progress = stack.enter_context(
+                Progress(
+                    SpinnerColumn(),
+                    TextColumn("{task.description}"),
+                    TimeElapsedColumn(),
+                    console=Console(stderr=True),
+                    transient=True,
+                )
+            )
+            task = progress.add_task("scanning", total=None)
+        for subject in scan(
+            roots, policy=policy, today=today, options=options, jobs=jobs, timeout=timeout
+        ):
+            counts.add(subject)
+            if stream_lines:
+                line = subject_line(subject, kb_version)
+                if target is not None:
+                    target.write(line)
+                else:
+                    click.echo(line, nl=False)
+            else:
+                subjects.append(subject)
+            if progress is not None:
+                progress.update(task, description=f"{counts.models} models: {counts.failed} failed")
+        summary = {"type": "summary", "schema_version": 1, **counts.to_json()}
+        if stream_lines:
+            line = json.dumps(summary, sort_keys=True) + "\n"
+            if target is not None:
+                target.write(line)
+            else:
+                click.echo(line, nl=False)
+    if not stream_lines:
+        from licheck import __version__
+
+        report = Report(
+            subjects=tuple(subjects),
+            policy=policy.require,
+            kb_version=kb_version,
+            licheck_version=__version__,
+            warnings=tuple(w for s in subjects for w in s.warnings),
+            date=today.isoformat(),
+        )
+        outputs.write(report)
+    by_verdict = ", ".join(f"{k} {v}" for k, v in sorted(counts.by_verdict.items())) or "none"
+    top = ", ".join(f"{k} {v}" for k, v in counts.by_license.most_common(8)) or "none"
+    click.echo(
+        f"scan: {counts.models} models, {counts.passed} passed, {counts.failed} failed, "
+        f"{counts.unreadable} unreadable; licenses by verdict: {by_verdict}; most common: {top}",
+        err=True,
+    )
+    return counts.failed == 0 and counts.unreadable == 0
 
 
 @cli.command()

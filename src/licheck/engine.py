@@ -365,7 +365,12 @@ def evaluate(
                 )
             )
     base_results, base_violations, base_warnings = _inherited(
-        record, catalog, policy, known_bases or {}, declared_accepted=accepted
+        record,
+        catalog,
+        policy,
+        known_bases or {},
+        declared_accepted=accepted,
+        declared_ids=frozenset(r.id for r in results if r.id),
     )
     results.extend(base_results)
     violations.extend(base_violations)
@@ -452,6 +457,7 @@ def _inherited(
     known_bases: Mapping[str, str],
     *,
     declared_accepted: bool,
+    declared_ids: frozenset[str] = frozenset(),
 ) -> tuple[list[LicenseResult], list[Violation], list[str]]:
     """The base models' licenses, which a derivative (fine-tune, quantisation, merge) inherits.
 
@@ -492,7 +498,10 @@ def _inherited(
             continue
         judged: dict[Leaf, LicenseResult] = {}
         for leaf in leaves(tree):
-            result = judge_license(leaf.key, catalog.resolve(leaf.key), catalog)
+            resolution = catalog.resolve(leaf.key)
+            if resolution is not None and resolution.id in declared_ids:
+                continue  # the derivative already declares its base's license: judged above
+            result = judge_license(leaf.key, resolution, catalog)
             result = replace(
                 result, note=f"inherited from base model {base} ({source})", inherited_from=base
             )
@@ -500,7 +509,7 @@ def _inherited(
             results.append(result)
 
         def accepted(leaf: Leaf, judged: dict[Leaf, LicenseResult] = judged) -> bool:
-            return policy.rejection(judged[leaf]) is None
+            return leaf not in judged or policy.rejection(judged[leaf]) is None
 
         for leaf in blocking(tree, accepted):
             result = judged[leaf]
