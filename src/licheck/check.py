@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import date
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from licheck import __version__
 from licheck.catalog import Catalog
+from licheck.errors import LicheckError
 from licheck.inputs import InputOptions
 from licheck.model import ModelRecord, Report
 from licheck.policy import Policy
@@ -23,18 +25,25 @@ if TYPE_CHECKING:
     from licheck.engine import TextAnalyser
 
 
-def _clause_engine() -> TextAnalyser | None:
-    """The clause engine, adapted to the engine's (text, path) call."""
-    import importlib
+def _clause_engine() -> TextAnalyser:
+    """The clause engine, adapted to the engine's (text, path) call and remembering texts.
 
-    try:
-        clauses = importlib.import_module("licheck.clauses")
-    except ImportError:  # a build without the clause engine judges by profiles only
-        return None
+    The same license text is shipped beside thousands of models (every Llama fine-tune copies
+    the Llama license), so each distinct text is analysed once per process and its findings are
+    re-pointed at the file they came from.
+    """
+    from dataclasses import replace
+
+    from licheck.clauses import analyse
+
+    @lru_cache(maxsize=512)
+    def analysed(text: str) -> TextAnalysis:
+        return analyse(text, path=None)
 
     def analyse_text(text: str, path: str) -> TextAnalysis:
-        analysis: TextAnalysis = clauses.analyse(text, path=path)
-        return analysis
+        analysis = analysed(text)
+        findings = tuple(replace(f, file=path) for f in analysis.findings)
+        return replace(analysis, findings=findings)
 
     return analyse_text
 
@@ -135,3 +144,36 @@ def run_check(
     policy = choose_policy(catalog=catalog, policy_file=policy_file, require=require)
     records = read_records(paths, options)
     return check_records(records, policy=policy, today=today, catalog=catalog)
+
+
+@cache
+def _shared_catalog() -> Catalog:
+    return Catalog()
+
+
+def check_card(
+    text: str,
+    *,
+    source: str = "README.md",
+    require: str = "osi-approved",
+    today: date | None = None,
+) -> dict[str, Any]:
+    """Judge one Hugging Face model card from its text alone: pure, no file or network access.
+
+    For running licheck inside a distributed engine (Dask, Spark, Ray) over many cards: give it
+    the README.md text, get back the JSON subject (`licheck --format json`'s `subjects[0]`). A
+    broken card gives a subject of format "unreadable" with the error as its violation, so a
+    batch job never stops on one bad row.
+    """
+    from licheck.formats.json_format import subject_to_dict
+    from licheck.inputs.hf_card import parse_card
+    from licheck.scan import unreadable
+
+    catalog = _shared_catalog()
+    try:
+        record = parse_card(text, source=source, folder=None)
+        report = check_records([record], policy=Policy.named(require), today=today, catalog=catalog)
+        subject = report.subjects[0]
+    except LicheckError as exc:
+        subject = unreadable(exc.file or source, exc.message, exc.line)
+    return subject_to_dict(subject)

@@ -354,13 +354,12 @@ def _run_scan(
     import contextlib
     import json
 
-    from licheck.formats.jsonl_format import subject_line
-    from licheck.model import Report
-    from licheck.scan import ScanCounts, scan
+    from licheck.model import Report, SubjectReport
+    from licheck.scan import ScanCounts, ScanLine, scan
 
     counts = ScanCounts()
     stream_lines = outputs.format_name == "jsonl"
-    subjects = []
+    subjects: list[SubjectReport] = []
     target = None
     with contextlib.ExitStack() as stack:
         if stream_lines and outputs.output is not None:
@@ -385,18 +384,25 @@ def _run_scan(
                 )
             )
             task = progress.add_task("scanning", total=None)
-        for subject in scan(
-            roots, policy=policy, today=today, options=options, jobs=jobs, timeout=timeout
-        ):
-            counts.add(subject)
-            if stream_lines:
-                line = subject_line(subject, kb_version)
+        results = scan(
+            roots,
+            policy=policy,
+            today=today,
+            options=options,
+            jobs=jobs,
+            timeout=timeout,
+            lines_kb_version=kb_version if stream_lines else None,
+        )
+        for result in results:
+            if isinstance(result, ScanLine):
+                counts.add_tally(result.tally)
                 if target is not None:
-                    target.write(line)
+                    target.write(result.line)
                 else:
-                    click.echo(line, nl=False)
+                    click.echo(result.line, nl=False)
             else:
-                subjects.append(subject)
+                counts.add(result)
+                subjects.append(result)
             if progress is not None:
                 progress.update(task, description=f"{counts.models} models: {counts.failed} failed")
         summary = {"type": "summary", "schema_version": 1, **counts.to_json()}

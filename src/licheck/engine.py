@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from licheck.catalog import Catalog, Profile, Resolution
@@ -131,6 +132,24 @@ def judge_license(
     analyses: tuple[tuple[LicenseText, TextAnalysis], ...] = (),
 ) -> LicenseResult:
     """One license, criterion by criterion, from its profile, its OSI status and any texts."""
+    if not analyses:
+        return _judge_name(declared, resolution, catalog)
+    return _judge(declared, resolution, catalog, analyses)
+
+
+@lru_cache(maxsize=2048)
+def _judge_name(declared: str, resolution: Resolution | None, catalog: Catalog) -> LicenseResult:
+    """A license judged by name alone, remembered: a scan meets the same few names again and
+    again. Results are frozen, so sharing them is safe."""
+    return _judge(declared, resolution, catalog, ())
+
+
+def _judge(
+    declared: str,
+    resolution: Resolution | None,
+    catalog: Catalog,
+    analyses: tuple[tuple[LicenseText, TextAnalysis], ...],
+) -> LicenseResult:
     obligations: tuple[Obligation, ...] = ()
     family = url = None
     note = resolution.note if resolution else None

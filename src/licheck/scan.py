@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import signal
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -52,6 +52,7 @@ UNIT_FORMATS = (
     "spdx-rdf", "spdx3-jsonld", "cyclonedx-json",
 )  # fmt: skip
 CHUNK = 32
+IN_FLIGHT_PER_WORKER = 4
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -103,9 +104,20 @@ def discover(roots: Iterable[Path]) -> Iterator[Path]:
     symlinked folders are never followed (a loop or an escape from the tree), symlinked files
     are read (a Hugging Face cache snapshot links its files into blobs/).
     """
+    for path, certain in _candidates(roots):
+        if certain or _loose_unit(path):
+            yield path
+
+
+def _candidates(roots: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
+    """Model folders (certain) and loose files that may be models (their content decides).
+
+    Deciding a loose file means reading its head; scan leaves that to the workers, so that the
+    walk itself stays cheap and serial work in the main process is small.
+    """
     for root in roots:
         if not root.is_dir():
-            yield root
+            yield root, True
             continue
         stack = [root]
         while stack:
@@ -126,12 +138,42 @@ def discover(roots: Iterable[Path]) -> Iterator[Path]:
                 except OSError:
                     continue
             if _is_model_folder(files):
-                yield folder
+                yield folder, True
             else:
                 for name in sorted(files):
-                    if _loose_unit(files[name]):
-                        yield files[name]
+                    if name.endswith(CANDIDATE_SUFFIXES):
+                        yield files[name], False
             stack.extend(reversed(subfolders))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The little a summary needs of one subject: small to send between processes."""
+
+    unreadable: bool
+    passed: bool
+    licenses: tuple[tuple[str, str], ...]
+
+
+def tally(subject: SubjectReport) -> Tally:
+    """A subject's verdicts per declared license (inherited and access terms are not counted)."""
+    return Tally(
+        unreadable=subject.format == "unreadable",
+        passed=subject.passed,
+        licenses=tuple(
+            (r.verdict, r.id or r.declared)
+            for r in subject.licenses
+            if r.inherited_from is None and r.declared != "access conditions"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ScanLine:
+    """A subject already rendered as a JSON line by the worker, with its tally."""
+
+    line: str
+    tally: Tally
 
 
 @dataclass
@@ -147,17 +189,20 @@ class ScanCounts:
 
     def add(self, subject: SubjectReport) -> None:
         """Count one checked model."""
+        self.add_tally(tally(subject))
+
+    def add_tally(self, counted: Tally) -> None:
+        """Count one checked model from its tally (what a worker sends instead of the subject)."""
         self.models += 1
-        if subject.format == "unreadable":
+        if counted.unreadable:
             self.unreadable += 1
-        elif subject.passed:
+        elif counted.passed:
             self.passed += 1
         else:
             self.failed += 1
-        for result in subject.licenses:
-            if result.inherited_from is None and result.declared != "access conditions":
-                self.by_verdict[result.verdict] += 1
-                self.by_license[result.id or result.declared] += 1
+        for verdict, license_id in counted.licenses:
+            self.by_verdict[verdict] += 1
+            self.by_license[license_id] += 1
 
     def to_json(self) -> dict[str, object]:
         """The counts as plain data (sorted, so the summary is deterministic)."""
@@ -185,6 +230,9 @@ class _Job:
     today: date
     options: InputOptions
     timeout: float
+    # When set, workers render each subject as a JSON line themselves (in parallel) and send
+    # only the line and its tally: the main process just writes, and memory stays flat.
+    lines_kb_version: str | None = None
 
 
 _STATE: dict[str, object] = {}
@@ -242,19 +290,31 @@ def check_unit(
             signal.signal(signal.SIGALRM, previous)
 
 
-def _check_chunk(paths: list[Path]) -> list[SubjectReport]:
+def _check_chunk(units: list[tuple[Path, bool]]) -> list[SubjectReport] | list[ScanLine]:
     job = _STATE["job"]
     assert isinstance(job, _Job)
     catalog = _STATE["catalog"]
     analyse = _STATE["analyse"]
     results: list[SubjectReport] = []
-    for path in paths:
-        results.extend(check_unit(path, job, catalog, analyse))  # type: ignore[arg-type]
-    return results
+    for path, certain in units:
+        if certain or _loose_unit(path):
+            results.extend(check_unit(path, job, catalog, analyse))  # type: ignore[arg-type]
+    if job.lines_kb_version is None:
+        return results
+    from licheck.formats.jsonl_format import subject_line
+
+    return [ScanLine(subject_line(s, job.lines_kb_version), tally(s)) for s in results]
 
 
-def _chunks(units: Iterable[Path], size: int) -> Iterator[list[Path]]:
-    batch: list[Path] = []
+def _usable_cores() -> int:
+    """The cores this process may run on (a container's limit, not the host's count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
+
+
+def _chunks(units: Iterable[tuple[Path, bool]], size: int) -> Iterator[list[tuple[Path, bool]]]:
+    batch: list[tuple[Path, bool]] = []
     for unit in units:
         batch.append(unit)
         if len(batch) == size:
@@ -272,30 +332,43 @@ def scan(
     options: InputOptions | None = None,
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
-) -> Iterator[SubjectReport]:
+    lines_kb_version: str | None = None,
+) -> Iterator[SubjectReport | ScanLine]:
     """Check every model under `roots`, yielding each judged subject in discovery order.
 
-    `jobs` processes (default: every core); 1 checks in this process.
+    `jobs` processes (default: every core); 1 checks in this process. With `lines_kb_version`,
+    each result comes as a ScanLine (the subject's JSON line and its tally) instead.
     """
     for root in roots:
         if not root.exists():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
-    job = _Job(policy, today, options or InputOptions(), timeout)
-    workers = jobs or os.cpu_count() or 1
-    units = discover(roots)
+    job = _Job(policy, today, options or InputOptions(), timeout, lines_kb_version)
+    workers = jobs or _usable_cores()
+    candidates = _candidates(roots)
     found = False
     if workers == 1:
         _init_worker(job)
-        for chunk in _chunks(units, CHUNK):
-            found = True
-            yield from _check_chunk(chunk)
+        for chunk in _chunks(candidates, CHUNK):
+            for result in _check_chunk(chunk):
+                found = True
+                yield result
     else:
         with ProcessPoolExecutor(
             max_workers=workers, initializer=_init_worker, initargs=(job,)
         ) as pool:
-            for results in pool.map(_check_chunk, _chunks(units, CHUNK), chunksize=1):
-                found = True
-                yield from results
+            # A bounded window of chunks in flight, collected in order: results stream as the
+            # walk goes on, and memory does not grow with the number of models.
+            pending: deque[Future[list[SubjectReport] | list[ScanLine]]] = deque()
+            for chunk in _chunks(candidates, CHUNK):
+                pending.append(pool.submit(_check_chunk, chunk))
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    for result in pending.popleft().result():
+                        found = True
+                        yield result
+            while pending:
+                for result in pending.popleft().result():
+                    found = True
+                    yield result
     if not found:
         raise InputError(
             "no model found under " + ", ".join(shown_path(r) for r in roots),
