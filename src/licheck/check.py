@@ -22,7 +22,8 @@ from licheck.policy import Policy
 
 if TYPE_CHECKING:
     from licheck.clauses import TextAnalysis
-    from licheck.engine import TextAnalyser
+    from licheck.engine import TextAnalyser, TextIdentifier
+    from licheck.identify import Identification
 
 
 def _clause_engine() -> TextAnalyser:
@@ -46,6 +47,20 @@ def _clause_engine() -> TextAnalyser:
         return replace(analysis, findings=findings)
 
     return analyse_text
+
+
+def _text_identifier() -> TextIdentifier:
+    """Identification of license texts, remembering each distinct text (see _clause_engine)."""
+    from licheck.identify import identify
+
+    @lru_cache(maxsize=512)
+    def identified(text: str) -> Identification:
+        return identify(text)
+
+    def identify_text(text: str, path: str) -> Identification:
+        return identified(text)
+
+    return identify_text
 
 
 def choose_policy(
@@ -107,7 +122,12 @@ def check_records(
     policy = policy or Policy()
     today = today or date.today()
     subjects = evaluate_all(
-        records, catalog=catalog, policy=policy, today=today, analyse_text=_clause_engine()
+        records,
+        catalog=catalog,
+        policy=policy,
+        today=today,
+        analyse_text=_clause_engine(),
+        identify_text=_text_identifier(),
     )
     warnings = [w for s in subjects for w in s.warnings]
     for exception in policy.exceptions:

@@ -6,6 +6,7 @@ returns (a SubjectReport) is all a formatter may show.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
@@ -34,9 +35,11 @@ from licheck.policy import EXPIRY_WARNING_DAYS, UNVERIFIED_RULES, Policy
 
 if TYPE_CHECKING:
     from licheck.clauses import TextAnalysis
+    from licheck.identify import Identification, Span
     from licheck.openness import Openness
 
 TextAnalyser = Callable[[str, str], "TextAnalysis"]
+TextIdentifier = Callable[[str, str], "Identification"]
 # Texts that belong to the weights' license: the license itself, LICENSE-MODEL, a use policy.
 WEIGHTS_ROLES = ("license", "model", "use-policy")
 
@@ -118,6 +121,35 @@ def _merge_text(judgments: dict[str, _Judgment], analysis: TextAnalysis) -> dict
     return merged
 
 
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w%$.]+", " ", text.lower()).split())
+
+
+CHANGED_NOTE = (
+    "(This quotes the original; the text shipped words it differently: see the differences.)"
+)
+
+
+def _mark_changed_evidence(
+    judgments: dict[str, _Judgment], shipped: list[str]
+) -> dict[str, _Judgment]:
+    """In a modified license, say which of the original's quoted clauses the text no longer
+    carries word for word (the differences then say what it says instead)."""
+    folded = [_fold(text) for text in shipped]
+    marked = {}
+    for cid, judgment in judgments.items():
+        findings = tuple(
+            replace(f, message=f"{f.message} {CHANGED_NOTE}")
+            if f.source == "profile"
+            and f.evidence
+            and not any(_fold(f.evidence) in t for t in folded)
+            else f
+            for f in judgment.findings
+        )
+        marked[cid] = replace(judgment, findings=findings)
+    return marked
+
+
 def _freeze(judgments: dict[str, _Judgment]) -> tuple[CriterionResult, ...]:
     return tuple(
         CriterionResult(c.id, c.title, judgments[c.id].status, judgments[c.id].findings)
@@ -125,16 +157,32 @@ def _freeze(judgments: dict[str, _Judgment]) -> tuple[CriterionResult, ...]:
     )
 
 
+@dataclass(frozen=True)
+class ReadText:
+    """One license text (or one part of a file holding several) as licheck read it: what it
+    is (identification) and what its clauses say where they need reading (analysis)."""
+
+    text: LicenseText
+    identification: Identification | None = None
+    resolution: Resolution | None = None
+    analysis: TextAnalysis | None = None
+
+    @property
+    def status(self) -> str | None:
+        """exact | modified | unrecognised | no-license, or None when not identified."""
+        return self.identification.status if self.identification else None
+
+
 def judge_license(
     declared: str,
     resolution: Resolution | None,
     catalog: Catalog,
-    analyses: tuple[tuple[LicenseText, TextAnalysis], ...] = (),
+    texts: tuple[ReadText, ...] = (),
 ) -> LicenseResult:
     """One license, criterion by criterion, from its profile, its OSI status and any texts."""
-    if not analyses:
+    if not texts:
         return _judge_name(declared, resolution, catalog)
-    return _judge(declared, resolution, catalog, analyses)
+    return _judge(declared, resolution, catalog, texts)
 
 
 @lru_cache(maxsize=2048)
@@ -148,7 +196,7 @@ def _judge(
     declared: str,
     resolution: Resolution | None,
     catalog: Catalog,
-    analyses: tuple[tuple[LicenseText, TextAnalysis], ...],
+    texts: tuple[ReadText, ...],
 ) -> LicenseResult:
     obligations: tuple[Obligation, ...] = ()
     family = url = None
@@ -175,25 +223,41 @@ def _judge(
             f"{resolution.name} is not OSI-approved and licheck has no profile of it; give its "
             "text (license_file) to have its clauses judged"
         )
-    for _text, analysis in analyses:
-        judgments = _merge_text(judgments, analysis)
+    shipped = [r.text.text for r in texts if r.status == "modified"]
+    if shipped:
+        judgments = _mark_changed_evidence(judgments, shipped)
+    for read in texts:
+        if read.analysis is not None:
+            judgments = _merge_text(judgments, read.analysis)
     criteria = _freeze(judgments)
     statuses = [c.status for c in criteria]
     osi = bool(resolution and resolution.osi_approved)
-    text_fails = any(f.status == "fail" for _t, a in analyses for f in a.findings)
-    if osi and text_fails:
-        # The text shipped adds clauses that break the OSD: whatever its name, it is not the
-        # license OSI approved, and must never pass as its clean parent.
+    paths = ", ".join(dict.fromkeys(r.text.path for r in texts))
+    label = resolution.name if resolution else declared
+    modified = [r for r in texts if r.status == "modified"]
+    text_fails = any(f.status == "fail" for r in texts if r.analysis for f in r.analysis.findings)
+    differences = tuple(
+        d.message for r in modified if r.identification for d in r.identification.differences
+    )
+    if osi and (modified or text_fails):
+        # The text shipped is not the license OSI approved (it is modified, or adds clauses that
+        # break the OSD): whatever its name, it must never pass as its clean parent.
         osi = False
-        note = (
-            f"the text shipped ({', '.join(t.path for t, _a in analyses)}) is not the "
-            f"OSI-approved {resolution.name if resolution else declared}: it adds clauses that "
-            "break the OSD"
-        )
+        why = "it is a modified version" if modified else "it adds clauses that break the OSD"
+        note = f"the text shipped ({paths}) is not the OSI-approved {label}: {why}"
+    elif modified:
+        note = f"the text shipped ({paths}) is a modified {label}"
+    name = resolution.name if resolution else None
+    if modified and name:
+        name = f"{name} (modified)"
+    match = None
+    if texts:
+        match = "modified" if modified else texts[0].status
+    similarity = min((r.identification.similarity for r in texts if r.identification), default=None)
     return LicenseResult(
         declared=declared,
         id=resolution.id if resolution else None,
-        name=resolution.name if resolution else None,
+        name=name,
         osi_approved=osi,
         verdict=verdict_for(osi, statuses),
         score=sum(1 for s in statuses if s == "pass"),
@@ -203,8 +267,11 @@ def _judge(
         family=family,
         url=url,
         note=note,
-        texts=tuple(text.path for text, _analysis in analyses),
+        texts=tuple(dict.fromkeys(r.text.path for r in texts)),
         obligations=obligations,
+        match=match,
+        similarity=similarity,
+        differences=differences,
     )
 
 
@@ -283,91 +350,44 @@ def evaluate(
     policy: Policy,
     today: date,
     analyse_text: TextAnalyser | None = None,
+    identify_text: TextIdentifier | None = None,
     known_bases: Mapping[str, str] | None = None,
 ) -> SubjectReport:
     """Judge every license of a record and apply the policy as of `today`.
 
-    `analyse_text(text, path)` is the clause engine; license texts are judged only when given.
+    `identify_text(text, path)` names a license text, `analyse_text(text, path)` reads its
+    clauses (the clause engine); without them, texts are not judged.
     `known_bases` maps model names seen in the same run to their license expressions, so a
     derivative inherits its base's terms from the scan before the built-in table.
     """
-    analyses = (
-        tuple((text, analyse_text(text.text, text.path)) for text in record.license_texts)
-        if analyse_text
-        else ()
-    )
+    texts = read_texts(record, catalog, analyse_text, identify_text)
     results: list[LicenseResult] = []
     violations: list[Violation] = []
-    tree: Node | None = None
+    unmatched = list(texts)
+    accepted = False
     if record.license is not None:
         tree = parse(record.license, source=record.source, line=record.license_line)
-        leaf_list = list(leaves(tree))
-        # A license text beside a single declared license is that license's text, and a use
-        # policy applies to it: judge them together. A code license (LICENSE-CODE) governs
-        # other files, and with several licenses we cannot tell which text is which, so those
-        # texts are judged on their own.
-        attach = (
-            tuple(pair for pair in analyses if pair[0].role in WEIGHTS_ROLES)
-            if len(leaf_list) == 1
-            else ()
-        )
-        by_leaf = {}
-        for leaf in leaf_list:
-            resolution = catalog.resolve(leaf.key)
-            named = _license_name(record, resolution, catalog)
-            if named is not None:
-                resolution = named
-            result = judge_license(leaf.key, resolution, catalog, attach)
-            if named is not None:
-                result = replace(
-                    result, declared=f"{leaf.key} (license_name: {record.license_name})"
-                )
-            if leaf.exception:
-                result = replace(result, declared=leaf.text)
-            by_leaf[leaf] = result
-            results.append(result)
+        by_leaf, unmatched = _judge_declared(record, tree, texts, catalog)
+        results.extend(by_leaf.values())
         rejected = {leaf: _violation(result, policy, record) for leaf, result in by_leaf.items()}
         for leaf in blocking(tree, lambda leaf: rejected[leaf] is None):
             violation = rejected[leaf]
             assert violation is not None  # blocking() returns only rejected leaves
             violations.append(violation)
-        standalone = tuple(pair for pair in analyses if pair not in attach)
         accepted = not violations
-    else:
-        accepted = False
-        standalone = analyses
-        if not analyses:
-            violations.append(
-                Violation(
-                    "no-license",
-                    "no license is declared: licheck cannot verify this model",
-                    file=record.source,
-                    line=record.license_line,
-                )
+    elif not texts:
+        violations.append(
+            Violation(
+                "no-license",
+                "no license is declared: licheck cannot verify this model",
+                file=record.source,
+                line=record.license_line,
             )
-    for text, analysis in standalone:
-        result = judge_license(text.path, None, catalog, ((text, analysis),))
-        result = replace(
-            result, known=True, name=f"license text {text.path}", note="judged from its text alone"
         )
+    for result, violation in _judge_other_texts(record, unmatched, catalog, policy):
         results.append(result)
-        if policy.rejection(result) and (record.license is None or result.verdict == "not-open"):
-            violations.append(
-                Violation(
-                    "license-text",
-                    f"the license text {text.path} is {result.verdict}"
-                    + (
-                        f": it fails {', '.join(c.id for c in result.failing)}"
-                        if result.failing
-                        else ""
-                    ),
-                    license=text.path,
-                    file=text.path,
-                    line=min(
-                        (f.line for c in result.failing for f in c.findings if f.line), default=None
-                    ),
-                )
-            )
+        if violation is not None:
+            violations.append(violation)
     if record.access:
         access = _access(record)
         results.append(access)
@@ -422,6 +442,193 @@ def evaluate(
         datasets=record.datasets,
         base_models=record.base_models,
     )
+
+
+def read_texts(
+    record: ModelRecord,
+    catalog: Catalog,
+    analyse_text: TextAnalyser | None,
+    identify_text: TextIdentifier | None,
+) -> list[ReadText]:
+    """Identify each license text (each part of a file holding several) and read the clauses
+    that need reading: none of an exact copy (its profile holds the judgment), the added or
+    changed spans of a modified one, all of an unrecognised one."""
+    found: list[ReadText] = []
+    for text in record.license_texts:
+        identification = identify_text(text.text, text.path) if identify_text else None
+        parts = (
+            identification.parts if identification and identification.parts else (identification,)
+        )
+        for part in parts:
+            resolution = None
+            if part is not None and part.license_id and part.status in ("exact", "modified"):
+                resolution = catalog.resolve(part.license_id)
+            analysis = None
+            if analyse_text is not None and (
+                part is None or part.status in ("modified", "unrecognised")
+            ):
+                spans = part.review_spans() if part is not None else ()
+                whole = part is None or (part.status == "unrecognised" and not spans)
+                analysis = (
+                    analyse_text(text.text, text.path)
+                    if whole
+                    else _analyse_spans(spans, text.path, analyse_text)
+                )
+            found.append(ReadText(text, part, resolution, analysis))
+    return found
+
+
+def _analyse_spans(spans: tuple[Span, ...], path: str, analyse_text: TextAnalyser) -> TextAnalysis:
+    """The clause engine over some spans of a file, its findings at the file's own lines."""
+    from licheck.clauses import TextAnalysis, load_rules
+
+    # Rules scoped to a whole text ("grants no rights at all") say nothing about a fragment.
+    whole_text = {rule.id for rule in load_rules() if rule.scope == "text"}
+    findings: list[Finding] = []
+    grants = False
+    for span in spans:
+        analysis = analyse_text(span.text, path)
+        grants = grants or analysis.grants_rights
+        shift = span.line - 1
+        for finding in analysis.findings:
+            if finding.rule in whole_text:
+                continue
+            findings.append(
+                replace(
+                    finding,
+                    line=finding.line + shift if finding.line else span.line,
+                    end_line=finding.end_line + shift if finding.end_line else None,
+                )
+            )
+    return TextAnalysis(findings=tuple(findings), grants_rights=grants)
+
+
+def _judge_declared(
+    record: ModelRecord, tree: Node, texts: list[ReadText], catalog: Catalog
+) -> tuple[dict[Leaf, LicenseResult], list[ReadText]]:
+    """Judge each declared license with the texts that are its text; return the texts left.
+
+    A text identified as a declared license belongs to it. A placeholder (`other`, `unknown`,
+    NOASSERTION) takes the license a text or `license_name` names. A single declared license
+    also takes the unrecognised texts of the weights (LICENSE, LICENSE-MODEL, a use policy):
+    they are its text as shipped, and a restriction in them makes it fail.
+    """
+    leaf_list = list(leaves(tree))
+    resolutions = {leaf: catalog.resolve(leaf.key) for leaf in leaf_list}
+    remaining = list(texts)
+    by_leaf: dict[Leaf, LicenseResult] = {}
+    for leaf in leaf_list:
+        resolution = resolutions[leaf]
+        declared = leaf.text
+        placeholder = (
+            resolution is not None
+            and resolution.kind == "profile"
+            and (catalog.summary(resolution.id).get("kind") == "placeholder")
+        )
+        own = [
+            t
+            for t in remaining
+            if t.resolution is not None
+            and resolution is not None
+            and t.resolution.id == resolution.id
+        ]
+        if placeholder:
+            named = _license_name(record, resolution, catalog)
+            if named is not None:
+                resolution, declared = named, f"{leaf.key} (license_name: {record.license_name})"
+                own = [
+                    t for t in remaining if t.resolution is not None and t.resolution.id == named.id
+                ]
+            else:
+                others = {r.id for r in resolutions.values() if r is not None}
+                found = [
+                    t
+                    for t in remaining
+                    if t.resolution is not None
+                    and t.resolution.id not in others
+                    and t.text.role in WEIGHTS_ROLES
+                ]
+                if found:
+                    resolution = found[0].resolution
+                    declared = f"{leaf.key} ({found[0].text.path})"
+                    own = [t for t in found if t.resolution == resolution]
+        if len(leaf_list) == 1:
+            own += [
+                t
+                for t in remaining
+                if t not in own
+                and t.resolution is None
+                and t.text.role in WEIGHTS_ROLES
+                and t.status != "no-license"
+            ]
+        remaining = [t for t in remaining if t not in own]
+        result = judge_license(leaf.key, resolution, catalog, tuple(own))
+        by_leaf[leaf] = replace(result, declared=declared) if declared != leaf.key else result
+    return by_leaf, remaining
+
+
+def _judge_other_texts(
+    record: ModelRecord, texts: list[ReadText], catalog: Catalog, policy: Policy
+) -> list[tuple[LicenseResult, Violation | None]]:
+    """Texts that are no declared license's: each is judged on its own.
+
+    An identified text the declaration does not name still binds whoever ships it (a Llama
+    license beside `license: apache-2.0`): the policy applies to it. An unrecognised text is
+    judged by its clauses alone: a violation when they break the OSD, or when nothing else
+    declares a license. A pointer or usage note names no license.
+    """
+    judged = []
+    for read in texts:
+        path = read.text.path
+        if read.status == "no-license":
+            result = judge_license(path, None, catalog)
+            result = replace(
+                result,
+                name=f"{path} (no license terms: a pointer or a note)",
+                note=f"points to {read.identification.pointer}"
+                if read.identification and read.identification.pointer
+                else None,
+                match="no-license",
+                texts=(path,),
+            )
+            violation = None
+            if record.license is None:
+                violation = Violation(
+                    "cannot-verify",
+                    f"{path} holds no license terms (a pointer or a note): licheck cannot verify "
+                    "the license; give the license text itself",
+                    license=path,
+                    file=path,
+                )
+            judged.append((result, violation))
+            continue
+        result = judge_license(path, read.resolution, catalog, (read,))
+        if read.resolution is None:
+            result = replace(
+                result, known=True, name=f"license text {path}", note="judged from its text alone"
+            )
+        rejection = policy.rejection(result)
+        violation = None
+        identified = read.resolution is not None
+        if rejection is not None and (
+            identified or record.license is None or result.verdict == "not-open"
+        ):
+            where = min(
+                (f.line for c in result.failing for f in c.findings if f.line and f.file == path),
+                default=None,
+            )
+            if read.resolution is not None and record.license is not None:
+                message = (
+                    f"{path} holds the {read.resolution.name}, which the declared license "
+                    f"does not name; {rejection[1]}"
+                )
+            else:
+                message = f"the license text {path}: {rejection[1]}"
+            violation = Violation(
+                "license-text", message, license=result.id or path, file=path, line=where
+            )
+        judged.append((result, violation))
+    return judged
 
 
 def _license_name(
@@ -570,6 +777,7 @@ def evaluate_all(
     policy: Policy,
     today: date,
     analyse_text: TextAnalyser | None = None,
+    identify_text: TextIdentifier | None = None,
 ) -> list[SubjectReport]:
     """Evaluate several records; an expression error names the record it came from.
 
@@ -586,6 +794,7 @@ def evaluate_all(
                     policy=policy,
                     today=today,
                     analyse_text=analyse_text,
+                    identify_text=identify_text,
                     known_bases=known_bases,
                 )
             )

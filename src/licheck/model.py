@@ -85,6 +85,11 @@ class LicenseResult:
     obligations: tuple[Obligation, ...] = ()
     # The base model this license comes from, when a derivative inherits it.
     inherited_from: str | None = None
+    # How the license text shipped matched licheck's references: exact, modified,
+    # unrecognised or no-license (None when no text was read), and what differs.
+    match: str | None = None
+    similarity: float | None = None
+    differences: tuple[str, ...] = ()
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:

@@ -29,7 +29,7 @@ from licheck.model import SubjectReport, Violation
 
 if TYPE_CHECKING:
     from licheck.catalog import Catalog
-    from licheck.engine import TextAnalyser
+    from licheck.engine import TextAnalyser, TextIdentifier
     from licheck.policy import Policy
 
 SKIP_DIRS = frozenset(
@@ -64,17 +64,18 @@ def _head_text(path: Path) -> str:
         return ""
 
 
-def _is_model_folder(files: dict[str, Path]) -> bool:
+def _is_model_folder(folder: Path, files: dict[str, str]) -> bool:
+    """Whether a folder describes one model; `files` maps lower-case names to real names."""
     from licheck.inputs.detect import has_front_matter, is_mot
 
     if any(name in files for name in MODEL_FILES):
         return True
     readme = files.get("readme.md")
-    if readme is not None and has_front_matter(_head_text(readme)):
+    if readme is not None and has_front_matter(_head_text(folder / readme)):
         return True
     return any(
-        name.endswith((".yml", ".yaml")) and is_mot(_head_text(path))
-        for name, path in files.items()
+        lower.endswith((".yml", ".yaml")) and is_mot(_head_text(folder / name))
+        for lower, name in files.items()
     )
 
 
@@ -122,28 +123,30 @@ def _candidates(roots: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
         stack = [root]
         while stack:
             folder = stack.pop()
+            # Only names are kept (a folder of 100k cards is 100k short strings, not 100k
+            # DirEntry and Path objects), sorted so that every run walks in the same order.
+            files: dict[str, str] = {}
+            subfolders: list[str] = []
             try:
-                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
+                                    subfolders.append(entry.name)
+                            elif entry.is_file():
+                                files[entry.name.lower()] = entry.name
+                        except OSError:
+                            continue
             except OSError:
                 continue
-            files = {}
-            subfolders = []
-            for entry in entries:
-                try:
-                    if entry.is_dir(follow_symlinks=False):
-                        if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
-                            subfolders.append(Path(entry.path))
-                    elif entry.is_file():
-                        files[entry.name.lower()] = Path(entry.path)
-                except OSError:
-                    continue
-            if _is_model_folder(files):
+            if _is_model_folder(folder, files):
                 yield folder, True
             else:
-                for name in sorted(files):
-                    if name.endswith(CANDIDATE_SUFFIXES):
-                        yield files[name], False
-            stack.extend(reversed(subfolders))
+                for lower in sorted(files):
+                    if lower.endswith(CANDIDATE_SUFFIXES):
+                        yield folder / files[lower], False
+            stack.extend(folder / name for name in sorted(subfolders, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -240,11 +243,12 @@ _STATE: dict[str, object] = {}
 
 def _init_worker(job: _Job) -> None:
     from licheck.catalog import Catalog
-    from licheck.check import _clause_engine
+    from licheck.check import _clause_engine, _text_identifier
 
     _STATE["job"] = job
     _STATE["catalog"] = Catalog()
     _STATE["analyse"] = _clause_engine()
+    _STATE["identify"] = _text_identifier()
 
 
 def unreadable(source: str, message: str, line: int | None = None) -> SubjectReport:
@@ -260,7 +264,11 @@ def unreadable(source: str, message: str, line: int | None = None) -> SubjectRep
 
 
 def check_unit(
-    path: Path, job: _Job, catalog: Catalog, analyse: TextAnalyser | None
+    path: Path,
+    job: _Job,
+    catalog: Catalog,
+    analyse: TextAnalyser | None,
+    identify: TextIdentifier | None = None,
 ) -> list[SubjectReport]:
     """Read and judge one unit within the job's time bound; errors become unreadable subjects."""
     from licheck.engine import evaluate
@@ -275,7 +283,12 @@ def check_unit(
         records = load_path(path, job.options)
         return [
             evaluate(
-                record, catalog=catalog, policy=job.policy, today=job.today, analyse_text=analyse
+                record,
+                catalog=catalog,
+                policy=job.policy,
+                today=job.today,
+                analyse_text=analyse,
+                identify_text=identify,
             )
             for record in records
         ]
@@ -295,10 +308,11 @@ def _check_chunk(units: list[tuple[Path, bool]]) -> list[SubjectReport] | list[S
     assert isinstance(job, _Job)
     catalog = _STATE["catalog"]
     analyse = _STATE["analyse"]
+    identify = _STATE["identify"]
     results: list[SubjectReport] = []
     for path, certain in units:
         if certain or _loose_unit(path):
-            results.extend(check_unit(path, job, catalog, analyse))  # type: ignore[arg-type]
+            results.extend(check_unit(path, job, catalog, analyse, identify))  # type: ignore[arg-type]
     if job.lines_kb_version is None:
         return results
     from licheck.formats.jsonl_format import subject_line

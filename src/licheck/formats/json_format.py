@@ -60,6 +60,9 @@ def license_to_dict(result: LicenseResult) -> dict[str, Any]:
         ],
         "texts": list(result.texts),
         "inherited_from": result.inherited_from,
+        "match": result.match,
+        "similarity": round(result.similarity, 4) if result.similarity is not None else None,
+        "differences": list(result.differences),
     }
 
 

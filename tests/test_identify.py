@@ -1,0 +1,379 @@
+"""Identification: the right license and version, what differs, and never a confident wrong name.
+
+Real license texts come only from ../shared/corpus (the `corpus` fixture) and are changed in
+memory the way real files change them; the fixtures under tests/fixtures/identify are small
+texts we wrote (pointers, notes, a README, a made-up corpus for the fingerprint builder).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from licheck import fingerprints
+from licheck.errors import KnowledgeBaseError
+from licheck.identify import (
+    DATA_DIR,
+    DATA_NAME,
+    FingerprintIndex,
+    gram_hashes,
+    identify,
+    identify_with,
+    load_index,
+    normalise,
+    tokens,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "identify"
+
+
+def _read(corpus: Path, relative: str) -> str:
+    return (corpus / relative).read_text(encoding="utf-8")
+
+
+def _reflow(text: str, width: int = 50) -> str:
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n")]
+    return "\n\n".join(textwrap.fill(p, width) for p in paragraphs if p)
+
+
+def _grams(text: str) -> list[int]:
+    return gram_hashes(tokens(normalise(text)))
+
+
+# --- normalisation -------------------------------------------------------------------------
+
+
+def test_normalise_keeps_the_line_count_so_differences_point_at_the_users_lines() -> None:
+    text = "Title\n\nCopyright (c) 2024 Someone\n  1. First item\n  (a) sub item\n\nEnd\n"
+    assert normalise(text).count("\n") == text.count("\n")
+
+
+def test_case_punctuation_and_varietal_spellings_do_not_matter() -> None:
+    assert _grams("The LICENCE is granted; Licensor's rights are authorised.") == _grams(
+        "the license is granted, licensors rights are authorized"
+    )
+
+
+def test_copyright_lines_are_ignored() -> None:
+    assert _grams("Copyright (c) 2024 Acme Corp.\nYou may copy it.") == _grams("You may copy it.")
+
+
+def test_a_sentence_that_starts_with_copyright_is_kept() -> None:
+    assert "notice" in tokens(normalise("copyright notice and this permission notice"))
+
+
+def test_bullets_and_section_numbers_are_ignored() -> None:
+    assert _grams("1. Grant.\n  (a) You may copy.\n  b) You may share.") == _grams(
+        "Grant. You may copy. You may share."
+    )
+
+
+# --- the reference corpus -----------------------------------------------------------------------
+
+
+def test_a_clean_license_is_exact(corpus: Path) -> None:
+    result = identify(_read(corpus, "spdx/MIT.txt"))
+    assert (result.status, result.license_id, result.differences) == ("exact", "MIT", ())
+
+
+def test_messy_copies_of_a_license_are_still_exact(corpus: Path) -> None:
+    original = _read(corpus, "spdx/Apache-2.0.txt")
+    messy = "# LICENSE\n\nCopyright 2024 Example Authors\n\n" + _reflow(original).upper()
+    result = identify(messy)
+    assert (result.status, result.license_id) == ("exact", "Apache-2.0")
+
+
+def test_a_license_without_its_optional_appendix_is_exact(corpus: Path) -> None:
+    original = _read(corpus, "spdx/Apache-2.0.txt")
+    cut = original.index("APPENDIX")
+    result = identify(original[:cut])
+    assert (result.status, result.license_id) == ("exact", "Apache-2.0")
+
+
+def test_a_changed_user_threshold_is_reported_as_a_parameter(corpus: Path) -> None:
+    text = _read(corpus, "ai/llama-2-license-2023.txt").replace("700 million", "100 million")
+    result = identify(text)
+    assert result.status == "modified"
+    assert result.license_id == identify(_read(corpus, "ai/llama-2-license-2023.txt")).license_id
+    parameters = [d for d in result.differences if d.kind == "parameter"]
+    assert len(parameters) == 1
+    assert "100 million" in parameters[0].message
+    assert "the original says 700 million" in parameters[0].message
+    assert parameters[0].line is not None
+    assert "100 million" in text.splitlines()[parameters[0].line - 1]
+
+
+def test_a_changed_threshold_is_named_after_the_profile_parameter(corpus: Path) -> None:
+    text = _read(corpus, "ai/llama-2-license-2023.txt").replace("700 million", "100 million")
+    messages = [d.message for d in identify(text).differences if d.kind == "parameter"]
+    assert messages == ["the user threshold is 100 million (the original says 700 million)"]
+
+
+def test_a_changed_date_is_reported_as_a_date(corpus: Path) -> None:
+    original = _read(corpus, "ai/chameleon-research-2024.txt")
+    assert "June 18, 2024" in original
+    result = identify(original.replace("June 18, 2024", "July 2, 2024"))
+    assert result.status == "modified"
+    assert [d.message for d in result.differences] == [
+        "the date is july 2 2024 (the original says june 18 2024)"
+    ]
+
+
+def test_an_appended_clause_makes_the_license_modified_and_is_located(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt").rstrip("\n")
+    clause = "The Software must not be used by any company with more than 1000 employees."
+    text = f"{mit}\n\n{clause}\n"
+    result = identify(text)
+    assert (result.status, result.license_id) == ("modified", "MIT")
+    added = [d for d in result.differences if d.kind == "added"]
+    clause_line = text.splitlines().index(clause) + 1
+    assert [(d.line, d.end_line) for d in added] == [(clause_line, clause_line)]
+    assert result.similarity < 1.0
+
+
+def test_added_text_is_handed_to_the_clause_engine(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt")
+    clause = "You may not use the Software for military purposes."
+    spans = identify(mit + "\n" + clause + "\n").review_spans()
+    assert [s.text for s in spans] == [clause]
+
+
+def test_a_changed_phrase_inside_the_license_is_reported_as_changed(corpus: Path) -> None:
+    text = _read(corpus, "spdx/MIT.txt").replace(
+        "without restriction", "for non-commercial purposes only"
+    )
+    result = identify(text)
+    assert result.status == "modified"
+    changed = [d for d in result.differences if d.kind == "changed"]
+    assert len(changed) == 1
+    assert changed[0].excerpt is not None
+    assert "non-commercial purposes only" in changed[0].excerpt
+
+
+def test_a_removed_sentence_is_reported(corpus: Path) -> None:
+    original = _read(corpus, "spdx/Apache-2.0.txt")
+    sentence = next(line for line in original.splitlines() if "carry prominent notices" in line)
+    result = identify(original.replace(sentence, ""))
+    assert (result.status, result.license_id) == ("modified", "Apache-2.0")
+    assert any(d.kind == "removed" for d in result.differences)
+
+
+def test_a_license_without_one_clause_is_the_license_that_has_none(corpus: Path) -> None:
+    original = _read(corpus, "spdx/BSD-3-Clause.txt")
+    clause = next(line for line in original.splitlines() if "Neither the name" in line)
+    assert identify(original.replace(clause, "")).license_id == "BSD-2-Clause"
+
+
+def test_a_modified_permissive_license_is_not_its_clean_parent(corpus: Path) -> None:
+    kimi = identify(_read(corpus, "wild/MoonshotAI__Kimi-K2__LICENSE.txt"))
+    falcon = identify(_read(corpus, "ai/falcon-2-11b-1.0.txt"))
+    assert kimi.license_id not in (None, "MIT")
+    assert falcon.license_id not in (None, "Apache-2.0")
+
+
+def test_versions_of_one_family_are_told_apart(corpus: Path) -> None:
+    ids = {
+        identify(_read(corpus, f"ai/{key}.txt")).license_id
+        for key in ("llama-3.1-license-2024", "llama-3.2-license-2024", "llama-3.3-license-2024")
+    }
+    ids.add(identify(_read(corpus, "wild/meta-llama__llama3__LICENSE.txt")).license_id)
+    assert len(ids) == 4
+    assert None not in ids
+
+
+def test_the_rail_licenses_are_told_apart(corpus: Path) -> None:
+    keys = (
+        "stable-diffusion-2022-08-22",
+        "bigscience-open-rail-m",
+        "bigscience-open-rail-m2",
+        "bigscience-rail-1.0",
+        "bigcode-open-rail-m-v1",
+    )
+    results = [identify(_reflow(_read(corpus, f"ai/{key}.txt"))) for key in keys]
+    assert len({r.license_id for r in results}) == len(keys)
+    assert all(r.status == "exact" for r in results)
+
+
+def test_an_exact_match_reports_full_similarity_and_a_runner_up(corpus: Path) -> None:
+    result = identify(_read(corpus, "ai/llama-3.2-license-2024.txt"))
+    assert result.similarity == 1.0
+    assert result.runner_up is not None
+    assert result.runner_up[0] != result.license_id
+    assert 0.0 < result.runner_up[1] < 1.0
+
+
+def test_a_near_duplicate_with_the_opposite_meaning_is_told_apart(corpus: Path) -> None:
+    commercial = identify(_read(corpus, "ai/tongyi-qianwen-2023.txt"))
+    research = identify(
+        _reflow(_read(corpus, "wild/QwenLM__Qwen__Tongyi_Qianwen_RESEARCH_LICENSE_AGREEMENT.txt"))
+    )
+    assert commercial.license_id != research.license_id
+    assert research.runner_up is not None
+
+
+def test_a_chinese_text_is_identified_after_reflow(corpus: Path) -> None:
+    original = _read(corpus, "wild/THUDM__ChatGLM2-6B__MODEL_LICENSE.txt")
+    expected = identify(original).license_id
+    result = identify(original.replace("\n", ""))
+    assert expected is not None
+    assert result.license_id == expected
+
+
+def test_one_language_of_a_bilingual_license_is_that_license_with_a_part_missing(
+    corpus: Path,
+) -> None:
+    bilingual = _read(corpus, "wild/01-ai__Yi__MODEL_LICENSE_AGREEMENT.txt@90fe567.txt")
+    english = "\n".join(line for line in bilingual.splitlines() if line.isascii())
+    assert len(english) < 0.8 * len(bilingual)
+    result = identify(english)
+    assert (result.status, result.license_id) == ("modified", identify(bilingual).license_id)
+    assert any(d.kind == "removed" for d in result.differences)
+
+
+def test_two_licenses_in_one_file_are_two_parts(corpus: Path) -> None:
+    text = _read(corpus, "spdx/MIT.txt") + "\n\n-----\n\n" + _read(corpus, "spdx/Apache-2.0.txt")
+    result = identify(text)
+    assert [p.license_id for p in result.parts] == ["MIT", "Apache-2.0"]
+    assert result.license_id == "MIT AND Apache-2.0"
+    mit, apache = result.parts
+    assert mit.end_line is not None and apache.line is not None
+    assert mit.end_line < apache.line
+
+
+def test_a_license_followed_by_its_use_policy_is_two_parts(corpus: Path) -> None:
+    license_text = _read(corpus, "ai/llama-4-cla-2025.txt")
+    policy = _read(corpus, "ai/llama-4-license-2025.txt")
+    result = identify(license_text + "\n\n" + policy)
+    assert [p.license_id for p in result.parts] == [
+        identify(license_text).license_id,
+        identify(policy).license_id,
+    ]
+
+
+def test_identical_texts_form_one_class_reported_under_one_id(corpus: Path) -> None:
+    result = identify(_read(corpus, "spdx/GPL-2.0-or-later.txt"))
+    assert result.license_id == "GPL-2.0-only"
+    assert "GPL-2.0-or-later" in result.equivalent
+
+
+# --- texts that are not licenses ----------------------------------------------------------------
+
+
+def test_a_pointer_names_no_license() -> None:
+    result = identify((FIXTURES / "pointer.txt").read_text(encoding="utf-8"))
+    assert (result.status, result.license_id) == ("no-license", None)
+    assert result.pointer == "https://example.org/models/acme/terms"
+
+
+def test_a_pointer_to_a_known_license_address_names_that_license(corpus: Path) -> None:
+    result = identify((FIXTURES / "pointer-known.txt").read_text(encoding="utf-8"))
+    assert result.license_id == identify(_read(corpus, "ai/llama-2-license-2023.txt")).license_id
+    assert result.pointer == "https://github.com/facebookresearch/llama/blob/main/LICENSE"
+
+
+def test_a_usage_note_names_no_license() -> None:
+    result = identify((FIXTURES / "usage-note.txt").read_text(encoding="utf-8"))
+    assert (result.status, result.license_id) == ("no-license", None)
+
+
+def test_a_short_text_with_terms_goes_to_the_clause_engine() -> None:
+    result = identify("You may use this model for anything except selling it.")
+    assert (result.status, result.license_id) == ("unrecognised", None)
+
+
+def test_prose_that_is_no_license_is_unrecognised_without_a_name() -> None:
+    result = identify((FIXTURES / "readme.txt").read_text(encoding="utf-8"))
+    assert (result.status, result.license_id) == ("unrecognised", None)
+    assert result.review_spans()
+
+
+def test_an_empty_file_holds_no_license() -> None:
+    assert identify("\n\n   \n").status == "no-license"
+
+
+def test_an_identification_cannot_be_changed() -> None:
+    result = identify("MIT")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.status = "exact"  # type: ignore[misc]
+
+
+# --- the fingerprint builder ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_index(tmp_path_factory: pytest.TempPathFactory) -> FingerprintIndex:
+    out = tmp_path_factory.mktemp("fingerprints")
+    meta, blob, facts = fingerprints.build(FIXTURES / "corpus")
+    fingerprints.write(meta, blob, facts, out)
+    return load_index(out)
+
+
+def test_identical_fixture_texts_become_one_reference_with_both_ids(
+    fixture_index: FingerprintIndex,
+) -> None:
+    result = identify_with(
+        fixture_index, (FIXTURES / "corpus" / "spdx" / "Fixture-Permissive.txt").read_text()
+    )
+    assert result.license_id == "Fixture-Permissive"
+    assert result.equivalent == ("Fixture-Permissive-or-later",)
+
+
+def test_a_labelled_real_file_without_other_reference_becomes_a_reference(
+    fixture_index: FingerprintIndex,
+) -> None:
+    text = (FIXTURES / "corpus" / "wild" / "acme__model__LICENSE.txt").read_text()
+    assert identify_with(fixture_index, text).license_id == "LicenseRef-licheck-acme-community"
+
+
+def test_builder_records_numbers_for_parameter_differences(
+    fixture_index: FingerprintIndex,
+) -> None:
+    text = (FIXTURES / "corpus" / "ai" / "fixture-model-1.0.txt").read_text()
+    result = identify_with(fixture_index, text.replace("5 million", "50 million"))
+    assert [d.message for d in result.differences if d.kind == "parameter"] == [
+        "the number is 50 million (the original says 5 million)"
+    ]
+
+
+def test_builder_records_its_provenance(fixture_index: FingerprintIndex) -> None:
+    provenance = fixture_index.meta["provenance"]
+    assert provenance["files"] == 5
+    assert len(provenance["sha256"]) == 64
+    assert provenance["built"]
+
+
+def test_builder_maps_license_addresses_for_pointer_files(
+    fixture_index: FingerprintIndex,
+) -> None:
+    result = identify_with(fixture_index, "See https://example.org/fixture-model/LICENSE")
+    assert result.license_id == "LicenseRef-scancode-fixture-model-1.0"
+
+
+def test_missing_fingerprint_data_is_a_knowledge_base_error(tmp_path: Path) -> None:
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_index(tmp_path)
+    assert "python -m licheck.fingerprints" in (caught.value.hint or "")
+
+
+def test_shipped_data_holds_no_line_of_the_texts(corpus: Path) -> None:
+    shipped = b"".join(p.read_bytes() for p in DATA_DIR.iterdir() if p.is_file())
+    lines = [
+        line.strip()
+        for line in _read(corpus, "ai/llama-2-license-2023.txt").splitlines()
+        if len(line.split()) >= 6
+    ]
+    assert lines
+    assert not [line for line in lines if line.encode("utf-8") in shipped]
+
+
+def test_shipped_data_is_what_the_builder_makes_from_the_corpus(corpus: Path) -> None:
+    """Stale data (a changed normaliser or corpus without a rebuild) would match nothing well."""
+    meta = json.loads((DATA_DIR / f"{DATA_NAME}.json").read_text(encoding="utf-8"))
+    rebuilt, blob, _ = fingerprints.build(corpus)
+    stale = "src/licheck/data is stale: run `python -m licheck.fingerprints`"
+    assert meta["provenance"]["sha256"] == rebuilt["provenance"]["sha256"], stale
+    assert (DATA_DIR / f"{DATA_NAME}.bin").read_bytes() == blob, stale
