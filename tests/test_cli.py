@@ -235,3 +235,36 @@ def test_init_writes_a_starter_policy_once(tmp_path: Path) -> None:
     code, _, err = run("init", target)
     assert code == 2 and "already exists" in err and "--force" in err
     assert run("init", "--force", target)[0] == 0
+
+
+def test_identify_names_an_exact_text(corpus: Path) -> None:
+    code, out, _ = run("identify", corpus / "spdx" / "Apache-2.0.txt")
+    assert code == 0
+    assert "Apache License 2.0 (Apache-2.0)" in out and "verdict: osi-approved" in out
+
+
+def test_identify_says_what_differs_and_exits_1(corpus: Path, tmp_path: Path) -> None:
+    modified = tmp_path / "LICENSE"
+    original = (corpus / "ai" / "llama-2-license-2023.txt").read_text(encoding="utf-8")
+    modified.write_text(original.replace("700 million", "100 million"), encoding="utf-8")
+    code, out, _ = run("identify", "--format", "json", modified)
+    assert code == 1
+    (entry,) = json.loads(out)["files"]
+    assert entry["identification"]["status"] == "modified"
+    assert "100 million" in entry["identification"]["differences"][0]["message"]
+    assert entry["licenses"][0]["verdict"] == "not-open"
+
+
+def test_identify_unrecognised_text_is_judged_by_its_clauses(tmp_path: Path) -> None:
+    custom = tmp_path / "LICENSE"
+    custom.write_text(
+        "Acme Model License\n\nYou may use and share the model for non-commercial purposes only.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("identify", custom)
+    assert code == 1 and "unrecognised" in out and "OSD6" in out
+
+
+def test_identify_missing_file_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("identify", tmp_path / "nope")
+    assert code == 2 and "not found" in err

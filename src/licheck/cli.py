@@ -466,6 +466,28 @@ def explain(license_name: str, format_name: str, color: bool | None) -> int:
     return EXIT_PASS
 
 
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format", "-f", "format_name", type=click.Choice(["terminal", "json"]), default="terminal"
+)
+def identify(files: tuple[Path, ...], format_name: str) -> int:
+    """Name the license in each FILE: best match, similarity, runner-up, what differs, verdict.
+
+    Works offline; exit 0 when every file is named exactly, 1 when one is modified, unrecognised
+    or names no license, 2 on a file that cannot be read.
+    """
+    from licheck.identify_report import identify_files, render_identifications
+
+    found = identify_files(list(files))
+    click.echo(render_identifications(found, format_name), nl=False)
+    return (
+        EXIT_PASS
+        if all(item.identification.status == "exact" for item in found)
+        else EXIT_VIOLATION
+    )
+
+
 @cli.command(name="licenses")
 @click.option(
     "--verdict",

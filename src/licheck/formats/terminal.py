@@ -176,6 +176,10 @@ def print_evidence(console: Console, result: LicenseResult) -> None:
     """The failing and doubtful criteria of a license with their evidence, then its obligations."""
 
     label = result.name or result.declared
+    if result.differences:
+        _indented(console, f"{label}: differs from the original", 2, "bold yellow")
+        for difference in result.differences:
+            _indented(console, f"- {difference}", 4)
     for title, status, style in (("fails", "fail", "red"), ("needs review", "unknown", "yellow")):
         criteria = tuple(c for c in result.criteria if c.status == status)
         if not criteria:

@@ -1,0 +1,143 @@
+"""`licheck identify FILE...`: what each license text is, and what follows from it.
+
+Reads the files (with the same limits as license_file), identifies each text, and judges what
+it names with the knowledge base, so the answer to "which license is this?" comes with the
+verdict and, for a modified text, what differs and what the clause engine found in the changes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from licheck.identify import Identification
+from licheck.model import LicenseResult
+
+
+@dataclass(frozen=True)
+class IdentifiedFile:
+    """One file: its identification and the judgment of what it holds."""
+
+    path: str
+    identification: Identification
+    licenses: tuple[LicenseResult, ...]
+
+
+def identify_files(paths: list[Path]) -> list[IdentifiedFile]:
+    """Identify and judge each license file."""
+    from licheck.catalog import Catalog
+    from licheck.check import _clause_engine, _text_identifier
+    from licheck.engine import _judge_other_texts, read_texts
+    from licheck.inputs import shown_path
+    from licheck.inputs.license_text import load_license_text
+    from licheck.policy import Policy
+
+    catalog = Catalog()
+    identify_text = _text_identifier()
+    analyse_text = _clause_engine()
+    found = []
+    for path in paths:
+        record = load_license_text(path, shown=shown_path(path))
+        texts = read_texts(record, catalog, analyse_text, identify_text)
+        judged = _judge_other_texts(record, texts, catalog, Policy())
+        (text,) = record.license_texts
+        found.append(
+            IdentifiedFile(
+                text.path, identify_text(text.text, text.path), tuple(r for r, _v in judged)
+            )
+        )
+    return found
+
+
+def _identification_dict(identification: Identification) -> dict[str, Any]:
+    return {
+        "status": identification.status,
+        "license_id": identification.license_id,
+        "name": identification.name,
+        "similarity": round(identification.similarity, 4),
+        "runner_up": (
+            {
+                "license_id": identification.runner_up[0],
+                "similarity": round(identification.runner_up[1], 4),
+            }
+            if identification.runner_up
+            else None
+        ),
+        "equivalent": list(identification.equivalent),
+        "pointer": identification.pointer,
+        "line": identification.line,
+        "end_line": identification.end_line,
+        "differences": [
+            {
+                "kind": d.kind,
+                "message": d.message,
+                "line": d.line,
+                "end_line": d.end_line,
+                "excerpt": d.excerpt,
+            }
+            for d in identification.differences
+        ],
+        "parts": [_identification_dict(part) for part in identification.parts],
+    }
+
+
+def render_identifications(found: list[IdentifiedFile], format_name: str) -> str:
+    """The identifications as JSON or as plain text, one block per file."""
+    if format_name == "json":
+        from licheck.formats.json_format import SCHEMA_VERSION, license_to_dict
+
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "files": [
+                {
+                    "path": item.path,
+                    "identification": _identification_dict(item.identification),
+                    "licenses": [license_to_dict(r) for r in item.licenses],
+                }
+                for item in found
+            ],
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    lines: list[str] = []
+    for item in found:
+        lines += _text_block(item)
+    return "\n".join(lines) + "\n"
+
+
+def _text_block(item: IdentifiedFile) -> list[str]:
+    ident = item.identification
+    head = {
+        "exact": f"{ident.name} ({ident.license_id})",
+        "modified": f"{ident.name} ({ident.license_id}): not the same text",
+        "unrecognised": "unrecognised: no known license is close enough; judged by its clauses",
+        "no-license": "no license terms (a pointer or a note)",
+    }[ident.status]
+    lines = [f"{item.path}: {head}"]
+    if ident.status in ("exact", "modified"):
+        lines.append(f"  similarity {ident.similarity:.1%}")
+    if ident.runner_up:
+        lines.append(f"  runner-up {ident.runner_up[0]} ({ident.runner_up[1]:.1%})")
+    if ident.pointer:
+        lines.append(f"  points to {ident.pointer}")
+    if ident.equivalent:
+        lines.append(f"  same text as {', '.join(ident.equivalent)}")
+    for part in ident.parts:
+        where = f" (lines {part.line}-{part.end_line})" if part.line else ""
+        lines.append(f"  part{where}: {part.status} {part.name or ''}".rstrip())
+    for difference in ident.differences:
+        where = f" (line {difference.line})" if difference.line else ""
+        lines.append(f"  - {difference.message}{where}")
+    for result in item.licenses:
+        failing = ", ".join(c.id for c in result.failing)
+        review = ", ".join(c.id for c in result.needing_review)
+        verdict = f"  verdict: {result.verdict} ({result.score}/10"
+        verdict += f"; fails {failing}" if failing else ""
+        verdict += f"; needs review {review}" if review else ""
+        lines.append(verdict + ")")
+        for criterion in result.failing:
+            for finding in criterion.findings:
+                if finding.source == "clause" and finding.line:
+                    lines.append(f"    {criterion.id} line {finding.line}: {finding.message}")
+    return lines
