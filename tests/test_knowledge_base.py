@@ -88,3 +88,36 @@ def test_every_licheck_id_in_the_labels_resolves(corpus: Path) -> None:
     )
     missing = sorted(i for i in ids if (r := catalog.resolve(i)) is None or r.id != i)
     assert not missing
+
+
+# The AI model licenses in license-expression's ScanCode index (30.4): each must resolve to a
+# profile, so that a ScanCode-generated SBOM naming one is judged, not "unknown".
+SCANCODE_AI_KEYS = (
+    "apple-ml-ferret-2023", "apple-sscl", "bigcode-open-rail-m-v1", "bigscience-open-rail-m",
+    "bigscience-open-rail-m2", "bigscience-rail-1.0", "chameleon-research-2024", "deepseek-la-1.0",
+    "exaone-ai-model-1.1-nc", "fair-ai-public-1.0", "fair-ai-public-1.0-sd", "falcon-2-11b-1.0",
+    "flux-1-nc", "gemma-tou-2024-04-01", "gretelai-sal-1.0", "hfoil-1.0", "hyperclova-x-seed-2025",
+    "llama-2-license-2023", "llama-3.1-license-2024", "llama-3.2-license-2024",
+    "llama-3.3-license-2024", "llama-4-cla-2025", "llama-4-license-2025", "llama-license-2023",
+    "ltxv-owl-2025-04-17", "ltxv-owl-2025-05-05", "nvidia-open-model-2025-04-28",
+    "open-weights-permissive-1.0.0", "openai-tou-20230314", "openai-tou-20241211", "openmdw-1.0",
+    "playground-v2-community", "responsible-ai-source-1.0", "responsible-ai-source-1.1",
+    "stability-ai-community-2024", "stability-ai-nc-2023-12-06", "stable-diffusion-2022-08-22",
+    "tencent-hunyuan-3d-2.0-cla", "tongyi-qianwen-2023",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("key", SCANCODE_AI_KEYS)
+def test_scancode_ai_keys_resolve_to_profiles(key: str) -> None:
+    import license_expression
+
+    index = json.loads(
+        (
+            Path(license_expression.__file__).parent / "data" / "scancode-licensedb-index.json"
+        ).read_text()
+    )
+    assert key in {entry["license_key"] for entry in index}, f"{key} is not in the index"
+    catalog = Catalog()
+    for name in (key, f"LicenseRef-scancode-{key}"):
+        resolution = catalog.resolve(name)
+        assert resolution is not None and resolution.kind == "profile", name
