@@ -27,6 +27,9 @@ SEEDS = [
     "mit AND (gpl-2.0-only WITH classpath-exception-2.0 OR llama2)",
     "You may not use the Model for commercial purposes. Licensee shall not distribute.\n",
     "a: &x [1, 2]\nb: [*x, *x]\n",
+    "framework:\n  name: Model Openness Framework\n  version: '1.0'\nrelease:\n  name: m\n"
+    "  license:\n    distribution: {name: Apache-2.0}\n  components:\n"
+    "    - {name: Training code, license: MIT}\n    - {name: Model parameters (Final)}\n",
 ]
 ALPHABET = "abcdeilmnoprstuyAORNDW ():-_.+[]{}&*!|>'\"#,?\n\t0123456789%@`\\\u00e9\u4e2d\x00"
 
