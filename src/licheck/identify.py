@@ -174,6 +174,48 @@ _INLINE_BULLET = re.compile(
 )
 # "b." or "iv)" inside a line: list letters a reflow moved off the start of their line.
 _INLINE_LETTER = re.compile(r"[ \t](?:[a-z]|[ivx]{2,4})[.)](?=\s)")
+# Replaceable text (SPDX matching guidelines B.3.4): the party named in the no-endorsement,
+# warranty and liability clauses of BSD- and MIT-style licenses ("Neither the name of NVIDIA
+# CORPORATION nor ...", "PROVIDED BY THE COPYRIGHT OWNER "AS IS" AND ANY EXPRESS ...",
+# "IN NO EVENT SHALL THE AUTHORS BE LIABLE FOR ANY CLAIM") is the licensor's own name, which
+# the SPDX templates mark <<var>>. Each slot is found by the fixed words on both sides of it,
+# so only these clauses are touched, and it is replaced by one placeholder on both sides of a
+# comparison. The slot holds at most 160 characters: a longer stretch is no name.
+_HOLDER_SLOTS = (
+    (
+        "neither",
+        re.compile(
+            r"(\bneither[^\S\n]+the[^\S\n]+names?[^\S\n]+of\s)(.{1,160}?)"
+            r"(\snor[\s#*/;!%>|]+the[\s#*/;!%>|]+names?\s)",
+            re.DOTALL,
+        ),
+    ),
+    (
+        "as is",
+        re.compile(
+            r"(\bprovided[\s#*/;!%>|]+by\s)(.{1,160}?)"
+            r"([\s#*/;!%>|\"'`\u201c\u201d\u2018]*as[^\S\n]+is\b[\s#*/;!%>|\"'`\u201c\u201d\u2019,]*"
+            r"and[\s#*/;!%>|]+any[\s#*/;!%>|]+express)",
+            re.DOTALL,
+        ),
+    ),
+    (
+        "liable",
+        re.compile(
+            r"(\bin[^\S\n]+no[\s#*/;!%>|]+event[\s#*/;!%>|]+shall\s)(.{1,160}?)"
+            r"(\sbe[\s#*/;!%>|]+liable[\s#*/;!%>|]+(?:to[\s#*/;!%>|]+any[\s#*/;!%>|]+party"
+            r"[\s#*/;!%>|]+)?for[\s#*/;!%>|]+any[\s#*/;!%>|]+(?:direct|indirect|special|claim))",
+            re.DOTALL,
+        ),
+    ),
+)
+
+
+def _holder(match: re.Match[str]) -> str:
+    """The placeholder for a replaceable name, keeping the name's line breaks (line numbers)."""
+    return f"{match[1]}the copyright holder{chr(10) * match[2].count(chr(10))}{match[3]}"
+
+
 _HYPHEN_BREAK = re.compile(r"-[^\S\n]*\n[^\S\n]*([a-z]+)")
 _HYPHEN_SPACE = re.compile(r"-(?<=[a-z]-)[ \t]+(?=[a-z])")  # starts with "-": a fast scan
 _TOKEN = re.compile(
@@ -244,6 +286,9 @@ def normalise(text: str) -> str:
         text = text.replace("__", "  ")
     if "rights reserved" in text:
         text = _RIGHTS.sub(" ", text)
+    for word, slot in _HOLDER_SLOTS:
+        if word in text:
+            text = slot.sub(_holder, text)
     text = _BULLET.sub(" ", text)
     text = _INLINE_BULLET.sub(" ", text)
     text = _INLINE_LETTER.sub(" ", text)
