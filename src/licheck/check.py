@@ -35,10 +35,12 @@ def _clause_engine() -> TextAnalyser:
     """
     from dataclasses import replace
 
-    from licheck.clauses import analyse
-
     @lru_cache(maxsize=512)
     def analysed(text: str) -> TextAnalysis:
+        # Imported on first use: compiling the rules costs ~50 ms, and most runs (an exact
+        # license, a model.yaml with no text) never read a clause.
+        from licheck.clauses import analyse
+
         return analyse(text, path=None)
 
     def analyse_text(text: str, path: str) -> TextAnalysis:
@@ -51,10 +53,10 @@ def _clause_engine() -> TextAnalyser:
 
 def _text_identifier() -> TextIdentifier:
     """Identification of license texts, remembering each distinct text (see _clause_engine)."""
-    from licheck.identify import identify
-
     @lru_cache(maxsize=512)
     def identified(text: str) -> Identification:
+        from licheck.identify import identify  # loads the fingerprint index: only when needed
+
         return identify(text)
 
     def identify_text(text: str, path: str) -> Identification:

@@ -38,6 +38,8 @@ from licheck.identify import (
     normalise_url,
     number_contexts,
     number_phrases,
+    own_words,
+    title_end,
     tokens,
 )
 
@@ -160,6 +162,20 @@ def optional_start(words: list[str]) -> int:
     return best
 
 
+def optional_head(text: Text, normalised: str, words: list[str]) -> int:
+    """How many leading words of an SPDX text are its title block (0 for other texts).
+
+    The SPDX templates mark the title and the version/date line omitable ("Apache License,
+    Version 2.0, January 2004"): a LICENSE file without them, or with the header mangled, is
+    still the license. An AI license's header holds its release date, a term: kept required.
+    A "title" longer than half the text is the text itself (a one-line license).
+    """
+    if text.source != "spdx":
+        return 0
+    head = title_end(normalised, own_words(text.name, text.id, text.key))
+    return head if head < len(words) // 2 else 0
+
+
 def _shown(corpus: Path) -> str:
     """The corpus folder as recorded: relative to the repository, so the data names no machine."""
     repo = Path(__file__).resolve().parents[2]
@@ -197,7 +213,10 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
             continue
         fingerprints.setdefault(grams, []).append(text)
         cut = optional_start(words)
-        optional_of[grams] = frozenset(sequence[cut:]) - frozenset(sequence[:cut])
+        head = optional_head(text, normalise(raw.decode("utf-8", errors="replace")), words)
+        optional_of[grams] = frozenset(sequence[cut:] + sequence[:head]) - frozenset(
+            sequence[head:cut]
+        )
         numbers = facts_of.setdefault(grams, {})
         for start, end in number_phrases(words):
             value = " ".join(words[start:end])

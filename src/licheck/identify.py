@@ -640,12 +640,20 @@ class _Document:
         self.grams = gram_hashes(self.words)
         self._starts: list[int] | None = None
         self._lines: list[str] | None = None
+        self._normalised_lines: list[str] | None = None
 
     @property
     def lines(self) -> list[str]:
         if self._lines is None:
             self._lines = self.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         return self._lines
+
+    @property
+    def normalised_lines(self) -> list[str]:
+        """The normalised text's lines (the same count as the input's)."""
+        if self._normalised_lines is None:
+            self._normalised_lines = self.normalised.split("\n")
+        return self._normalised_lines
 
     def token_line(self, index: int) -> int:
         """The 1-based input line of a token."""
@@ -973,6 +981,38 @@ TITLE_WORDS = frozenset(
      "and", "for", "model", "models", "community", "software", "source", "code", "open",
      "copyright", "notice", "v"}
 )  # fmt: skip
+MAX_TITLE_TOKENS = 40  # a title block longer than this is license text, not a heading
+
+
+def own_words(*names: str) -> frozenset[str]:
+    """The words of a license's own names and ids ("Apache License 2.0", "Apache-2.0")."""
+    return frozenset(tokens(normalise(" ".join(names)).replace("-", " ")))
+
+
+def title_line(line: str, own: Collection[str]) -> bool:
+    """Is a normalised line a title line: the license's name, its version and date, its URL?
+
+    The SPDX templates mark a license's title and its version/date line omitable (guidelines
+    B.3.5: "Apache License / Version 2.0, January 2004 / http://www.apache.org/licenses/"):
+    they name the license and grant or forbid nothing.
+    """
+    words = tokens(_URL.sub(" ", line))
+    return bool(words) and all(
+        w in TITLE_WORDS or w in own or w in MONTHS or w.isdigit() for w in words
+    )
+
+
+def title_end(normalised: str, own: Collection[str]) -> int:
+    """How many leading tokens of a normalised text are its title block (0 when none)."""
+    count = 0
+    for line in normalised.split("\n"):
+        words = tokens(_URL.sub(" ", line))
+        if not words:
+            continue
+        if not title_line(line, own) or count + len(words) > MAX_TITLE_TOKENS:
+            break
+        count += len(words)
+    return count
 
 
 def _is_title(doc: _Document, ref: Reference, start: int, end: int) -> bool:
@@ -984,8 +1024,47 @@ def _is_title(doc: _Document, ref: Reference, start: int, end: int) -> bool:
     words = doc.words[start:end]
     if len(words) > 12:
         return False
-    own = set(tokens(normalise(f"{ref.name} {ref.id} {ref.key}").replace("-", " ")))
+    own = own_words(ref.name, ref.id, ref.key)
     return all(w in TITLE_WORDS or w in own or w.isdigit() for w in words)
+
+
+def _in_title_block(doc: _Document, ref: Reference, first: int, last: int) -> bool:
+    """Are the lines `first`..`last` (blank lines aside) title lines of an SPDX license?
+
+    Only SPDX references: their templates make the title omitable. An AI license's header
+    carries its release date, which says which version of the terms applies (the date of a
+    Llama or Gemma license is a term), so there a changed header stays a difference.
+    """
+    if ref.source != "spdx":
+        return False
+    own = own_words(ref.name, ref.id, ref.key)
+    lines = doc.normalised_lines[first - 1 : last]
+    return any(tokens(line) for line in lines) and all(
+        title_line(line, own) for line in lines if tokens(_URL.sub(" ", line))
+    )
+
+
+# Words that grant, forbid or condition something. Text beside a license (before or after its
+# span) without any of them is a heading, a preamble or a note ("Below are the licenses of the
+# files from Facebook"): not a change to the license. With one, it may add a restriction (OSD 5,
+# OSD 6) and stays a difference for the clause engine to read.
+NORMATIVE_WORDS = frozenset(
+    {"may", "must", "shall", "not", "cannot", "except", "unless", "only", "prohibited",
+     "prohibit", "prohibits", "forbidden", "forbid", "forbids", "restricted", "restrict",
+     "restricts", "restriction", "restrictions", "permission", "permitted", "permit", "permits",
+     "grant", "granted", "grants", "allowed", "allow", "allows", "required", "require",
+     "requires", "agree", "agrees", "commercial", "noncommercial", "commercially", "royalty",
+     "royalties", "fee", "fees", "sublicense", "redistribute", "redistribution", "modify",
+     "terminate", "terminated", "revoke", "revoked", "prior", "written", "consent", "approval"}
+)  # fmt: skip
+
+
+def _normative(words: Sequence[str]) -> bool:
+    """Does a stretch of text grant, forbid or condition anything?
+
+    Words licheck cannot read (a Chinese or German note) count as terms: they may well be.
+    """
+    return any(w in NORMATIVE_WORDS or not w.isascii() for w in words)
 
 
 def _identify_region(
@@ -1040,8 +1119,10 @@ def _identify_region(
     added: list[tuple[int, int]] = []
     # The n-grams beside the span share no word with it (an n-gram overlaps NGRAM-1 words).
     for start, end in ((lo, span_lo - NGRAM + 1), (span_hi + NGRAM - 1, hi)):
-        if end <= start or _is_title(doc, best.ref, start, min(end + NGRAM - 1, len(doc.words))):
+        words_end = min(end + NGRAM - 1, len(doc.words))
+        if end <= start or _is_title(doc, best.ref, start, words_end):
             continue
+        words = doc.words[start:words_end]
         if end - start >= MIN_PART_GRAMS and depth < MAX_DEPTH:
             sub = _identify_region(index, doc, start, end, depth + 1)
             if sub.license_id is not None:
@@ -1049,14 +1130,29 @@ def _identify_region(
                 continue
             if end - start >= 2 * MIN_PART_GRAMS:
                 # A long unknown text beside the license (a use policy licheck does not know):
-                # a part of its own for the clause engine, not a change to this license.
-                parts.append((start, sub))
+                # a part of its own for the clause engine, not a change to this license...
+                if _normative(words):
+                    parts.append((start, sub))
+                # ... unless it grants and forbids nothing (a copyright model, a
+                # declaration of where the code comes from): no license at all.
                 continue
-        added.append((start, end))
-    # Text inside the span that the license does not contain: changes and insertions.
+        if start < span_lo and _in_title_block(
+            doc, best.ref, doc.token_line(start), doc.token_line(words_end - 1)
+        ):
+            continue  # the license's own title, its version line changed: omitable
+        if _normative(words) or _parameter_change(doc, best, start, words_end) is not None:
+            added.append((start, end))
+        # Otherwise a heading, a preamble or a note outside the license: the SPDX guidelines
+        # match the license's own text, and this text is not part of it.
+    # Text inside the span that the license does not contain: changes and insertions, except
+    # in an SPDX license's title block (omitable: a changed date there changes no term).
     inside = flags[s_lo:s_hi]
     if False in inside:
-        added.extend(_unexplained(inside, span_lo))
+        title_top = doc.token_line(span_lo)
+        for start, end in _unexplained(inside, span_lo):
+            last = doc.token_line(min(end + NGRAM - 2, len(doc.words) - 1))
+            if not _in_title_block(doc, best.ref, title_top, last):
+                added.append((start, end))
     # The similarity shown is that of the license's own text, added words included.
     own = set(span_set)
     for start, end in added:
