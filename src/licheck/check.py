@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from licheck.identify import Identification
 
 
-def _clause_engine() -> TextAnalyser:
+def clause_engine() -> TextAnalyser:
     """The clause engine, adapted to the engine's (text, path) call and remembering texts.
 
     The same license text is shipped beside thousands of models (every Llama fine-tune copies
@@ -51,8 +51,8 @@ def _clause_engine() -> TextAnalyser:
     return analyse_text
 
 
-def _text_identifier() -> TextIdentifier:
-    """Identification of license texts, remembering each distinct text (see _clause_engine)."""
+def text_identifier() -> TextIdentifier:
+    """Identification of license texts, remembering each distinct text (see clause_engine)."""
     @lru_cache(maxsize=512)
     def identified(text: str) -> Identification:
         from licheck.identify import identify  # loads the fingerprint index: only when needed
@@ -128,8 +128,8 @@ def check_records(
         catalog=catalog,
         policy=policy,
         today=today,
-        analyse_text=_clause_engine(),
-        identify_text=_text_identifier(),
+        analyse_text=clause_engine(),
+        identify_text=text_identifier(),
     )
     warnings = [w for s in subjects for w in s.warnings]
     for exception in policy.exceptions:

@@ -373,7 +373,7 @@ def evaluate(
                 line=record.license_line,
             )
         )
-    for result, violation in _judge_other_texts(record, unmatched, catalog, policy):
+    for result, violation in judge_unmatched_texts(record, unmatched, catalog, policy):
         results.append(result)
         if violation is not None:
             violations.append(violation)
@@ -556,7 +556,7 @@ def _judge_declared(
     return by_leaf, remaining
 
 
-def _judge_other_texts(
+def judge_unmatched_texts(
     record: ModelRecord, texts: list[ReadText], catalog: Catalog, policy: Policy
 ) -> list[tuple[LicenseResult, Violation | None]]:
     """Texts that are no declared license's: each is judged on its own.

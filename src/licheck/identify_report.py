@@ -28,20 +28,20 @@ class IdentifiedFile:
 def identify_files(paths: list[Path]) -> list[IdentifiedFile]:
     """Identify and judge each license file."""
     from licheck.catalog import Catalog
-    from licheck.check import _clause_engine, _text_identifier
-    from licheck.engine import _judge_other_texts, read_texts
+    from licheck.check import clause_engine, text_identifier
+    from licheck.engine import judge_unmatched_texts, read_texts
     from licheck.inputs import shown_path
     from licheck.inputs.license_text import load_license_text
     from licheck.policy import Policy
 
     catalog = Catalog()
-    identify_text = _text_identifier()
-    analyse_text = _clause_engine()
+    identify_text = text_identifier()
+    analyse_text = clause_engine()
     found = []
     for path in paths:
         record = load_license_text(path, shown=shown_path(path))
         texts = read_texts(record, catalog, analyse_text, identify_text)
-        judged = _judge_other_texts(record, texts, catalog, Policy())
+        judged = judge_unmatched_texts(record, texts, catalog, Policy())
         (text,) = record.license_texts
         found.append(
             IdentifiedFile(

@@ -243,12 +243,12 @@ _STATE: dict[str, object] = {}
 
 def _init_worker(job: _Job) -> None:
     from licheck.catalog import Catalog
-    from licheck.check import _clause_engine, _text_identifier
+    from licheck.check import clause_engine, text_identifier
 
     _STATE["job"] = job
     _STATE["catalog"] = Catalog()
-    _STATE["analyse"] = _clause_engine()
-    _STATE["identify"] = _text_identifier()
+    _STATE["analyse"] = clause_engine()
+    _STATE["identify"] = text_identifier()
 
 
 def unreadable(source: str, message: str, line: int | None = None) -> SubjectReport:
