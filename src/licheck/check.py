@@ -53,6 +53,7 @@ def clause_engine() -> TextAnalyser:
 
 def text_identifier() -> TextIdentifier:
     """Identification of license texts, remembering each distinct text (see clause_engine)."""
+
     @lru_cache(maxsize=512)
     def identified(text: str) -> Identification:
         from licheck.identify import identify  # loads the fingerprint index: only when needed

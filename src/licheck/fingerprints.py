@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ from licheck.identify import (
     HASH_BITS,
     MAX_POSTINGS,
     NGRAM,
+    RESCUE_GRAMS,
     SAMPLE_EVERY,
     gram_hashes,
     normalise,
@@ -268,6 +270,7 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
     for g, _ in postings:
         frequency[g] = frequency.get(g, 0) + 1
     postings = sorted(p for p in postings if frequency[p[0]] <= MAX_POSTINGS)
+    rescue = _rescue(groups, postings)
     inv_keys = array.array("I", (g for g, _ in postings))
     inv_refs = array.array("H", (r for _, r in postings))
     blob_parts = [hashes, inv_keys, inv_refs]
@@ -295,8 +298,30 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
         "inverted_entries": len(inv_keys),
         "references": references,
         "urls": dict(sorted(urls.items())),
+        "rescue": rescue,
     }
     return meta, blob, facts
+
+
+def _rescue(
+    groups: list[tuple[frozenset[int], list[Text]]], postings: list[tuple[int, int]]
+) -> dict[str, list[int]]:
+    """A few n-grams for each license the inverted index can no longer propose.
+
+    A license whose every phrase is in many others (BSD-2-Clause is inside dozens of BSD
+    variants, all the more once the holder's name is replaceable text) keeps almost no
+    postings, so no text would ever propose it. Its least common n-grams are listed apart:
+    `FingerprintIndex.candidates` proposes it when most of them are present.
+    """
+    kept = Counter(ref for _, ref in postings)
+    frequency = Counter(g for grams, _ in groups for g in grams)
+    found: dict[str, list[int]] = {}
+    for number, (grams, _) in enumerate(groups):
+        if kept[number] >= RESCUE_GRAMS or len(grams) <= kept[number]:
+            continue
+        rarest = sorted(grams, key=lambda g: (frequency[g], g))[:RESCUE_GRAMS]
+        found[str(number)] = sorted(rarest)
+    return found
 
 
 def write(

@@ -53,6 +53,7 @@ HASH_MASK = (1 << HASH_BITS) - 1
 # times smaller than indexing every n-gram. The full sets are scored afterwards.
 SAMPLE_EVERY = 4
 MAX_POSTINGS = 48  # n-grams in more licenses than this stay out of the index (fingerprints.py)
+RESCUE_GRAMS = 8  # a license left with fewer postings is proposed by its rarest n-grams instead
 DATA_DIR = Path(__file__).parent / "data"
 DATA_NAME = "fingerprints"
 
@@ -473,6 +474,12 @@ class FingerprintIndex:
         self.urls: dict[str, int] = meta.get("urls", {})
         self._sets: dict[int, tuple[frozenset[int], frozenset[int]]] = {}
         self._facts: list[dict[str, str]] | None = None
+        # Licenses made only of common phrases, proposed by their rarest n-grams (fingerprints.py).
+        self.rescue: dict[int, list[int]] = {}
+        for number, grams in meta.get("rescue", {}).items():
+            for g in grams:
+                self.rescue.setdefault(g, []).append(int(number))
+        self.rescue_size = {int(n): len(g) for n, g in meta.get("rescue", {}).items()}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -554,6 +561,14 @@ class FingerprintIndex:
         for r, _ in hits.most_common(2):
             if r not in top and r not in extra:
                 extra.append(r)
+        # A license made of phrases common to many others (BSD-2-Clause) has next to no
+        # postings: it is proposed when most of its rarest n-grams are in the text.
+        present = self.rescue.keys() & (grams if isinstance(grams, (set, frozenset)) else set(grams))
+        if present:
+            rescued = Counter(chain.from_iterable(self.rescue[g] for g in present))
+            for r, h in rescued.items():
+                if 2 * h >= self.rescue_size[r] and r not in top and r not in extra:
+                    extra.append(r)
         return [self.reference(r) for r in top], [self.reference(r) for r in extra]
 
 
