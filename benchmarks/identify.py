@@ -163,8 +163,18 @@ def header(text: str) -> str:
 
 
 def appended(text: str) -> str:
-    """A sentence appended after the license."""
+    """A note appended after the license: it grants and forbids nothing, so not a change."""
     return text.rstrip() + "\n\nThe authors thank the community for feedback on this release.\n"
+
+
+def restriction(text: str) -> str:
+    """A restriction appended after the license (OSD 6): the license is modified."""
+    return text.rstrip() + "\n\nYou may not use the Software for any commercial purpose.\n"
+
+
+def commented(text: str) -> str:
+    """The license pasted as a source-file comment: "# " before every line."""
+    return "\n".join(f"# {line}" if line.strip() else "#" for line in text.split("\n"))
 
 
 def markdown(text: str) -> str:
@@ -181,8 +191,12 @@ PERTURBATIONS: dict[str, Callable[[str], str]] = {
     "case": upper_title,
     "header": header,
     "appended": appended,
+    "restriction": restriction,
+    "comment": commented,
     "markdown": markdown,
 }
+# What each perturbation should leave the status as: only a restriction changes the terms.
+WANTED_STATUS = {"restriction": "modified"}
 
 
 Outcome = tuple[str, bool, str, str, float]  # name, correct, status, id, CPU seconds
@@ -486,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
             cases = [(n, perturb(t), a) for n, t, a in labelled]
             results, _ = _run_all(cases, pool)
             misses = [f"{n} → {lid} ({st})" for n, ok, st, lid, _ in results if not ok]
-            wanted = "modified" if pname == "appended" else "exact"
+            wanted = WANTED_STATUS.get(pname, "exact")
             as_expected = sum(1 for _, ok, st, _, _ in results if ok and st == wanted)
             perturbed_misses[pname] = misses
             rows.append(

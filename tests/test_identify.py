@@ -20,11 +20,14 @@ from licheck.identify import (
     DATA_DIR,
     DATA_NAME,
     FingerprintIndex,
+    Identification,
     gram_hashes,
     identify,
     identify_with,
     load_index,
     normalise,
+    number_surface,
+    token_spans,
     tokens,
 )
 
@@ -119,7 +122,7 @@ def test_a_changed_date_is_reported_as_a_date(corpus: Path) -> None:
     result = identify(original.replace("June 18, 2024", "July 2, 2024"))
     assert result.status == "modified"
     assert [d.message for d in result.differences] == [
-        "the date is july 2 2024 (the original says june 18 2024)"
+        "the date is July 2, 2024 (the original says June 18, 2024)"
     ]
 
 
@@ -260,6 +263,143 @@ def test_identical_texts_form_one_class_reported_under_one_id(corpus: Path) -> N
     assert "GPL-2.0-or-later" in result.equivalent
 
 
+# --- what the SPDX matching guidelines ignore: still exact ---------------------------------------
+
+
+def _exact(result: Identification, license_id: str) -> bool:
+    return (result.status, result.license_id, result.differences) == ("exact", license_id, ())
+
+
+def test_comment_markers_at_line_starts_do_not_matter(corpus: Path) -> None:
+    bsd = _read(corpus, "spdx/BSD-3-Clause.txt")
+    hashed = "\n".join(f"# {line}" for line in _reflow(bsd, 70).splitlines())
+    starred = "/*\n" + "\n".join(f" * {line}" for line in _reflow(bsd, 70).splitlines()) + "\n */"
+    assert _exact(identify(hashed), "BSD-3-Clause")
+    assert _exact(identify(starred), "BSD-3-Clause")
+
+
+def test_the_holder_named_in_bsd_clauses_is_replaceable_text(corpus: Path) -> None:
+    bsd = _read(corpus, "spdx/BSD-3-Clause.txt")
+    renamed = (
+        bsd.replace("Neither the name of the copyright holder", "Neither the name of NVIDIA CORP")
+        .replace("COPYRIGHT HOLDERS AND CONTRIBUTORS", "REGENTS OF THE UNIVERSITY")
+        .replace("THE COPYRIGHT HOLDER OR CONTRIBUTORS", "THE COPYRIGHT OWNER")
+    )
+    assert renamed.count("NVIDIA") == 1 and "REGENTS" in renamed and "OWNER" in renamed
+    assert _exact(identify(renamed), "BSD-3-Clause")
+
+
+def test_the_holder_named_in_the_mit_liability_clause_is_replaceable_text(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt")
+    renamed = mit.replace("THE AUTHORS OR COPYRIGHT HOLDERS", "EXAMPLE LABS")
+    assert renamed != mit
+    assert _exact(identify(renamed), "MIT")
+
+
+def test_a_changed_copyright_year_does_not_matter(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt").replace("<year> <copyright holders>", "2019 Example Labs")
+    assert _exact(identify(mit.replace("2019", "2024-2025")), "MIT")
+
+
+def test_a_section_header_before_the_license_is_not_a_modification(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt")
+    assert _exact(identify("------ LICENSE FOR the tokenizer code ------\n\n" + mit), "MIT")
+
+
+def test_a_preamble_that_grants_and_forbids_nothing_is_not_a_modification(corpus: Path) -> None:
+    preamble = (
+        "This repository also holds code from other projects. Their files keep their\n"
+        "notices at the top of each file. Below is the license used for those files.\n\n"
+    )
+    assert _exact(identify(preamble + _read(corpus, "spdx/MIT.txt")), "MIT")
+
+
+def test_a_note_after_the_license_is_not_a_modification(corpus: Path) -> None:
+    text = _read(corpus, "spdx/BSD-2-Clause.txt") + "\n\n*** end of the cnmem license ***\n"
+    assert _exact(identify(text), "BSD-2-Clause")
+
+
+def test_the_version_and_date_line_of_an_spdx_license_is_omitable(corpus: Path) -> None:
+    apache = _read(corpus, "spdx/Apache-2.0.txt")
+    redated = apache.replace("January 2004", "January 2024")
+    untitled = apache[apache.index("TERMS AND CONDITIONS") :]
+    assert redated != apache
+    assert _exact(identify(redated), "Apache-2.0")
+    assert _exact(identify(untitled), "Apache-2.0")
+
+
+def test_a_real_file_of_three_licenses_with_notes_between_them_is_exact(corpus: Path) -> None:
+    # Holder names, "# " comment markers, a redated Apache header, section headings and a
+    # preamble: everything that differs is what the SPDX guidelines ignore.
+    result = identify(_read(corpus, "wild/EleutherAI__gpt-neox__LICENSE.txt"))
+    assert result.status == "exact"
+    assert [(p.status, p.license_id) for p in result.parts] == [
+        ("exact", "Apache-2.0"),
+        ("exact", "BSD-3-Clause"),
+        ("exact", "Apache-2.0"),
+        ("exact", "MIT"),
+    ]
+
+
+# --- substantive differences: still modified -----------------------------------------------------
+
+
+def test_a_restriction_before_the_license_is_a_modification(corpus: Path) -> None:
+    text = "You may not use this software for commercial purposes.\n\n" + _read(
+        corpus, "spdx/MIT.txt"
+    )
+    result = identify(text)
+    assert (result.status, result.license_id) == ("modified", "MIT")
+    assert [(d.kind, d.line) for d in result.differences] == [("added", 1)]
+
+
+def test_a_disclaimer_after_the_license_is_a_modification(corpus: Path) -> None:
+    note = "\nThe authors disclaim any liability for the use of the model weights.\n"
+    result = identify(_read(corpus, "spdx/BSD-2-Clause.txt") + note)
+    assert (result.status, result.license_id) == ("modified", "BSD-2-Clause")
+
+
+def test_a_heading_inside_the_license_span_is_a_modification(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt")
+    cut = mit.index("The above copyright notice")
+    text = mit[:cut] + "Section two of the notes for the tokenizer code\n\n" + mit[cut:]
+    result = identify(text)
+    assert (result.status, result.license_id) == ("modified", "MIT")
+    assert [d.kind for d in result.differences] == ["added"]
+
+
+def test_only_the_name_in_a_holder_clause_is_replaceable(corpus: Path) -> None:
+    bsd = _read(corpus, "spdx/BSD-3-Clause.txt")
+    text = bsd.replace("to endorse or promote products", "for any purpose, including products")
+    assert text != bsd
+    assert identify(text).status == "modified"
+
+
+def test_a_clause_added_to_mit_keeps_it_modified(corpus: Path) -> None:
+    # A use restriction (OSD 6) inside MIT's span: never the clean parent.
+    mit = _read(corpus, "spdx/MIT.txt")
+    cut = mit.index("THE SOFTWARE IS PROVIDED")
+    clause = "The Software shall not be used by any military organisation.\n\n"
+    result = identify(mit[:cut] + clause + mit[cut:])
+    assert (result.status, result.license_id) == ("modified", "MIT")
+
+
+def test_the_release_date_in_an_ai_license_header_stays_a_term(corpus: Path) -> None:
+    llama = _read(corpus, "ai/llama-2-license-2023.txt")
+    assert "Release Date: July 18, 2023" in llama
+    result = identify(llama.replace("July 18, 2023", "July 18, 2025"))
+    assert result.status == "modified"
+    assert [d.message for d in result.differences if d.kind == "parameter"] == [
+        "the date is July 18, 2025 (the original says July 18, 2023)"
+    ]
+
+
+def test_a_version_number_is_shown_as_written() -> None:
+    assert number_surface(
+        "version 2.0, january 2004", token_spans("version 2.0, january 2004"), 1, 5
+    ) == ("2.0, January 2004")
+
+
 # --- texts that are not licenses ----------------------------------------------------------------
 
 
@@ -273,6 +413,14 @@ def test_a_pointer_to_a_known_license_address_names_that_license(corpus: Path) -
     result = identify((FIXTURES / "pointer-known.txt").read_text(encoding="utf-8"))
     assert result.license_id == identify(_read(corpus, "ai/llama-2-license-2023.txt")).license_id
     assert result.pointer == "https://github.com/facebookresearch/llama/blob/main/LICENSE"
+
+
+def test_a_pointer_with_a_restriction_beside_it_is_modified(corpus: Path) -> None:
+    pointer = (FIXTURES / "pointer-known.txt").read_text(encoding="utf-8")
+    result = identify(pointer + "You may not use the weights for any commercial purpose.\n")
+    assert result.license_id == identify(_read(corpus, "ai/llama-2-license-2023.txt")).license_id
+    assert result.status == "modified"
+    assert result.review_spans()
 
 
 def test_a_usage_note_names_no_license() -> None:

@@ -6,6 +6,12 @@ model licenses, and the labelled real-world files whose license has no other ref
 hashed word n-gram sets that cannot give the texts back, and records where they came from
 (folder, file count, sha256 of the inputs, date) inside the data.
 
+An SPDX text's title block (its name, version/date line and URL, omitable under the SPDX
+templates) is stored as optional n-grams, like an appendix: a file without it is the license.
+Licenses made only of phrases common to many others (BSD-2-Clause) get a short list of their
+rarest n-grams so the sampled index can still propose them. Numbers are recorded as written
+("2.0, january 2004") under the hash of their context, for parameter differences.
+
 Equivalence classes come from the texts themselves: references whose n-gram sets are identical
 cannot be told apart by any text, so they are stored once with all their ids (GPL-2.0-only,
 GPL-2.0-or-later and the deprecated GPL-2.0 share one text).
@@ -40,8 +46,10 @@ from licheck.identify import (
     normalise_url,
     number_contexts,
     number_phrases,
+    number_surface,
     own_words,
     title_end,
+    token_spans,
     tokens,
 )
 
@@ -208,20 +216,23 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
     for text in texts:
         raw = text.path.read_bytes()
         digest.update(text.path.relative_to(corpus).as_posix().encode("utf-8") + b"\0" + raw)
-        words = tokens(normalise(raw.decode("utf-8", errors="replace")))
+        normalised = normalise(raw.decode("utf-8", errors="replace"))
+        words = tokens(normalised)
         sequence = gram_hashes(words)
         grams = frozenset(sequence)
         if not grams:
             continue
         fingerprints.setdefault(grams, []).append(text)
         cut = optional_start(words)
-        head = optional_head(text, normalise(raw.decode("utf-8", errors="replace")), words)
+        head = optional_head(text, normalised, words)
         optional_of[grams] = frozenset(sequence[cut:] + sequence[:head]) - frozenset(
             sequence[head:cut]
         )
         numbers = facts_of.setdefault(grams, {})
+        places = token_spans(normalised)
         for start, end in number_phrases(words):
-            value = " ".join(words[start:end])
+            # As written ("2.0, january 2004"), so a difference quotes it as a reader wrote it.
+            value = number_surface(normalised, places, start, end)
             for ctx in number_contexts(words, start, end):
                 if ctx is not None:
                     numbers.setdefault(str(ctx), value)

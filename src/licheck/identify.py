@@ -8,16 +8,21 @@ closest known license *and* says what differs, and never gives a confident wrong
 How it works (no license text ships with licheck, only data derived from it):
 
 - the text is normalised as the SPDX matching guidelines ask (case, whitespace, punctuation,
-  bullets and numbering, varietal spellings, copyright lines, Markdown markup, http/https,
-  words hyphenated across lines), keeping its line count so differences keep their lines;
+  bullets and numbering, comment markers, varietal spellings, copyright lines, Markdown markup,
+  http/https, words hyphenated across lines, and the replaceable holder's name in BSD- and
+  MIT-style clauses), keeping its line count so differences keep their lines;
 - its words become hashed word n-grams (`NGRAM` words, `HASH_BITS`-bit hashes);
 - a sampled inverted index (built by `python -m licheck.fingerprints` from the reference corpus)
   proposes candidates; each is scored on its full n-gram set (what the license explains minus
   what it misses; an optional appendix such as "How to apply these terms" is never missed);
 - the best license explains a span of the text; big unexplained blocks beside it are
-  identified on their own (a second license, a use policy), the rest are differences: added
+  identified on their own (a second license, a use policy). Text beside the span that grants,
+  forbids, conditions or disclaims nothing (a heading, a preamble, a note between two licenses)
+  is not part of the license and is ignored, as is an SPDX license's omitable title block
+  ("Apache License, Version 2.0, January 2004", even redated). The rest are differences: added
   or changed text, removed text, and numbers that differ in the same context (a user
-  threshold, a date, a version) named after the profile parameter they change.
+  threshold, an AI license's release date, a version) named after the profile parameter they
+  change and quoted as written ("2.0", "July 18, 2023").
 
 Statuses say how far to trust the name: "exact" only when nothing but what the guidelines
 ignore differs; "modified" names the closest license and what differs, and the text is not
@@ -142,7 +147,7 @@ class Identification:
 # word is capitalised, as a notice writes it, and not followed by a word that makes it prose
 # ("copyright resulting from ...", "Copyright law") — a reflow can start a line with those.
 _COPYRIGHT_START = (
-    r"^[^\S\n]*[>#*_|\-]*[^\S\n]*(?:©|(?:Copyright|COPYRIGHT)(?=[^\S\n]*(?:\([cC]\)|©|:|$)"
+    r"^(?:[>#*_|\-/;!%]|[^\S\n])*(?:©|(?:Copyright|COPYRIGHT)(?=[^\S\n]*(?:\([cC]\)|©|:|$)"
     r"|[^\S\n]+(?!(?i:notices?|holders?|owners?|owned|laws?|and|or|the|of|to|in|is|are|for|"
     r"that|this|which|protection|infringement|statements?|act|claims?|licen[cs]es?|"
     r"interests?|rights?|policy|treaties|treaty|may|shall|will|must)\b)[A-Z0-9\[<{(]|by\b))"
@@ -163,7 +168,7 @@ _COPYRIGHT_INLINE = re.compile(
 )
 _RIGHTS = re.compile(r"all rights reserved\.?")
 _BULLET = re.compile(
-    r"^[>|#*_ \t]*(?:[-*•·▪◦+]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)](?:\d{1,2}[.)])*)"
+    r"^[>|#*_/;!% \t]*(?:[-*•·▪◦+]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)](?:\d{1,2}[.)])*)"
     r"(?=[^\S\n])",
     re.MULTILINE,
 )
@@ -182,30 +187,32 @@ _INLINE_LETTER = re.compile(r"[ \t](?:[a-z]|[ivx]{2,4})[.)](?=\s)")
 # the SPDX templates mark <<var>>. Each slot is found by the fixed words on both sides of it,
 # so only these clauses are touched, and it is replaced by one placeholder on both sides of a
 # comparison. The slot holds at most 160 characters: a longer stretch is no name.
+_SEP = r"[\s#*/;!%>|]+"  # whitespace and comment markers between two words of a clause
+# Each pattern starts with a literal word, so the regex engine skips ahead to it quickly.
 _HOLDER_SLOTS = (
     (
         "neither",
         re.compile(
-            r"(\bneither[^\S\n]+the[^\S\n]+names?[^\S\n]+of\s)(.{1,160}?)"
-            r"(\snor[\s#*/;!%>|]+the[\s#*/;!%>|]+names?\s)",
+            r"(neither[^\S\n]+the[^\S\n]+names?[^\S\n]+of\s)(.{1,160}?)"
+            rf"(\snor{_SEP}the{_SEP}names?\s)",
             re.DOTALL,
         ),
     ),
     (
         "as is",
         re.compile(
-            r"(\bprovided[\s#*/;!%>|]+by\s)(.{1,160}?)"
+            rf"(provided{_SEP}by\s)(.{{1,160}}?)"
             r"([\s#*/;!%>|\"'`\u201c\u201d\u2018]*as[^\S\n]+is\b[\s#*/;!%>|\"'`\u201c\u201d\u2019,]*"
-            r"and[\s#*/;!%>|]+any[\s#*/;!%>|]+express)",
+            rf"and{_SEP}any{_SEP}express)",
             re.DOTALL,
         ),
     ),
     (
         "liable",
         re.compile(
-            r"(\bin[^\S\n]+no[\s#*/;!%>|]+event[\s#*/;!%>|]+shall\s)(.{1,160}?)"
-            r"(\sbe[\s#*/;!%>|]+liable[\s#*/;!%>|]+(?:to[\s#*/;!%>|]+any[\s#*/;!%>|]+party"
-            r"[\s#*/;!%>|]+)?for[\s#*/;!%>|]+any[\s#*/;!%>|]+(?:direct|indirect|special|claim))",
+            rf"(no{_SEP}event{_SEP}shall\s)(.{{1,160}}?)"
+            rf"(\sbe{_SEP}liable{_SEP}(?:to{_SEP}any{_SEP}party{_SEP})?for{_SEP}any{_SEP}"
+            r"(?:direct|indirect|special|claim))",
             re.DOTALL,
         ),
     ),
@@ -217,7 +224,8 @@ def _holder(match: re.Match[str]) -> str:
     return f"{match[1]}the copyright holder{chr(10) * match[2].count(chr(10))}{match[3]}"
 
 
-_HYPHEN_BREAK = re.compile(r"-[^\S\n]*\n[^\S\n]*([a-z]+)")
+# ... the next line may start with a comment marker ("non-\n# exclusive" in a source header).
+_HYPHEN_BREAK = re.compile(r"-[^\S\n]*\n[^\S\n]*(?:[#*/;!%>|]+[^\S\n]*)?([a-z]+)")
 _HYPHEN_SPACE = re.compile(r"-(?<=[a-z]-)[ \t]+(?=[a-z])")  # starts with "-": a fast scan
 _TOKEN = re.compile(
     r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+"
@@ -315,6 +323,28 @@ def tokens(normalised: str) -> list[str]:
     return _TOKEN.findall(normalised)
 
 
+def token_spans(normalised: str) -> list[tuple[int, int]]:
+    """Where each token of a normalised text stands in it (start, end), in token order."""
+    return [m.span() for m in _TOKEN.finditer(normalised)]
+
+
+_NOT_NUMBER_TEXT = re.compile(r"[^\w.,:/\-]+")
+_MONTH_WORD = re.compile(
+    r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
+    r"december)\b"
+)
+
+
+def number_surface(normalised: str, places: Sequence[tuple[int, int]], start: int, end: int) -> str:
+    """Tokens start..end-1 as the text writes them: "2.0, January 2004", not "2 0 january 2004".
+
+    Comment markers and line breaks inside the phrase become single spaces.
+    """
+    raw = normalised[places[start][0] : places[end - 1][1]]
+    shown = " ".join(_NOT_NUMBER_TEXT.sub(" ", raw).split())
+    return _MONTH_WORD.sub(lambda m: m[0].capitalize(), shown)
+
+
 # Token hashes, and the same times each position's multiplier, kept per process: a run meets
 # the same few thousand words again and again.
 _TOKEN_HASH: dict[str, int] = {}
@@ -405,10 +435,14 @@ CONTEXT_WORDS = 3
 
 
 def number_contexts(words: Sequence[str], start: int, end: int) -> tuple[int | None, int | None]:
-    """Hashes of the words before and after a number: where the reference had its value."""
+    """Hashes of the words before and after a number: where the reference had its value.
+
+    The two sides hash apart: the words after one number are often the words before the next
+    ("Llama 2 Version Release Date: July 18, 2023"), and must not fetch that number's value.
+    """
     before = context_hash(words[start - CONTEXT_WORDS : start]) if start >= CONTEXT_WORDS else None
     after_words = words[end : end + CONTEXT_WORDS]
-    after = context_hash(after_words) if len(after_words) == CONTEXT_WORDS else None
+    after = context_hash([*after_words, "<"]) if len(after_words) == CONTEXT_WORDS else None
     return before, after
 
 
@@ -479,6 +513,7 @@ class FingerprintIndex:
         for number, grams in meta.get("rescue", {}).items():
             for g in grams:
                 self.rescue.setdefault(g, []).append(int(number))
+        self.rescue_keys = frozenset(self.rescue)
         self.rescue_size = {int(n): len(g) for n, g in meta.get("rescue", {}).items()}
 
     def __len__(self) -> int:
@@ -563,7 +598,7 @@ class FingerprintIndex:
                 extra.append(r)
         # A license made of phrases common to many others (BSD-2-Clause) has next to no
         # postings: it is proposed when most of its rarest n-grams are in the text.
-        present = self.rescue.keys() & (grams if isinstance(grams, (set, frozenset)) else set(grams))
+        present = self.rescue_keys.intersection(grams)
         if present:
             rescued = Counter(chain.from_iterable(self.rescue[g] for g in present))
             for r, h in rescued.items():
@@ -656,6 +691,7 @@ class _Document:
         self._starts: list[int] | None = None
         self._lines: list[str] | None = None
         self._normalised_lines: list[str] | None = None
+        self._places: list[tuple[int, int]] | None = None
 
     @property
     def lines(self) -> list[str]:
@@ -678,6 +714,12 @@ class _Document:
             return 1
         start = self._starts[max(0, min(index, len(self._starts) - 1))]
         return self.normalised.count("\n", 0, start) + 1
+
+    def number(self, start: int, end: int) -> str:
+        """Tokens start..end-1 (a number phrase) as the input writes them."""
+        if self._places is None:
+            self._places = token_spans(self.normalised)
+        return number_surface(self.normalised, self._places, start, end)
 
     def gram_lines(self, start: int, end: int) -> tuple[int, int]:
         """Input lines covered by grams start..end-1 (end exclusive)."""
@@ -978,6 +1020,25 @@ def _pointer(index: FingerprintIndex, doc: _Document) -> Identification | None:
             continue
         ref = index.reference(ref_index)
         license_id, name = resolve_reference(ref)
+        last = len(doc.lines)
+        if _normative(tokens(normalise(_URL.sub(" ", doc.text)))):
+            # "See LICENSE at ...; you may not use it commercially": the words beside the
+            # address may add a restriction (OSD 6), so the file is not the license as published.
+            excerpt = doc.excerpt(1, last)
+            return Identification(
+                "modified",
+                license_id,
+                f"{name} (modified)",
+                1.0,
+                differences=(
+                    Difference("added", f"text beside the pointer: {excerpt}", 1, last, excerpt),
+                ),
+                equivalent=ref.members,
+                pointer=url.rstrip(".,;:)>]"),
+                line=1,
+                end_line=last,
+                spans=(doc.span(1, last),),
+            )
         return Identification(
             "exact",
             license_id,
@@ -986,7 +1047,7 @@ def _pointer(index: FingerprintIndex, doc: _Document) -> Identification | None:
             equivalent=ref.members,
             pointer=url.rstrip(".,;:)>]"),
             line=1,
-            end_line=len(doc.lines),
+            end_line=last,
         )
     return None
 
@@ -1059,10 +1120,10 @@ def _in_title_block(doc: _Document, ref: Reference, first: int, last: int) -> bo
     )
 
 
-# Words that grant, forbid or condition something. Text beside a license (before or after its
-# span) without any of them is a heading, a preamble or a note ("Below are the licenses of the
-# files from Facebook"): not a change to the license. With one, it may add a restriction (OSD 5,
-# OSD 6) and stays a difference for the clause engine to read.
+# Words that grant, forbid, condition or disclaim something. Text beside a license (before or
+# after its span) without any of them is a heading, a preamble or a note ("Below are the
+# licenses of the files from Facebook"): not a change to the license. With one, it may add a
+# restriction (OSD 5, OSD 6) or a disclaimer, and stays a difference for the clause engine.
 NORMATIVE_WORDS = frozenset(
     {"may", "must", "shall", "not", "cannot", "except", "unless", "only", "prohibited",
      "prohibit", "prohibits", "forbidden", "forbid", "forbids", "restricted", "restrict",
@@ -1070,7 +1131,9 @@ NORMATIVE_WORDS = frozenset(
      "grant", "granted", "grants", "allowed", "allow", "allows", "required", "require",
      "requires", "agree", "agrees", "commercial", "noncommercial", "commercially", "royalty",
      "royalties", "fee", "fees", "sublicense", "redistribute", "redistribution", "modify",
-     "terminate", "terminated", "revoke", "revoked", "prior", "written", "consent", "approval"}
+     "terminate", "terminated", "revoke", "revoked", "prior", "written", "consent", "approval",
+     "no", "none", "nor", "never", "without", "warranty", "warranties", "liable", "liability",
+     "disclaim", "disclaims", "disclaimed", "disclaimer", "damages", "indemnify", "claims"}
 )  # fmt: skip
 
 
@@ -1415,20 +1478,25 @@ def _parameter_change(
     facts = best.index.facts(best.ref)
     for n_lo, n_hi in number_phrases(words[lo : new_hi + 1]):
         a, b = lo + n_lo, lo + n_hi
+        if a and words[a - 1] in MONTHS:
+            a -= 1  # "July 18, 2023": the month before the cut belongs to the date
         value = " ".join(words[a:b])
-        original = None
+        shown = None
         for ctx in number_contexts(words, a, b):
             if ctx is not None and str(ctx) in facts:
-                original = facts[str(ctx)]
+                shown = facts[str(ctx)]  # as the original writes it (fingerprints.py)
                 break
-        if original is None or original == value:
+        if shown is None:
+            continue
+        original = " ".join(tokens(shown.casefold()))
+        if original == value:
             continue
         label = _parameter_name(_parameters(best.ref), original) or _kind_of_number(words, a, b)
         line, end_line = doc.token_line(a), doc.token_line(b - 1)
         return (
             Difference(
                 "parameter",
-                f"the {label} is {value} (the original says {original})",
+                f"the {label} is {doc.number(a, b)} (the original says {shown})",
                 line,
                 end_line,
                 doc.excerpt(line, end_line),
