@@ -132,7 +132,8 @@ def _text_block(item: IdentifiedFile) -> list[str]:
     for result in item.licenses:
         failing = ", ".join(c.id for c in result.failing)
         review = ", ".join(c.id for c in result.needing_review)
-        verdict = f"  verdict: {result.verdict} ({result.score}/10"
+        subject = f" ({result.id})" if len(item.licenses) > 1 and result.id else ""
+        verdict = f"  verdict{subject}: {result.verdict} ({result.score}/10"
         verdict += f"; fails {failing}" if failing else ""
         verdict += f"; needs review {review}" if review else ""
         lines.append(verdict + ")")
