@@ -16,16 +16,23 @@ licheck must read the text the way a careful lawyer skims it. The engine does th
 Rules are data so that a reviewer can read what licheck looks for and why. They are compiled once
 per process. The work per text is bounded (size cap, clause-length cap, no nested quantifiers in
 the engine's own patterns) because a license file is untrusted input.
+
+Speed (issue 4; `benchmarks/clause_speed.py`) comes from doing less, never from reading less: a
+rule pattern is rewritten into an equivalent one that Python's regex engine runs faster
+(fast_pattern) and is not run on a text lacking a literal that every match contains (_NEEDS);
+keywords are looked up once per text and shared by the rules; the whole-text tests of a rule run
+only when one of its clauses fired. Each of these leaves every finding as it was.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 from licheck.criteria import CRITERION_IDS
 from licheck.errors import LicheckError
@@ -221,6 +228,29 @@ def _by_first_letter(branches: list[str]) -> tuple[str, list[int]]:
     return (text if skip else "\\b" + text), [i for indices in groups.values() for i in indices]
 
 
+def _leading_group(pattern: str) -> str | None:
+    """`\b(?:A|B)R` as `(?:A'|B')R`, the branches rewritten by _by_first_letter, or None.
+
+    For a pattern whose rest R is too long to copy into every branch: the word boundary moves
+    into the branches of the leading group, where it holds at the same position, and the engine
+    can skip to the group's first letters. Only when those letters are few (else None).
+    """
+    if not pattern.startswith("\\b(?:") or len(_top_level_branches(pattern)) != 1:
+        return None
+    close = _group_end(pattern, 2)
+    if close < 0 or pattern[close + 1 : close + 2] in _QUANTIFIERS:
+        return None
+    branches: list[str] = []
+    for inner in _top_level_branches(pattern[5:close]):
+        unfolded = _literal_first(inner)
+        if unfolded is None:
+            return None
+        branches.extend(unfolded)
+    if len(branches) > _MAX_BRANCHES or len({b[0] for b in branches}) > _MAX_SKIP_LETTERS:
+        return None
+    return _by_first_letter(branches)[0] + pattern[close + 1 :]
+
+
 def fast_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a rule's pattern into an equivalent one that Python's engine runs faster.
 
@@ -230,28 +260,37 @@ def fast_pattern(pattern: str) -> re.Pattern[str]:
     match at a position, so the matches are the same.
     """
     # A pattern with groups of its own keeps its text: reordering branches would renumber them.
-    branches = None if _CAPTURES.search(pattern) else _boundary_branches(pattern)
-    if branches is not None:
-        return re.compile(_by_first_letter(branches)[0])
+    if not _CAPTURES.search(pattern):
+        branches = _boundary_branches(pattern)
+        if branches is not None:
+            return re.compile(_by_first_letter(branches)[0])
+        leading = _leading_group(pattern)
+        if leading is not None:
+            return re.compile(leading)
     branches = _top_level_branches(pattern)
     if len(branches) > 1 and all(b.startswith("\\b") for b in branches):
         pattern = "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
     return re.compile(pattern)
 
 
-# Literal texts that any match of a rule pattern must contain, one of each set at least: a
-# pattern whose set has no member in a text cannot match there, so it is not run. Regular
-# expression engines do this themselves; Python's does not. Filled when rules are compiled.
-_NEEDS: dict[re.Pattern[str], tuple[str, ...]] = {}
+# What a match of a pattern needs, as literal texts: any of some terms, each a list of sets of
+# which every set must have a member in the text. A text that does not hold any term cannot
+# match, so the pattern is not run on it. Regular expression engines do this themselves; Python's
+# does not. Filled when rules are compiled.
+_Needs = tuple[tuple[tuple[str, ...], ...], ...]
+_NEEDS: dict[re.Pattern[str], _Needs] = {}
+# A term keeps its few most telling sets: each more costs a test and rules out less.
+_MAX_SETS = 3
 
 
-def _required_literals(pattern: str) -> tuple[str, ...] | None:
-    """Texts of which every match of `pattern` contains one, or None when none can be told.
+def _required_literals(pattern: str) -> _Needs | None:
+    """What every match of `pattern` needs (see _NEEDS), or None when nothing can be told.
 
     Read from the pattern's parse tree (Python's own parser): a run of literal characters must
     appear; a group must match; of a branch, one of the alternatives; a repeat at least once
     when its minimum is one. Anything else (classes, assertions, optional parts) is skipped,
     which can only make the test weaker, never wrong. Case-insensitive parts are skipped too.
+    A pattern that is a list of alternatives gets one term per alternative.
     """
     import importlib
 
@@ -267,62 +306,87 @@ def _required_literals(pattern: str) -> tuple[str, ...] | None:
     except Exception:
         return None
 
-    def better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-        if a is None or b is None:
-            return a if b is None else b
+    def rank(options: frozenset[str]) -> tuple[int, int]:
         # The set whose shortest text is longest rules out the most texts.
-        return a if (min(map(len, a)), -len(a)) >= (min(map(len, b)), -len(b)) else b
+        return (min(map(len, options)), -len(options))
 
-    def sequence(items: Any) -> frozenset[str] | None:
-        best: frozenset[str] | None = None
+    def conjunction(items: Any) -> list[frozenset[str]]:
+        """Sets of which a match of this sequence holds a member of each."""
+        sets: list[frozenset[str]] = []
         run: list[str] = []
         for op, av in [*items, (None, None)]:
             if op is c.LITERAL:
                 run.append(chr(av))
                 continue
             if run:
-                best = better(best, frozenset({"".join(run)}))
+                sets.append(frozenset({"".join(run)}))
                 run = []
             if op is c.SUBPATTERN:
                 _group, add_flags, _del_flags, sub = av
                 if not add_flags & re.IGNORECASE:
-                    best = better(best, sequence(sub))
+                    sets.extend(conjunction(sub))
             elif op is c.BRANCH:
-                alternatives = [sequence(alt) for alt in av[1]]
-                if all(a is not None for a in alternatives):
-                    best = better(best, frozenset().union(*alternatives))  # type: ignore[arg-type]
+                # One alternative matches: the union of each one's best set holds.
+                bests = [max(conjunction(alt), key=rank, default=None) for alt in av[1]]
+                if all(best is not None for best in bests):
+                    sets.append(frozenset().union(*bests))  # type: ignore[arg-type]
             elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
                 low, _high, sub = av
                 if low >= 1:
-                    best = better(best, sequence(sub))
+                    sets.extend(conjunction(sub))
             elif op is c.ATOMIC_GROUP:
-                best = better(best, sequence(av))
-        return best
+                sets.extend(conjunction(av))
+        return sets
+
+    def term(sets: list[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
+        # A text holding "means" holds "mean": testing the shorter is enough.
+        kept = sorted(set(sets), key=rank, reverse=True)[:_MAX_SETS]
+        return tuple(
+            tuple(sorted(n for n in options if not any(m != n and m in n for m in options)))
+            for options in kept
+        )
 
     try:
-        found = sequence(tree)
+        items = list(tree)
+        while items and items[0][0] is c.AT:
+            items.pop(0)  # a leading \b or ^ reads no text
+        if len(items) == 1 and items[0][0] is c.BRANCH:
+            terms = [conjunction(alt) for alt in items[0][1][1]]
+        else:
+            terms = [conjunction(items)]
     except Exception:
         return None
-    if not found or "" in found:
+    if not all(terms) or any("" in options for sets in terms for options in sets):
         return None
-    return tuple(sorted(found, key=len, reverse=True))
+    return tuple(term(sets) for sets in terms)
+
+
+def _holds(needs: _Needs, text: str) -> bool:
+    """Whether `text` holds what a pattern needs (see _NEEDS): False means it cannot match."""
+    for sets in needs:
+        for options in sets:
+            for literal in options:
+                if literal in text:
+                    break
+            else:
+                break  # no member of this set: this term fails
+        else:
+            return True
+    return False
 
 
 def _search(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether `pattern` matches in `text`; not run when a text it needs is absent (_NEEDS)."""
+    """Whether `pattern` matches in `text`; not run when the text lacks what it needs."""
     needs = _NEEDS.get(pattern)
-    if needs is not None:
-        for need in needs:
-            if need in text:
-                return pattern.search(text) is not None
+    if needs is not None and not _holds(needs, text):
         return False
     return pattern.search(text) is not None
 
 
 def _may_match(pattern: re.Pattern[str], text: str) -> bool:
-    """False when `pattern` cannot match anywhere in `text` (a text it needs is absent)."""
+    """False when `pattern` cannot match anywhere in `text` (the text lacks what it needs)."""
     needs = _NEEDS.get(pattern)
-    return needs is None or any(need in text for need in needs)
+    return needs is None or _holds(needs, text)
 
 
 # --- text normalisation ---------------------------------------------------------------------
@@ -412,6 +476,35 @@ _VERBISH = re.compile(
 )
 
 
+_T = TypeVar("_T")
+
+
+class _Lazy(Generic[_T]):
+    """functools.cached_property without its lock.
+
+    On Python 3.11 cached_property takes one lock, shared by all instances, on every first read,
+    which costs more than most clause values; a text is analysed by one thread, and two threads
+    racing on a clause would compute the same value.
+    """
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any]) -> _Lazy[_T]: ...
+    @overload
+    def __get__(self, instance: object, owner: type[Any]) -> _T: ...
+    def __get__(self, instance: object | None, owner: type[Any]) -> _T | _Lazy[_T]:
+        if instance is None:
+            return self
+        value = self.func(instance)
+        # The instance's own attribute now hides this descriptor: later reads cost nothing.
+        instance.__dict__[self.name] = value
+        return value
+
+
 @dataclass(frozen=True)
 class Clause:
     """One sentence, list item or heading of the text, with what the engine learnt about it.
@@ -429,17 +522,17 @@ class Clause:
     lead_index: int | None = None
     kind: str | None = None
 
-    @cached_property
+    @_Lazy
     def text(self) -> str:
         """The normalised words of the clause (cleaned on first use: most are never read)."""
         return _clean(self.raw)
 
-    @cached_property
+    @_Lazy
     def match_text(self) -> str:
         """The words a rule reads: the list's lead-in, then the item itself."""
         return f"{self.lead} {self.text}" if self.lead else self.text
 
-    @cached_property
+    @_Lazy
     def modality(self) -> str:
         """The clause's modality; a bare list item takes its lead-in's ("You agree not to: ...")."""
         if self.kind is not None:
@@ -501,16 +594,18 @@ def _sentences(norm: str, original: str, start: int, end: int) -> list[tuple[int
         cut = match.end()
         if cut >= end:
             break
-        nxt = original[cut]
-        quote = norm[cut] in "\"'(["
-        punct = norm[match.start()]
-        if punct == "." and not (nxt.isupper() or nxt.isdigit() or quote):
-            continue
-        if punct == "." and _is_abbreviation(norm, match.start()):
-            continue
+        dot = match.start()
+        if norm[dot] == ".":
+            nxt = original[cut]
+            if not (nxt.isupper() or nxt.isdigit() or norm[cut] in "\"'(["):
+                continue
+            if _is_abbreviation(norm, dot):
+                continue
         spans.append((cursor, cut))
         cursor = cut
     spans.append((cursor, end))
+    if end - start <= MAX_CLAUSE_CHARS:
+        return spans
     result: list[tuple[int, int]] = []
     for span_start, e in spans:
         # A run-on "sentence" is cut into bounded pieces so that no pattern scans without end.
@@ -541,9 +636,7 @@ def _is_abbreviation(norm: str, dot: int) -> bool:
     if word in _ABBREVIATIONS:
         return True
     # "1." "a." "iv." "2.1." at the start of a fragment are list markers, not sentence ends.
-    return bool(_MARKER_WORD.fullmatch(word)) and (
-        begin == 0 or norm[begin - 1] in " \n("
-    )
+    return bool(_MARKER_WORD.fullmatch(word)) and (begin == 0 or norm[begin - 1] in " \n(")
 
 
 _DEFINITION = re.compile(
@@ -614,10 +707,14 @@ def _modal_scan() -> tuple[re.Pattern[str], tuple[str, ...]]:
 _MODAL_SCAN, _MODAL_NAMES = _modal_scan()
 
 
+# The definition pattern is slow to fail; these texts are what any definition says ("means").
+_DEFINITION_NEEDS = _required_literals(_DEFINITION.pattern) or (((),),)
+
+
 @lru_cache(maxsize=4096)
 def _modality(text: str) -> str:
     """What kind of statement a clause is; rules only read clauses of the kinds they name."""
-    if _DEFINITION.match(text):
+    if _holds(_DEFINITION_NEEDS, text) and _DEFINITION.match(text):
         return "definition"
     names = _MODAL_NAMES
     found = {names[m.lastindex or 0] for m in _MODAL_SCAN.finditer(text)}
@@ -724,6 +821,11 @@ class Alternative:
     patterns: tuple[re.Pattern[str], ...]
 
 
+# A pattern and what it needs; an alternative as its anchor pattern and its checks.
+_Check = tuple[re.Pattern[str], _Needs | None]
+_Alternative = tuple[re.Pattern[str], tuple[_Check, ...]]
+
+
 @dataclass(frozen=True)
 class Rule:
     """A legal concept that breaks (or clouds) one OSD criterion, compiled from its YAML file."""
@@ -742,9 +844,22 @@ class Rule:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @cached_property
-    def by_modality(self) -> dict[str, tuple[Alternative, ...]]:
-        """The alternatives that read a clause of each modality, in the rule's order."""
-        return {m: tuple(a for a in self.alternatives if m in a.modalities) for m in MODALITIES}
+    def plan(self) -> dict[str, tuple[_Alternative, ...]]:
+        """For each modality, the alternatives that read such a clause, in the rule's order: the
+        pattern that anchors the quote, then each pattern with the texts it needs (see _NEEDS)."""
+        return {
+            m: tuple(
+                (a.patterns[0], tuple((p, _NEEDS.get(p)) for p in a.patterns))
+                for a in self.alternatives
+                if m in a.modalities
+            )
+            for m in MODALITIES
+        }
+
+    @cached_property
+    def ignore_plan(self) -> tuple[_Check, ...]:
+        """The `ignore` patterns, each with the texts it needs (see _NEEDS)."""
+        return tuple((p, _NEEDS.get(p)) for p in self.ignore)
 
     @cached_property
     def scan_keywords(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -932,22 +1047,25 @@ def _rule_hits(rule: Rule, clause: Clause) -> re.Pattern[str] | None:
     Cheapest tests first: the modality (cached per clause), then the concept's patterns, and the
     exceptions (`unless`) only for a clause that shows the concept.
     """
-    alternatives = rule.by_modality.get(clause.modality)
-    if not alternatives:
+    plan = rule.plan.get(clause.modality)
+    if not plan:
         return None
     text = clause.match_text
-    for pattern in rule.ignore:
-        if _may_match(pattern, text):
+    for pattern, needs in rule.ignore_plan:
+        if needs is None or _holds(needs, text):
             text = pattern.sub(" ", text)
-    for alt in alternatives:
-        for pattern in alt.patterns:
-            if not _search(pattern, text):
+    for anchor, checks in plan:
+        for pattern, needs in checks:
+            # _search(), inlined: this loop is the engine's innermost.
+            if needs is not None and not _holds(needs, text):
+                break
+            if pattern.search(text) is None:
                 break
         else:
             for pattern in rule.unless:
                 if _search(pattern, text):
                     return None
-            return alt.patterns[0]
+            return anchor
     return None
 
 
