@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib import resources
@@ -77,38 +77,12 @@ class RuleError(LicheckError):
 # --- patterns -------------------------------------------------------------------------------
 
 
-def _top_level_branches(pattern: str) -> list[str]:
-    """Split a regular expression on the `|` that are not inside a group or a class."""
-    branches: list[str] = []
-    depth = 0
-    in_class = False
-    start = 0
-    i = 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-            if pattern[i + 1 : i + 2] == "]":
-                i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    branches.append(pattern[start:])
-    return branches
+def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Walk a regular expression's structural characters: (index, char, group depth after it).
 
-
-def _group_end(pattern: str, start: int) -> int:
-    """The index of the `)` closing the group opened at `start`, or -1 if it is not closed."""
+    Escaped characters and everything inside a character class are skipped, so only the `(`,
+    `)` and `|` that shape the pattern are seen (a `]` right after `[` belongs to the class).
+    """
     depth = 0
     in_class = False
     i = start
@@ -123,13 +97,29 @@ def _group_end(pattern: str, start: int) -> int:
             in_class = True
             if pattern[i + 1 : i + 2] == "]":
                 i += 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        elif char in "()|":
+            depth += {"(": 1, ")": -1, "|": 0}[char]
+            yield i, char, depth
         i += 1
+
+
+def _top_level_branches(pattern: str) -> list[str]:
+    """Split a regular expression on the `|` that are not inside a group or a class."""
+    branches: list[str] = []
+    start = 0
+    for i, char, depth in _structure(pattern):
+        if char == "|" and depth == 0:
+            branches.append(pattern[start:i])
+            start = i + 1
+    branches.append(pattern[start:])
+    return branches
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """The index of the `)` closing the group opened at `start`, or -1 if it is not closed."""
+    for i, char, depth in _structure(pattern, start):
+        if char == ")" and depth == 0:
+            return i
     return -1
 
 
