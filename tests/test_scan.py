@@ -129,3 +129,12 @@ def test_check_card_is_pure_and_never_raises() -> None:
     assert result["passed"] is False and result["licenses"][0]["id"] == "LicenseRef-licheck-llama-2"
     broken = check_card("---\nlicense: [\n---\n")
     assert broken["format"] == "unreadable" and broken["violations"][0]["line"] == 3
+
+
+def test_cli_scan_terminal_report_is_one_line_per_model(tree: Path) -> None:
+    code, out, _ = run("scan", "--jobs", "1", "--no-color", tree)
+    lines = [line for line in out.splitlines() if line.startswith(("PASS ", "FAIL "))]
+    assert code == 1 and len(lines) == 4
+    assert lines[2].startswith("FAIL  llama-ft")
+    assert "derives from meta-llama/Llama-2-7b-hf" in " ".join(out.split())
+    assert "FAIL: 4 models checked, 2 passed, 2 failed" in " ".join(out.split())

@@ -234,7 +234,7 @@ class _Outputs:
     markdown_output: Path | None
     color: bool | None
 
-    def write(self, report: Report) -> None:
+    def write(self, report: Report, *, compact: bool = False) -> None:
         from licheck.formats import RenderOptions, renderer
 
         stream = sys.stdout if self.output is None else None
@@ -246,7 +246,8 @@ class _Outputs:
                 if wanted and self.color is None
                 else 100
             )
-            primary.append(renderer(name)(report, RenderOptions(color=wanted, width=width)))
+            options = RenderOptions(color=wanted, width=width, compact=compact)
+            primary.append(renderer(name)(report, options))
         _emit(
             "".join(primary),
             self.output,
@@ -431,7 +432,8 @@ def _run_scan(
             warnings=tuple(w for s in subjects for w in s.warnings),
             date=today.isoformat(),
         )
-        outputs.write(report)
+        # A scan's terminal report is one line per model; the evidence is in the other formats.
+        outputs.write(report, compact=True)
     by_verdict = ", ".join(f"{k} {v}" for k, v in sorted(counts.by_verdict.items())) or "none"
     top = ", ".join(f"{k} {v}" for k, v in counts.by_license.most_common(8)) or "none"
     click.echo(

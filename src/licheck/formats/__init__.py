@@ -19,6 +19,8 @@ class RenderOptions:
 
     color: bool = False
     width: int = 100
+    # One line per model instead of the full evidence (a scan of thousands of models).
+    compact: bool = False
 
 
 Renderer = Callable[[Report, RenderOptions], str]

@@ -120,6 +120,23 @@ def _openness(console: Console, subject: SubjectReport) -> None:
         _indented(console, f"- where MOT differs: {divergence.message}", 6)
 
 
+def _subject_line(console: Console, subject: SubjectReport) -> None:
+    """One line for a model: PASS/FAIL, name, where, and the first reason it fails."""
+    from rich.text import Text
+
+    line = Text(
+        "PASS" if subject.passed else "FAIL", style="bold green" if subject.passed else "bold red"
+    )
+    where = subject.source + (f":{subject.license_line}" if subject.license_line else "")
+    line.append(f"  {subject.name}  ({where})")
+    licenses = ", ".join(f"{r.name or r.declared}: {r.verdict}" for r in subject.licenses[:3])
+    if licenses:
+        line.append(f"  {licenses}")
+    if subject.violations:
+        line.append(f"  x {subject.violations[0].message}", style="red")
+    console.print(line)
+
+
 def _subject(console: Console, subject: SubjectReport, show_openness: bool = False) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -209,7 +226,10 @@ def render(report: Report, options: RenderOptions) -> str:
 
     console = make_console(options)
     for subject in report.subjects:
-        _subject(console, subject, show_openness=report.policy == "osaid")
+        if options.compact:
+            _subject_line(console, subject)
+        else:
+            _subject(console, subject, show_openness=report.policy == "osaid")
     failed = sum(1 for s in report.subjects if not s.passed)
     checked = len(report.subjects)
     summary = Text(
