@@ -59,6 +59,8 @@ def cli() -> None:
     \b
       licheck model.yaml                check a model (same as `licheck check model.yaml`)
       licheck --format json model.yaml  machine-readable report
+      licheck scan models/              every model under a tree, on every core
+      licheck identify LICENSE          which license a text is, and what differs
       licheck explain llama2            what licheck knows about a license
 
     Exit codes: 0 pass, 1 policy violation, 2 bad input or usage, 3 internal error.
