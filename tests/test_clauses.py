@@ -264,3 +264,21 @@ def test_any_text_returns_findings_with_lines_inside_it(text: str) -> None:
     lines = text.count("\n") + 2
     for finding in analysis.findings:
         assert finding.line is None or 1 <= finding.line <= (finding.end_line or lines) <= lines
+
+
+def test_keyword_search_fallback_finds_exactly_what_the_automaton_finds() -> None:
+    """The pure-Python search (used without ahocorasick-rs, or for texts it cannot take) and
+    the automaton must agree on every occurrence, overlapping keywords included."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from licheck.clauses import _keyword_index
+
+    index = _keyword_index()
+    fallback = replace(index, automaton=None)
+    fixtures = sorted((Path(__file__).parent / "fixtures" / "clauses").glob("*"))
+    texts = [p.read_text(encoding="utf-8").lower() for p in fixtures if p.is_file()]
+    texts.append("non-commercial noncommercial research-only evaluation purposes only")
+    assert texts
+    for text in texts:
+        assert sorted(fallback.occurrences(text)) == sorted(index.occurrences(text))

@@ -20,8 +20,9 @@ the engine's own patterns) because a license file is untrusted input.
 Speed (issue 4; `benchmarks/clause_speed.py`) comes from doing less, never from reading less: a
 rule pattern is rewritten into an equivalent one that Python's regex engine runs faster
 (fast_pattern) and is not run on a text lacking a literal that every match contains (_NEEDS);
-keywords are looked up once per text and shared by the rules; the whole-text tests of a rule run
-only when one of its clauses fired. Each of these leaves every finding as it was.
+the keywords of all rules are found in one pass over the text (_KeywordIndex, an Aho-Corasick
+automaton) and shared by the rules; the whole-text tests of a rule run only when one of its
+clauses fired. Each of these leaves every finding as it was.
 """
 
 from __future__ import annotations
@@ -32,11 +33,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
 from importlib import resources
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from licheck.criteria import CRITERION_IDS
 from licheck.errors import LicheckError
 from licheck.model import Finding, Status, worst
+
+if TYPE_CHECKING:
+    import ahocorasick_rs
 
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
 # input (a 1 GB file, a binary blob) while covering the longest real texts (~40 KB) tenfold.
@@ -219,7 +223,7 @@ def _by_first_letter(branches: list[str]) -> tuple[str, list[int]]:
 
 
 def _leading_group(pattern: str) -> str | None:
-    """`\b(?:A|B)R` as `(?:A'|B')R`, the branches rewritten by _by_first_letter, or None.
+    """`\\b(?:A|B)R` as `(?:A'|B')R`, the branches rewritten by _by_first_letter, or None.
 
     For a pattern whose rest R is too long to copy into every branch: the word boundary moves
     into the branches of the leading group, where it holds at the same position, and the engine
@@ -241,10 +245,81 @@ def _leading_group(pattern: str) -> str | None:
     return _by_first_letter(branches)[0] + pattern[close + 1 :]
 
 
+def _letter_groups(branch: str) -> dict[str, list[str]] | None:
+    """`branch` as, for each letter it can start with, what may follow that letter; or None.
+
+    `(?:not|never|no)R` is `n(?:(?:ot|ever|o)R)`: the alternatives of a leading group are
+    grouped by their first letter, in their own order, and the rest R is copied once per letter
+    rather than once per alternative (_literal_first's way, which a long R rules out). Branches
+    with different first letters never match at the same position, so the engine tries, at any
+    position, the same alternatives in the same order. A greedy `(?:G)?R` is `(?:G)R|R`, in that
+    order. Anything else (a class, an escape, a repeated or lazy group) is left alone: None.
+    """
+    head = branch[:1]
+    if head.isalnum() or head == "_":
+        return None if branch[1:2] in _QUANTIFIERS else {head: [branch[1:]]}
+    if not branch.startswith("(?:"):
+        return None
+    close = _group_end(branch, 0)
+    if close < 0:
+        return None
+    rest = branch[close + 1 :]
+    optional = rest[:1] == "?"
+    if optional:
+        rest = rest[1:]
+    if rest[:1] in _QUANTIFIERS or _CAPTURES.search(rest):
+        return None
+    inner: dict[str, list[str]] = {}
+    for alternative in _top_level_branches(branch[3:close]):
+        groups = _letter_groups(alternative)
+        if groups is None:
+            return None
+        for letter, tails in groups.items():
+            inner.setdefault(letter, []).extend(tails)
+    merged = {letter: [f"(?:{'|'.join(tails)}){rest}"] for letter, tails in inner.items()}
+    if optional:
+        groups = _letter_groups(rest)
+        if groups is None:
+            return None
+        for letter, tails in groups.items():
+            merged.setdefault(letter, []).extend(tails)
+    return merged
+
+
+# A factored pattern may copy a group's rest once per first letter; past this many times the
+# pattern's own length, compiling and trying the copies would cost more than skipping saves.
+_MAX_GROWTH = 4
+
+
+def _factored(pattern: str) -> str | None:
+    """`\\bA|\\bB|...` with each branch split by first letter (_letter_groups), or None.
+
+    For the patterns _boundary_branches and _leading_group leave alone because unfolding would
+    copy too much (a long rest after a leading group, several such branches). As in
+    _by_first_letter, the word boundary moves after the letter, so that the engine skips to the
+    next possible first letter; only when those letters are few.
+    """
+    merged: dict[str, list[str]] = {}
+    for branch in _top_level_branches(pattern):
+        if not branch.startswith("\\b"):
+            return None
+        groups = _letter_groups(branch[2:])
+        if groups is None:
+            return None
+        for letter, tails in groups.items():
+            merged.setdefault(letter, []).extend(tails)
+    if len(merged) > _MAX_SKIP_LETTERS:
+        return None
+    parts = [f"{letter}(?<!\\w.)(?:{'|'.join(tails)})" for letter, tails in merged.items()]
+    text = "(?:" + "|".join(parts) + ")"
+    return text if len(text) <= _MAX_GROWTH * len(pattern) else None
+
+
 def fast_pattern(pattern: str) -> re.Pattern[str]:
     """Compile a rule's pattern into an equivalent one that Python's engine runs faster.
 
-    A pattern made of `\\b`-led words is rewritten by _by_first_letter. Otherwise
+    A pattern made of `\\b`-led words is rewritten by _by_first_letter (or, when that would
+    copy too much, by _leading_group or _factored). Otherwise
     `\\bA|\\bB|...` is compiled as `\\b(?:A|B|...)`: with the boundary factored out, most
     positions fail at once. Either way each branch keeps its place among the branches that can
     match at a position, so the matches are the same.
@@ -254,7 +329,7 @@ def fast_pattern(pattern: str) -> re.Pattern[str]:
         branches = _boundary_branches(pattern)
         if branches is not None:
             return re.compile(_by_first_letter(branches)[0])
-        leading = _leading_group(pattern)
+        leading = _leading_group(pattern) or _factored(pattern)
         if leading is not None:
             return re.compile(leading)
     branches = _top_level_branches(pattern)
@@ -460,10 +535,24 @@ _HEADING_WORD = re.compile(
 _SENTENCE_END = re.compile(
     r"[.;!?:](?:(?<=[.;!?])[\"')\]]*\s+|(?<=:)[ \t]*(?=\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)][ ]))"
 )
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_VERBISH = re.compile(
-    r"\b(?:may|shall|must|will|can|is|are|be|you|grants?|means|agree|not)\b", re.IGNORECASE
-)
+# fast_pattern: the engine skips to the next "1" or "2" instead of testing \b everywhere.
+_YEAR = fast_pattern(r"\b(?:19|20)\d\d\b")
+_VERBISH_WORDS = r"\b(?:may|shall|must|will|can|is|are|be|you|grants?|means|agree|not)\b"
+_VERBISH = re.compile(_VERBISH_WORDS, re.IGNORECASE)
+# On lower-case ASCII text, case-insensitive matching finds exactly what plain matching finds,
+# at more than twice the cost (the engine folds the case of every character it reads).
+_VERBISH_LOWER = re.compile(_VERBISH_WORDS)
+
+
+def _verbish(text: str) -> bool:
+    """Whether `text` holds a word that makes it a statement (a verb, "you", "not").
+
+    The answer of `_VERBISH.search(text)`: for ASCII text, str.lower() folds case exactly as the
+    case-insensitive engine does, and a plain search of the lowered text costs under half.
+    """
+    if text.isascii():
+        return _VERBISH_LOWER.search(text.lower()) is not None
+    return _VERBISH.search(text) is not None
 
 
 _T = TypeVar("_T")
@@ -549,7 +638,7 @@ def _is_heading_line(line: str) -> bool:
         return False
     if stripped.isupper() and len(words) <= 10 and sum(c.isalpha() for c in stripped) >= 4:
         return True
-    if stripped[-1] == ":" or _VERBISH.search(stripped.lower()):
+    if stripped[-1] == ":" or _verbish(stripped.lower()):
         return False
     marker = _LIST_MARKER.match(stripped)
     rest = stripped[marker.end() :] if marker else stripped
@@ -571,7 +660,7 @@ def _is_inline_heading(cleaned: str, written: str) -> bool:
     words = body.split()
     return (
         len(words) <= 6
-        and not _VERBISH.search(body)
+        and not _verbish(body)
         and all(w[:1].isupper() or len(w) <= 3 for w in written.split()[-len(words) :])
     )
 
@@ -760,13 +849,19 @@ def _segment(original: str, norm: str) -> tuple[Clause, ...]:
             if len(stripped) <= 6 and not stripped.endswith(":"):
                 pending = s
                 continue
-            if len(stripped) < 100 and _is_inline_heading(_clean(raw), original[s:e]):
-                # An inline heading: "b. Use Restrictions. Your use of ..." names its section.
-                section = _section_label(original, s, e)
-                clauses.append(Clause(s, e, raw, section, kind="heading"))
-                continue
+            cleaned = None
+            if len(stripped) < 100:
+                cleaned = _clean(raw)
+                if _is_inline_heading(cleaned, original[s:e]):
+                    # An inline heading: "b. Use Restrictions. Your use of ..." names its section.
+                    section = _section_label(original, s, e)
+                    clauses.append(Clause(s, e, raw, section, kind="heading"))
+                    continue
             # A list item ("(b) for military purposes;") says what its lead-in governs.
             clause = Clause(s, e, raw, section, lead, lead_index)
+            if cleaned is not None:
+                # Clause.text is this very value: keep it rather than clean the clause twice.
+                clause.__dict__["text"] = cleaned
             if clause.lead is not None and clause.lead == clause.text:
                 clause = Clause(s, e, raw, section)
             clauses.append(clause)
@@ -852,14 +947,14 @@ class Rule:
         return tuple((p, _NEEDS.get(p)) for p in self.ignore)
 
     @cached_property
-    def scan_keywords(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """The keywords worth scanning for, each with its white-space-free pieces.
+    def scan_keywords(self) -> tuple[str, ...]:
+        """The keywords worth looking for.
 
         A keyword that starts with another of the rule's keywords ("used" after "use") starts
-        where that one does, so it can add no clause and is not scanned for.
+        where that one does, so it can add no clause and is not looked for.
         """
         return tuple(
-            (k, tuple(k.split()) or ("",))
+            k
             for k in dict.fromkeys(self.keywords)
             if not any(k != other and k.startswith(other) for other in self.keywords)
         )
@@ -981,6 +1076,92 @@ def load_rules() -> tuple[Rule, ...]:
         seen.add(rule.id)
         rules.append(rule)
     return tuple(rules)
+
+
+# --- keywords -------------------------------------------------------------------------------
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """A regular expression that matches the longest of `words` starting where it is tried.
+
+    The words are laid out as a trie, one branch per next character, so that the engine reads
+    each character of the text once per position instead of once per word; where a word ends
+    inside a longer one, the rest is an optional group, which is greedy: the longer word is
+    tried first and the shorter one is what is left when it fails.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return emit(trie)
+
+
+@dataclass(frozen=True)
+class _KeywordIndex:
+    """Every keyword of the loaded rules, found in one pass over a text.
+
+    Looking each of the ~180 keywords up in the whole text was the largest cost of choosing the
+    clauses a rule reads (issue 4's speed target). An Aho-Corasick automaton (ahocorasick_rs,
+    compiled code) finds every occurrence of every keyword in one pass, overlapping ones too,
+    eight times faster than the pure-Python way below; both find exactly the same occurrences.
+
+    Without the library (or for a text it cannot take: lone surrogates do not encode to UTF-8),
+    one regular expression finds, at each position, the longest keyword starting there; every
+    other keyword starting there is a prefix of that one, known when the rules are compiled.
+    """
+
+    keywords: tuple[str, ...]
+    known: frozenset[str]
+    pattern: re.Pattern[str]
+    prefixes: dict[str, tuple[int, ...]]
+    automaton: ahocorasick_rs.AhoCorasick | None
+
+    def occurrences(self, text: str) -> list[tuple[int, int, int]]:
+        """(keyword's index, start, end) of every occurrence; a keyword's own in text order."""
+        if self.automaton is not None:
+            try:
+                return self.automaton.find_matches_as_indexes(text, overlapping=True)
+            except UnicodeEncodeError:
+                pass
+        prefixes, keywords = self.prefixes, self.keywords
+        return [
+            (index, match.start(), match.start() + len(keywords[index]))
+            for match in self.pattern.finditer(text)
+            for index in prefixes[match.group(1)]
+        ]
+
+
+@cache
+def _keyword_index() -> _KeywordIndex:
+    """The keyword index of the loaded rules, built once per process."""
+    keywords = tuple(sorted({k for rule in load_rules() for k in rule.scan_keywords}))
+    # A zero-width look-ahead, so that a keyword starting inside another one is found too; with
+    # no keyword at all, a pattern that never matches.
+    trie = _trie_pattern(list(keywords))
+    pattern = re.compile(f"(?=({trie}))" if trie else "(?!)")
+    prefixes = {
+        k: tuple(i for i, other in enumerate(keywords) if k.startswith(other)) for k in keywords
+    }
+    automaton: ahocorasick_rs.AhoCorasick | None = None
+    try:
+        import ahocorasick_rs
+    except ImportError:
+        # A declared dependency; should it be missing, the regular expression finds the same.
+        pass
+    else:
+        if keywords:
+            automaton = ahocorasick_rs.AhoCorasick(keywords)
+    return _KeywordIndex(keywords, frozenset(keywords), pattern, prefixes, automaton)
 
 
 # --- analysis -------------------------------------------------------------------------------
@@ -1136,8 +1317,7 @@ class _Text:
         for index, clause in enumerate(self.clauses):
             if clause.lead_index is not None:
                 self.items.setdefault(clause.lead_index, []).append(index)
-        self._vocabulary: str | None = None
-        self._by_keyword: dict[str, list[int]] = {}
+        self._keyword_hits: dict[str, list[int]] | None = None
         self._matches: dict[tuple[re.Pattern[str], ...], Clause | None] = {}
 
     def clause_at(self, offset: int) -> int | None:
@@ -1148,13 +1328,12 @@ class _Text:
         return None
 
     def _keyword_clauses(self, keyword: str) -> list[int]:
-        """The clauses in which `keyword` starts (the same keyword serves several rules)."""
+        """The clauses in which `keyword` starts, for a keyword outside the shared index."""
         found: list[int] = []
         find = self.flat.find
         starts, ends = self.starts, self.ends
         pos = find(keyword)
         while pos >= 0:
-            # clause_at(), inlined: this loop runs once per clause holding a keyword.
             index = bisect_right(starts, pos) - 1
             if index >= 0 and pos < ends[index]:
                 found.append(index)
@@ -1165,37 +1344,52 @@ class _Text:
         return found
 
     @property
-    def vocabulary(self) -> str:
-        """The text's distinct white-space-free words, joined by spaces (built on first use)."""
-        if self._vocabulary is None:
-            self._vocabulary = " ".join(set(self.flat.split()))
-        return self._vocabulary
+    def keyword_hits(self) -> dict[str, list[int]]:
+        """For each indexed keyword present, the clauses in which it starts (found on first use).
+
+        One pass over the text finds every keyword of every rule (see _KeywordIndex); a
+        keyword starting outside any clause (in the white space between two) counts for none.
+        """
+        if self._keyword_hits is None:
+            index = _keyword_index()
+            hits: dict[int, list[int]] = {}
+            starts, ends = self.starts, self.ends
+            # The clause [low, high) of the last occurrence: the next ones are mostly in it too.
+            low = high = clause = 0
+            for keyword, pos, _end in index.occurrences(self.flat):
+                if not low <= pos < high:
+                    clause = bisect_right(starts, pos) - 1
+                    if clause < 0 or pos >= ends[clause]:
+                        continue
+                    low, high = starts[clause], ends[clause]
+                found = hits.get(keyword)
+                if found is None:
+                    hits[keyword] = [clause]
+                elif found[-1] != clause:
+                    # A keyword's occurrences come in text order: a clause is listed once.
+                    found.append(clause)
+            self._keyword_hits = {index.keywords[k]: found for k, found in hits.items()}
+        return self._keyword_hits
 
     def candidates(self, rule: Rule) -> list[int]:
         """Clauses holding one of the rule's keywords, and the list items under such a lead-in.
 
-        Scanning the whole text for each of some 180 keywords is most of the cost of finding
-        candidates, and most keywords are absent from any one text. Each white-space-free piece
-        of a keyword that occurs lies inside one word of the text, so a piece missing from the
-        text's distinct words (a third of the text's size) proves the keyword absent without
-        a scan of the text.
+        The keywords of all rules are found together, in one pass (see keyword_hits); a rule
+        that is not among the loaded ones (a test's own) has its keywords scanned one by one.
         """
         if not rule.keywords:
             return list(range(len(self.clauses)))
-        vocabulary = self.vocabulary
-        by_keyword = self._by_keyword
+        hits = self.keyword_hits
+        keywords = rule.scan_keywords
         found: set[int] = set()
-        for keyword, pieces in rule.scan_keywords:
-            hits = by_keyword.get(keyword)
-            if hits is None:
-                if pieces[0] in vocabulary and (
-                    len(pieces) == 1 or all(p in vocabulary for p in pieces[1:])
-                ):
-                    hits = self._keyword_clauses(keyword)
-                else:
-                    hits = []
-                by_keyword[keyword] = hits
-            found.update(hits)
+        # Only the keywords present in the text are visited: most of a rule's are absent.
+        for keyword in hits.keys() & keywords:
+            found.update(hits[keyword])
+        known = _keyword_index().known
+        if not known.issuperset(keywords):
+            for keyword in keywords:
+                if keyword not in known:
+                    found.update(self._keyword_clauses(keyword))
         items = self.items
         if items and found:
             for index in list(found):
