@@ -127,6 +127,24 @@ def _group_end(pattern: str, start: int) -> int:
     return -1
 
 
+def _split_leading_group(branch: str) -> tuple[list[str], str, bool] | None:
+    """A branch `(?:A|B)R` or `(?:A|B)?R` taken apart: the group's alternatives, the rest R and
+    whether the group is optional; None when the branch does not open with such a group, or
+    when unfolding it would change how it matches (a quantified or capturing rest)."""
+    if not branch.startswith("(?:"):
+        return None
+    close = _group_end(branch, 0)
+    if close < 0:
+        return None
+    rest = branch[close + 1 :]
+    optional = rest[:1] == "?"
+    if optional:
+        rest = rest[1:]
+    if rest[:1] in _QUANTIFIERS or _CAPTURES.search(rest):
+        return None
+    return _top_level_branches(branch[3:close]), rest, optional
+
+
 # Past this many branches, or this many characters copied into them, unfolding the leading
 # groups of a pattern costs more (in compiling and in trying branches) than it saves (measured).
 _MAX_BRANCHES = 64
@@ -146,18 +164,11 @@ def _literal_first(branch: str) -> list[str] | None:
     head = branch[:1]
     if head.isalnum() or head == "_":
         return None if branch[1:2] in _QUANTIFIERS else [branch]
-    if not branch.startswith("(?:"):
+    group = _split_leading_group(branch)
+    if group is None:
         return None
-    close = _group_end(branch, 0)
-    if close < 0:
-        return None
-    rest = branch[close + 1 :]
-    optional = rest[:1] == "?"
-    if optional:
-        rest = rest[1:]
-    if rest[:1] in _QUANTIFIERS or _CAPTURES.search(rest):
-        return None
-    inner = [b + rest for b in _top_level_branches(branch[3:close])]
+    alternatives, rest, optional = group
+    inner = [b + rest for b in alternatives]
     if len(rest) * (len(inner) - (0 if optional else 1)) > _MAX_COPIED:
         return None
     if optional:
@@ -258,19 +269,12 @@ def _letter_groups(branch: str) -> dict[str, list[str]] | None:
     head = branch[:1]
     if head.isalnum() or head == "_":
         return None if branch[1:2] in _QUANTIFIERS else {head: [branch[1:]]}
-    if not branch.startswith("(?:"):
+    group = _split_leading_group(branch)
+    if group is None:
         return None
-    close = _group_end(branch, 0)
-    if close < 0:
-        return None
-    rest = branch[close + 1 :]
-    optional = rest[:1] == "?"
-    if optional:
-        rest = rest[1:]
-    if rest[:1] in _QUANTIFIERS or _CAPTURES.search(rest):
-        return None
+    alternatives, rest, optional = group
     inner: dict[str, list[str]] = {}
-    for alternative in _top_level_branches(branch[3:close]):
+    for alternative in alternatives:
         groups = _letter_groups(alternative)
         if groups is None:
             return None
