@@ -222,3 +222,22 @@ def test_own_model_yaml_with_a_typo_is_still_an_error(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("---\nlicense: mit\n---\n")
     with pytest.raises(InputError, match="unknown key 'licence'"):
         load_folder(tmp_path)
+
+
+def test_a_plain_readme_is_no_model_card_and_the_error_points_to_scan(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(
+        "# A project\n\nSome models live below.\n", encoding="utf-8"
+    )
+    (tmp_path / "model-a").mkdir()
+    with pytest.raises(InputError, match="no model description") as info:
+        load_folder(tmp_path)
+    assert info.value.hint is not None and "licheck scan" in info.value.hint
+
+
+def test_a_plain_readme_beside_a_license_leaves_the_license_to_judge(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# A model\n", encoding="utf-8")
+    (tmp_path / "LICENSE").write_text("You may not use the model commercially.\n", encoding="utf-8")
+    (record,) = load_folder(tmp_path)
+    assert record.license is None and [
+        t.path.endswith("LICENSE") for t in record.license_texts
+    ] == [True]

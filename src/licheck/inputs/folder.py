@@ -269,6 +269,18 @@ def _own_model_yaml(
     return parse_model_yaml(text, source=shown, folder=folder, allow_outside=allow_outside)
 
 
+def _is_card(readme: Path) -> bool:
+    """A README is a model card when it opens a YAML front matter; a project's plain README
+    (no front matter) describes no model, so a folder holding only that is no model folder."""
+    from licheck.inputs.detect import has_front_matter, read_head
+
+    try:
+        head = read_head(readme, limit=4096)
+    except InputError:
+        return True  # let the card reader report what is wrong with it
+    return has_front_matter(head.decode("utf-8", errors="replace"))
+
+
 def load_folder(
     path: Path, *, allow_outside: bool = False, online: bool = False
 ) -> list[ModelRecord]:
@@ -293,7 +305,7 @@ def load_folder(
         if own is not None:
             records.append(own)
     card_read = False
-    if CARD in by_name:
+    if CARD in by_name and _is_card(by_name[CARD]):
         file = by_name[CARD]
         file_shown = os.path.join(shown, file.name)
         _guard(path, file, file_shown, allow_outside)
@@ -311,10 +323,15 @@ def load_folder(
         [] if card_read else beside_license_texts(path, source=shown, allow_outside=allow_outside)
     )
     if not records and not texts:
+        subfolders = any(entry.is_dir() for entry in path.iterdir())
         raise InputError(
             "no model description or license file in this folder",
             file=shown,
-            hint="licheck looks for model.yaml, README.md (a Hugging Face card), a Model "
-            "Openness Tool .yml file and LICENSE*, COPYING*, USE_POLICY* files",
+            hint=(
+                f"to check every model in the folders below it, run `licheck scan {shown}`"
+                if subfolders
+                else "licheck looks for model.yaml, README.md (a Hugging Face card), a Model "
+                "Openness Tool .yml file and LICENSE*, COPYING*, USE_POLICY* files"
+            ),
         )
     return [merge(records, texts, shown=shown, folder_name=folder_name)]
