@@ -21,8 +21,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from licheck.clauses import TextAnalysis, analyse
-from licheck.criteria import CRITERION_IDS
+from licheck.clauses.analysis import TextAnalysis, analyse
+from licheck.records import CRITERION_IDS
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
@@ -134,7 +134,7 @@ def ai_measures(corpus: Path) -> tuple[list[Measure], int]:
 
 def profile_agreement(corpus: Path) -> tuple[Measure, int]:
     """Per (profile, criterion): does the engine fail it exactly when the profile does?"""
-    from licheck.catalog import Catalog
+    from licheck.knowledge.catalog import Catalog
 
     measure = Measure("criteria agreeing with the knowledge-base profiles", 0, 0, 0.95)
     catalog = Catalog()

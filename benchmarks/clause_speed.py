@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from licheck.clauses import _modality, analyse, load_rules
+from licheck.clauses.analysis import analyse
+from licheck.clauses.rules import load_rules
+from licheck.clauses.segment import _modality
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

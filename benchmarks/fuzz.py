@@ -57,7 +57,7 @@ def mutate(rng: random.Random, text: str) -> str:
 
 def targets() -> dict[str, Target]:
     """Each parser licheck exposes to untrusted text, with what exists in this build."""
-    from licheck.expression import parse
+    from licheck.engine.expression import parse
     from licheck.inputs.model_yaml import parse_model_yaml
 
     found: dict[str, Target] = {

@@ -28,17 +28,16 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 sys.path.insert(0, str(ROOT / "src"))
 
-from licheck.catalog import Catalog  # noqa: E402
-from licheck.identify import (  # noqa: E402
+from licheck.knowledge.catalog import Catalog  # noqa: E402
+from licheck.knowledge.index import (  # noqa: E402
     CANDIDATES,
     FingerprintIndex,
-    Identification,
     Reference,
-    identify,
-    identify_with,
     load_index,
     resolve_reference,
 )
+from licheck.knowledge.match import identify, identify_with  # noqa: E402
+from licheck.records import Identification  # noqa: E402
 
 Case = tuple[str, str, set[frozenset[str]] | None]  # (name, text, accepted id sets; None = NONE)
 
@@ -213,7 +212,7 @@ def _run_case(case: Case) -> Outcome:
 def _with_clauses(case: Case, whole: bool) -> float:
     """CPU seconds for identify plus the clause engine: on what identification leaves to read
     (added, changed or unrecognised text), or on the whole text."""
-    from licheck.clauses import analyse
+    from licheck.clauses.analysis import analyse
 
     name, text, _ = case
     start = time.process_time()
@@ -235,7 +234,7 @@ def _with_clauses_on_whole_texts(case: Case) -> float:
 
 
 def _warm() -> None:
-    from licheck.identify import load_index
+    from licheck.knowledge.index import load_index
 
     load_index()
 

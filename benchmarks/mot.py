@@ -17,11 +17,11 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from licheck.catalog import Catalog
-from licheck.engine import judge_license
+from licheck.engine.judge import judge_license
 from licheck.inputs.mot import load_mot, normalise_license_name
-from licheck.model import ModelRecord
+from licheck.knowledge.catalog import Catalog
 from licheck.openness import CLASS_LABELS, license_names, mof_class, openness
+from licheck.records import ModelRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

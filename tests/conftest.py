@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from licheck.check import run_check
-from licheck.model import Report
+from licheck.records import Report
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from licheck import base_models
-from licheck.base_models import all_facts, lookup_base_model, matching_families
-from licheck.catalog import Catalog
-from licheck.expression import leaves, parse
+from licheck.engine.expression import leaves, parse
+from licheck.knowledge import base_models
+from licheck.knowledge.base_models import all_facts, lookup_base_model, matching_families
+from licheck.knowledge.catalog import Catalog
 
 FACTS = all_facts()
 KNOWN = [fact for fact, _ in FACTS if fact.license is not None]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from licheck.catalog import Catalog, normalise_alias
+from licheck.knowledge.catalog import Catalog, normalise_alias
 
 
 @pytest.fixture(scope="module")

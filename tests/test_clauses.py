@@ -13,8 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from licheck.clauses import MAX_EVIDENCE_WORDS, TextAnalysis, analyse, load_rules, segment
-from licheck.criteria import CRITERION_IDS
+from licheck.clauses.analysis import TextAnalysis, analyse
+from licheck.clauses.rules import load_rules
+from licheck.clauses.segment import segment
+from licheck.clauses.segment import MAX_EVIDENCE_WORDS
+from licheck.records import CRITERION_IDS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clauses"
 
@@ -272,7 +275,7 @@ def test_keyword_search_fallback_finds_exactly_what_the_automaton_finds() -> Non
     from dataclasses import replace
     from pathlib import Path
 
-    from licheck.clauses import _keyword_index
+    from licheck.clauses.rules import _keyword_index
 
     index = _keyword_index()
     fallback = replace(index, automaton=None)

@@ -8,7 +8,7 @@ import pytest
 
 from licheck.errors import InputError
 from licheck.inputs.cyclonedx import load_cyclonedx
-from licheck.model import ModelRecord
+from licheck.records import ModelRecord
 
 SBOM = Path(__file__).parent / "fixtures" / "sbom"
 

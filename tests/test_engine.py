@@ -7,11 +7,11 @@ from datetime import date
 
 import pytest
 
-from licheck.catalog import Catalog
-from licheck.engine import evaluate, verdict_for
+from licheck.engine.evaluate import evaluate
 from licheck.errors import ExpressionError
-from licheck.model import Finding, LicenseText, ModelRecord, Status, worst
+from licheck.knowledge.catalog import Catalog
 from licheck.policy import Policy
+from licheck.records import Finding, LicenseText, ModelRecord, Status, verdict_for, worst
 
 TODAY = date(2026, 11, 29)
 

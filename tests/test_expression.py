@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from licheck.engine.expression import Leaf, Operation, blocking, leaves, parse, satisfied
 from licheck.errors import ExpressionError
-from licheck.expression import Leaf, Operation, blocking, leaves, parse, satisfied
 
 
 def test_single_hugging_face_id() -> None:

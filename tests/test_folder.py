@@ -10,7 +10,7 @@ import pytest
 
 from licheck.errors import InputError
 from licheck.inputs.folder import license_role, load_folder, snapshot_blob
-from licheck.model import ModelRecord
+from licheck.records import ModelRecord
 
 FOLDERS = Path(__file__).parent / "fixtures" / "folders"
 

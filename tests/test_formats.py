@@ -15,7 +15,7 @@ import pytest
 from licheck.formats import FORMATS, RenderOptions, renderer
 from licheck.formats.github import command
 from licheck.formats.markdown import cell
-from licheck.model import Report
+from licheck.records import Report
 
 GOLDEN = Path(__file__).parent / "golden" / "formats"
 SARIF_SCHEMA = (

@@ -18,7 +18,7 @@ from licheck.inputs.hf_card import (
     parse_card,
     split_front_matter,
 )
-from licheck.model import ModelRecord
+from licheck.records import ModelRecord
 
 CARDS = Path(__file__).parent / "fixtures" / "cards"
 

@@ -14,22 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from licheck import fingerprints
 from licheck.errors import KnowledgeBaseError
-from licheck.identify import (
-    DATA_DIR,
-    DATA_NAME,
-    FingerprintIndex,
-    Identification,
-    gram_hashes,
-    identify,
-    identify_with,
-    load_index,
-    normalise,
-    number_surface,
-    token_spans,
-    tokens,
-)
+from licheck.knowledge import build_index as fingerprints
+from licheck.knowledge.index import DATA_DIR, DATA_NAME, FingerprintIndex, load_index
+from licheck.knowledge.match import identify, identify_with
+from licheck.knowledge.normalise import gram_hashes, normalise, number_surface, token_spans, tokens
+from licheck.records import Identification
 
 FIXTURES = Path(__file__).parent / "fixtures" / "identify"
 
@@ -504,7 +494,7 @@ def test_builder_maps_license_addresses_for_pointer_files(
 def test_missing_fingerprint_data_is_a_knowledge_base_error(tmp_path: Path) -> None:
     with pytest.raises(KnowledgeBaseError) as caught:
         load_index(tmp_path)
-    assert "python -m licheck.fingerprints" in (caught.value.hint or "")
+    assert "python -m licheck.knowledge.build_index" in (caught.value.hint or "")
 
 
 def test_shipped_data_holds_no_line_of_the_texts(corpus: Path) -> None:
@@ -522,6 +512,6 @@ def test_shipped_data_is_what_the_builder_makes_from_the_corpus(corpus: Path) ->
     """Stale data (a changed normaliser or corpus without a rebuild) would match nothing well."""
     meta = json.loads((DATA_DIR / f"{DATA_NAME}.json").read_text(encoding="utf-8"))
     rebuilt, blob, _ = fingerprints.build(corpus)
-    stale = "src/licheck/data is stale: run `python -m licheck.fingerprints`"
+    stale = "src/licheck/knowledge/data is stale: run `python -m licheck.knowledge.build_index`"
     assert meta["provenance"]["sha256"] == rebuilt["provenance"]["sha256"], stale
     assert (DATA_DIR / f"{DATA_NAME}.bin").read_bytes() == blob, stale

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from licheck.catalog import (
+from licheck.knowledge.catalog import (
     Catalog,
     build_index,
     knowledge_base_dir,
@@ -35,7 +35,7 @@ def _fold(text: str) -> str:
 
 def test_index_is_current() -> None:
     on_disk = (KB / "index.json").read_text(encoding="utf-8")
-    assert on_disk == render_index(build_index(KB)), "run `python -m licheck.catalog`"
+    assert on_disk == render_index(build_index(KB)), "run `python -m licheck.knowledge.catalog`"
 
 
 @pytest.mark.parametrize("path", PROFILE_FILES, ids=lambda p: p.name)

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from licheck.catalog import Catalog
 from licheck.errors import InputError
 from licheck.inputs.mot import load_mot, looks_like_mot, normalise_license_name, parse_mot
 from licheck.inputs.yamlfile import load_yaml
-from licheck.model import ModelRecord
+from licheck.knowledge.catalog import Catalog
 from licheck.openness import mof_class
+from licheck.records import ModelRecord
 
 MOT = Path(__file__).parent / "fixtures" / "mot"
 

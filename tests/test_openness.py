@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from licheck.model import Component, ModelRecord
 from licheck.openness import (
     MOF_COMPONENTS,
     expression_verdict,
@@ -18,6 +17,7 @@ from licheck.openness import (
     openness,
     osaid,
 )
+from licheck.records import Component, ModelRecord
 
 CLASS_3 = [c.name for c in MOF_COMPONENTS if c.mof_class == 3 and c.required]
 CLASS_2 = [c.name for c in MOF_COMPONENTS if c.mof_class == 2 and c.required]
@@ -282,7 +282,7 @@ def test_osaid_judges_a_component_expression_by_its_parts() -> None:
 
 
 def test_license_names_lists_expression_parts_with_their_ids() -> None:
-    from licheck.catalog import Catalog
+    from licheck.knowledge.catalog import Catalog
 
     subject = record(("Training code", "MIT OR Apache 2.0"), license="Apache-2.0")
     names = license_names(subject, Catalog())

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from licheck.catalog import Catalog
 from licheck.check import check_records, choose_policy
 from licheck.errors import PolicyError
-from licheck.model import ModelRecord
+from licheck.knowledge.catalog import Catalog
 from licheck.policy import STARTER_POLICY, Policy, find_policy_file, load_policy
+from licheck.records import ModelRecord
 
 POLICIES = Path(__file__).parent / "fixtures" / "policies"
 TODAY = date(2026, 11, 29)

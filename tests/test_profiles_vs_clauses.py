@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from licheck.catalog import Catalog
-from licheck.clauses import analyse
-from licheck.criteria import CRITERION_IDS
+from licheck.clauses.analysis import analyse
+from licheck.knowledge.catalog import Catalog
+from licheck.records import CRITERION_IDS
 
 TARGET = 0.95
 

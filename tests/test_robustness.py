@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from licheck.engine.expression import parse
 from licheck.errors import LicheckError
-from licheck.expression import parse
 from licheck.inputs.model_yaml import load_model_yaml, parse_model_yaml
 from licheck.inputs.yamlfile import decode_text
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from licheck.check import check_records
 from licheck.formats import RenderOptions, renderer
 from licheck.inputs.spdx_doc import load_spdx3
-from licheck.model import ModelRecord
+from licheck.records import ModelRecord
 
 
 def write_and_read(

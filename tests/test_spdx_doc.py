@@ -9,7 +9,7 @@ import pytest
 
 from licheck.errors import InputError
 from licheck.inputs.spdx_doc import json_key_lines, load_spdx, load_spdx3
-from licheck.model import ModelRecord
+from licheck.records import ModelRecord
 
 SBOM = Path(__file__).parent / "fixtures" / "sbom"
 # One document (model.spdx, tag-value, written by us) and its conversions by spdx-tools' writer.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from licheck.check import check_records
-from licheck.model import LicenseText, ModelRecord, SubjectReport
+from licheck.records import LicenseText, ModelRecord, SubjectReport
 
 TODAY = date(2026, 11, 29)
 

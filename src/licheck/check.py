@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from licheck import __version__
-from licheck.catalog import Catalog
 from licheck.errors import LicheckError
 from licheck.inputs import InputOptions
-from licheck.model import ModelRecord, Report
+from licheck.knowledge.catalog import Catalog
 from licheck.policy import Policy
+from licheck.records import ModelRecord, Report
 
 if TYPE_CHECKING:
-    from licheck.clauses import TextAnalysis
-    from licheck.engine import TextAnalyser, TextIdentifier
-    from licheck.identify import Identification
+    from licheck.clauses.analysis import TextAnalysis
+    from licheck.engine.judge import TextAnalyser, TextIdentifier
+    from licheck.records import Identification
 
 
 def clause_engine() -> TextAnalyser:
@@ -39,7 +39,7 @@ def clause_engine() -> TextAnalyser:
     def analysed(text: str) -> TextAnalysis:
         # Imported on first use: compiling the rules costs ~50 ms, and most runs (an exact
         # license, a model.yaml with no text) never read a clause.
-        from licheck.clauses import analyse
+        from licheck.clauses.analysis import analyse
 
         return analyse(text, path=None)
 
@@ -56,7 +56,7 @@ def text_identifier() -> TextIdentifier:
 
     @lru_cache(maxsize=512)
     def identified(text: str) -> Identification:
-        from licheck.identify import identify  # loads the fingerprint index: only when needed
+        from licheck.knowledge.match import identify
 
         return identify(text)
 
@@ -119,7 +119,7 @@ def check_records(
     catalog: Catalog | None = None,
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire)."""
-    from licheck.engine import evaluate_all
+    from licheck.engine.evaluate import evaluate_all
 
     catalog = catalog or Catalog()
     policy = policy or Policy()

@@ -23,8 +23,8 @@ from licheck.errors import LicheckError
 
 if TYPE_CHECKING:
     from licheck.inputs import InputOptions
-    from licheck.model import Report
     from licheck.policy import Policy
+    from licheck.records import Report
 
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
@@ -337,9 +337,9 @@ def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -
     With --format jsonl, results stream as they are judged and memory stays flat however many
     models there are; other formats gather the whole report first.
     """
-    from licheck.catalog import Catalog
     from licheck.check import choose_policy
     from licheck.inputs import InputOptions
+    from licheck.knowledge.catalog import Catalog
 
     catalog = Catalog()
     policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
@@ -365,7 +365,7 @@ def _run_scan(
     import contextlib
     import json
 
-    from licheck.model import Report, SubjectReport
+    from licheck.records import Report, SubjectReport
     from licheck.scan import ScanCounts, ScanLine, scan
 
     counts = ScanCounts()

@@ -12,11 +12,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from licheck.catalog import Catalog, normalise_alias
-from licheck.criteria import CRITERIA
-from licheck.engine import judge_license
+from licheck.engine.judge import judge_license
 from licheck.errors import LicheckError
-from licheck.model import LicenseResult
+from licheck.knowledge.catalog import Catalog, normalise_alias
+from licheck.records import CRITERIA, LicenseResult
 
 
 @dataclass(frozen=True)

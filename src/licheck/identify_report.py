@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from licheck.identify import Identification
-from licheck.model import LicenseResult
+from licheck.records import Identification, LicenseResult
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,11 @@ class IdentifiedFile:
 
 def identify_files(paths: list[Path]) -> list[IdentifiedFile]:
     """Identify and judge each license file."""
-    from licheck.catalog import Catalog
     from licheck.check import clause_engine, text_identifier
-    from licheck.engine import judge_unmatched_texts, read_texts
+    from licheck.engine.judge import judge_unmatched_texts, read_texts
     from licheck.inputs import shown_path
     from licheck.inputs.license_text import load_license_text
+    from licheck.knowledge.catalog import Catalog
     from licheck.policy import Policy
 
     catalog = Catalog()

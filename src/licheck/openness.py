@@ -27,10 +27,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Literal
 
-from licheck.model import Component, ModelRecord
+from licheck.records import Component, ModelRecord
 
 if TYPE_CHECKING:
-    from licheck.catalog import Catalog
+    from licheck.knowledge.catalog import Catalog
 
 ContentType = Literal["code", "data", "document"]
 OPEN_VERDICTS = frozenset({"osi-approved", "open"})
@@ -366,8 +366,8 @@ def expression_verdict(license_verdicts: LicenseVerdicts, expression: str) -> st
     direct = _verdict_of(license_verdicts, expression)
     if direct != "unknown" or not _OPERATOR.search(expression):
         return direct
+    from licheck.engine.expression import leaves, parse, satisfied
     from licheck.errors import ExpressionError
-    from licheck.expression import leaves, parse, satisfied
 
     try:
         tree = parse(expression)
@@ -724,8 +724,8 @@ def _expression_parts(text: str) -> list[str]:
     """The licenses an expression names (a free-text name is one part, whatever it holds)."""
     if not _OPERATOR.search(text):
         return [text]
+    from licheck.engine.expression import leaves, parse
     from licheck.errors import ExpressionError
-    from licheck.expression import leaves, parse
 
     try:
         return [leaf.key for leaf in leaves(parse(text))]

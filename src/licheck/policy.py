@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from licheck.errors import PolicyError
-from licheck.model import LicenseResult
+from licheck.records import LicenseResult
 
 if TYPE_CHECKING:
-    from licheck.catalog import Catalog
     from licheck.inputs.yamlfile import LocatedDict
+    from licheck.knowledge.catalog import Catalog
 
 Requirement = Literal["osi-approved", "osd", "osaid"]
 REQUIREMENTS: tuple[Requirement, ...] = ("osi-approved", "osd", "osaid")
@@ -219,7 +219,7 @@ def _names(data: LocatedDict, key: str, source: str) -> list[tuple[str, int]]:
 def _resolve(name: str, line: int, source: str, catalog: Catalog) -> str:
     import difflib
 
-    from licheck.catalog import normalise_alias
+    from licheck.knowledge.catalog import normalise_alias
 
     resolution = catalog.resolve(name)
     if resolution is None:

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 
 from licheck.errors import InputError, LicheckError
 from licheck.inputs import InputOptions, shown_path
-from licheck.model import SubjectReport, Violation
+from licheck.records import SubjectReport, Violation
 
 if TYPE_CHECKING:
-    from licheck.catalog import Catalog
-    from licheck.engine import TextAnalyser, TextIdentifier
+    from licheck.engine.judge import TextAnalyser, TextIdentifier
+    from licheck.knowledge.catalog import Catalog
     from licheck.policy import Policy
 
 SKIP_DIRS = frozenset(
@@ -242,8 +242,8 @@ _STATE: dict[str, object] = {}
 
 
 def _init_worker(job: _Job) -> None:
-    from licheck.catalog import Catalog
     from licheck.check import clause_engine, text_identifier
+    from licheck.knowledge.catalog import Catalog
 
     _STATE["job"] = job
     _STATE["catalog"] = Catalog()
@@ -271,7 +271,7 @@ def check_unit(
     identify: TextIdentifier | None = None,
 ) -> list[SubjectReport]:
     """Read and judge one unit within the job's time bound; errors become unreadable subjects."""
-    from licheck.engine import evaluate
+    from licheck.engine.evaluate import evaluate
     from licheck.inputs import load_path
 
     shown = shown_path(path)

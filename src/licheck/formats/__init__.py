@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from licheck.model import Report
+from licheck.records import Report
 
 
 @dataclass(frozen=True)

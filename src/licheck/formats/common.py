@@ -6,7 +6,7 @@ import re
 from pathlib import PurePath
 from urllib.parse import quote
 
-from licheck.model import CriterionResult, Finding, LicenseResult, SubjectReport
+from licheck.records import CriterionResult, Finding, LicenseResult, SubjectReport
 
 # Characters XML 1.0 cannot carry at all (control characters other than tab, newline, return).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import finding_location, finding_text, problem_findings
-from licheck.model import Report
+from licheck.records import Report
 
 
 def _data(text: str) -> str:

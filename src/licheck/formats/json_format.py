@@ -10,7 +10,14 @@ import json
 from typing import Any
 
 from licheck.formats import RenderOptions
-from licheck.model import CriterionResult, Finding, LicenseResult, Report, SubjectReport, Violation
+from licheck.records import (
+    CriterionResult,
+    Finding,
+    LicenseResult,
+    Report,
+    SubjectReport,
+    Violation,
+)
 
 SCHEMA_VERSION = 1
 

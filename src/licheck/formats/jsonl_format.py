@@ -10,7 +10,7 @@ import json
 
 from licheck.formats import RenderOptions
 from licheck.formats.json_format import SCHEMA_VERSION, subject_to_dict
-from licheck.model import Report, SubjectReport
+from licheck.records import Report, SubjectReport
 
 
 def subject_line(subject: SubjectReport, kb_version: str) -> str:

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import xml_safe
-from licheck.model import LicenseResult, Report, SubjectReport, Violation
+from licheck.records import LicenseResult, Report, SubjectReport, Violation
 
 
 def _details(result: LicenseResult | None, violations: list[Violation]) -> str:

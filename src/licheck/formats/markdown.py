@@ -6,7 +6,7 @@ A table a reviewer reads at a glance, then each failing model's reasons in a col
 from __future__ import annotations
 
 from licheck.formats import RenderOptions
-from licheck.model import Report, SubjectReport
+from licheck.records import Report, SubjectReport
 
 
 def cell(text: str) -> str:

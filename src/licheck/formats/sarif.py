@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from licheck.criteria import CRITERIA
 from licheck.formats import RenderOptions
 from licheck.formats.common import finding_location, finding_text, problem_findings, uri
-from licheck.model import Report, SubjectReport, Violation
+from licheck.records import CRITERIA, Report, SubjectReport, Violation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/licheck-ai/"

@@ -24,7 +24,7 @@ import re
 from typing import Any
 
 from licheck.formats import RenderOptions
-from licheck.model import LicenseResult, Report, SubjectReport
+from licheck.records import LicenseResult, Report, SubjectReport
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 CREATION = "_:creationinfo"
@@ -45,7 +45,7 @@ def license_ref(result: LicenseResult) -> str:
 
 def _expression(subject: SubjectReport, *, concluded: bool) -> str:
     """The declared expression with each name replaced by its id; concluded adds inherited ones."""
-    from licheck.expression import Leaf, Node, parse
+    from licheck.engine.expression import Leaf, Node, parse
 
     own = [r for r in subject.licenses if r.inherited_from is None]
     by_key = {r.declared.split(" WITH ")[0]: r for r in own}

@@ -11,7 +11,7 @@ import io
 from typing import TYPE_CHECKING
 
 from licheck.formats import RenderOptions
-from licheck.model import CriterionResult, LicenseResult, Report, SubjectReport
+from licheck.records import CriterionResult, LicenseResult, Report, SubjectReport
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from licheck.errors import InputError
-from licheck.model import ModelRecord
+from licheck.records import ModelRecord
 
 SPDX2_FORMATS = ("spdx-json", "spdx-tag-value", "spdx-yaml", "spdx-xml", "spdx-rdf")
 

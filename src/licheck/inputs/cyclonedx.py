@@ -18,7 +18,7 @@ from typing import Any
 from licheck.errors import InputError
 from licheck.inputs.spdx_doc import json_key_lines, parse_json, read_sbom_bytes
 from licheck.inputs.yamlfile import decode_text
-from licheck.model import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord
 
 FORMAT = "cyclonedx"
 MODEL_TYPE = "machine-learning-model"

@@ -31,7 +31,7 @@ from pathlib import Path
 from licheck.errors import InputError
 from licheck.inputs.paths import read_license_file
 from licheck.inputs.yamlfile import MAX_YAML_BYTES, load_yaml, read_text_file
-from licheck.model import Finding, LicenseText, ModelRecord
+from licheck.records import Finding, LicenseText, ModelRecord
 
 FORMAT = "folder"
 MODEL_YAML = "model.yaml"

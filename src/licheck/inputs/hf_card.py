@@ -46,7 +46,7 @@ from licheck.inputs.yamlfile import (
     load_yaml,
     read_text_file,
 )
-from licheck.model import Finding, LicenseText, ModelRecord
+from licheck.records import Finding, LicenseText, ModelRecord
 
 FORMAT = "hf-card"
 # A card holds prose, tables and images inline; only its front matter is parsed, but the whole

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from licheck.inputs.paths import MAX_LICENSE_BYTES
 from licheck.inputs.yamlfile import read_text_file
-from licheck.model import LicenseText, ModelRecord
+from licheck.records import LicenseText, ModelRecord
 
 FORMAT = "license-text"
 

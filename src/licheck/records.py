@@ -12,6 +12,77 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from licheck.openness import Openness
 
+
+# --- the ten criteria of the Open Source Definition, as data ------------------------------------
+# Every finding lands on one of these ids (../shared/OSD.md maps clauses to criteria), so the
+# knowledge base, the clause engine and every report agree.
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One OSD criterion: its id, its official title and what it asks in plain words."""
+
+    id: str
+    title: str
+    meaning: str
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "OSD1",
+        "Free Redistribution",
+        "Anyone may give the work away or sell it, alone or in a bundle, with no fee owed.",
+    ),
+    Criterion(
+        "OSD2",
+        "Source Code",
+        "The preferred form for modification is available and not obfuscated.",
+    ),
+    Criterion(
+        "OSD3",
+        "Derived Works",
+        "Modification and derived works are allowed and may be shared under the same terms.",
+    ),
+    Criterion(
+        "OSD4",
+        "Integrity of The Author's Source Code",
+        "The license may only ask for patch files or a new name or version for derived works.",
+    ),
+    Criterion(
+        "OSD5",
+        "No Discrimination Against Persons or Groups",
+        "No person or group is excluded, whatever their size, revenue or country.",
+    ),
+    Criterion(
+        "OSD6",
+        "No Discrimination Against Fields of Endeavor",
+        "Any use is allowed, commercial use included, with no use restrictions.",
+    ),
+    Criterion(
+        "OSD7",
+        "Distribution of License",
+        "The rights pass to every recipient without a further agreement.",
+    ),
+    Criterion(
+        "OSD8",
+        "License Must Not Be Specific to a Product",
+        "The rights do not depend on a particular product, platform or service.",
+    ),
+    Criterion(
+        "OSD9",
+        "License Must Not Restrict Other Software",
+        "No conditions on other software or models distributed alongside.",
+    ),
+    Criterion(
+        "OSD10",
+        "License Must Be Technology-Neutral",
+        "No provision depends on a technology, interface or way of accepting.",
+    ),
+)
+
+CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in CRITERIA)
+BY_ID: dict[str, Criterion] = {c.id: c for c in CRITERIA}
+
 # pass | fail | unknown is the whole vocabulary of a criterion result (core issue): "unknown"
 # means a human must review, never a silent pass.
 Status = Literal["pass", "fail", "unknown"]
@@ -237,3 +308,71 @@ class Report:
     def passed(self) -> bool:
         """The run passes only when every subject passes."""
         return all(s.passed for s in self.subjects)
+
+
+# --- identification: which known license a text is -------------------------------------------
+
+MatchStatus = Literal["exact", "modified", "unrecognised", "no-license"]
+DifferenceKind = Literal["added", "removed", "changed", "parameter"]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One way a text differs from the license it derives from, in words a user understands."""
+
+    kind: DifferenceKind
+    message: str
+    line: int | None = None
+    end_line: int | None = None
+    excerpt: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Lines of the input that the clause engine must read: text added or changed, or unknown."""
+
+    line: int
+    end_line: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Identification:
+    """What a license text is.
+
+    `status`: "exact" (the text is the license, up to what the SPDX guidelines ignore),
+    "modified" (close to `license_id` but not the same: `license_id` names the license it derives
+    from and the text is NOT that license; `differences` says what changed), "unrecognised" (no
+    known license is close enough: the clause engine must judge it), "no-license" (a pointer or a
+    usage note with no license terms; no license is named).
+
+    For a file holding several licenses, `parts` has one Identification each, in file order, and
+    `license_id` joins their ids with AND. `equivalent` lists ids whose reference texts are
+    identical to `license_id`'s (GPL-2.0-only and GPL-2.0-or-later share one text). `pointer`
+    is the URL a pointer file refers to. `spans` hold the added, changed or unrecognised text.
+    """
+
+    status: MatchStatus
+    license_id: str | None
+    name: str | None
+    similarity: float
+    runner_up: tuple[str, float] | None = None
+    differences: tuple[Difference, ...] = ()
+    parts: tuple[Identification, ...] = ()
+    equivalent: tuple[str, ...] = ()
+    pointer: str | None = None
+    line: int | None = None
+    end_line: int | None = None
+    spans: tuple[Span, ...] = ()
+
+    def review_spans(self) -> tuple[Span, ...]:
+        """The text the clause engine must judge: added and changed spans, unrecognised parts.
+
+        An exact match needs no clause reading (its profile holds the judgment); a modification
+        may add a restriction that breaks the OSD, so its new words are handed back to be read.
+        """
+        found: list[Span] = list(self.spans)
+        for part in self.parts:
+            found.extend(part.review_spans())
+        unique = {(s.line, s.end_line): s for s in found}
+        return tuple(unique[key] for key in sorted(unique))
