@@ -15,8 +15,7 @@ from hypothesis import strategies as st
 
 from licheck.clauses.analysis import TextAnalysis, analyse
 from licheck.clauses.rules import load_rules
-from licheck.clauses.segment import segment
-from licheck.clauses.segment import MAX_EVIDENCE_WORDS
+from licheck.clauses.segment import MAX_EVIDENCE_WORDS, segment
 from licheck.records import CRITERION_IDS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "clauses"
