@@ -18,10 +18,11 @@ from collections import Counter
 from pathlib import Path
 
 from licheck.engine.judge import judge_license
-from licheck.inputs.mot import load_mot, normalise_license_name
+from licheck.engine.openness import license_names, mof_class, openness
+from licheck.inputs.mot import load_mot
 from licheck.knowledge.catalog import Catalog
-from licheck.openness import CLASS_LABELS, license_names, mof_class, openness
-from licheck.records import ModelRecord
+from licheck.knowledge.mof import normalise_license_name
+from licheck.records import CLASS_LABELS, ModelRecord
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from licheck.check import check_records, run_check
-from licheck.openness import Openness
+from licheck.records import Openness
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPECTED = {

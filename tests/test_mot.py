@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from licheck.engine.openness import mof_class
 from licheck.errors import InputError
-from licheck.inputs.mot import load_mot, looks_like_mot, normalise_license_name, parse_mot
+from licheck.inputs.mot import load_mot, looks_like_mot, parse_mot
 from licheck.inputs.yamlfile import load_yaml
 from licheck.knowledge.catalog import Catalog
-from licheck.openness import mof_class
+from licheck.knowledge.mof import normalise_license_name
 from licheck.records import ModelRecord
 
 MOT = Path(__file__).parent / "fixtures" / "mot"

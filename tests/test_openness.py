@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from licheck.openness import (
-    MOF_COMPONENTS,
+from licheck.engine.openness import (
     expression_verdict,
     license_names,
     mof_class,
@@ -17,6 +16,8 @@ from licheck.openness import (
     openness,
     osaid,
 )
+from licheck.formats.json_format import openness_to_dict
+from licheck.knowledge.mof import MOF_COMPONENTS
 from licheck.records import Component, ModelRecord
 
 CLASS_3 = [c.name for c in MOF_COMPONENTS if c.mof_class == 3 and c.required]
@@ -240,7 +241,7 @@ def test_expression_or_needs_one_license_open() -> None:
 
 
 def test_openness_json_shape() -> None:
-    data = openness(record(*OPEN_RELEASE), VERDICTS).to_json()
+    data = openness_to_dict(openness(record(*OPEN_RELEASE), VERDICTS))
     assert data["osaid"] == "pass"
     assert data["osaid_missing"] == []
     assert data["mof_class"] == 0

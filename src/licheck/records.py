@@ -7,11 +7,7 @@ change what an earlier one produced, and the formatters can only show what the e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from licheck.openness import Openness
-
+from typing import Literal
 
 # --- the ten criteria of the Open Source Definition, as data ------------------------------------
 # Every finding lands on one of these ids (../shared/OSD.md maps clauses to criteria), so the
@@ -376,3 +372,85 @@ class Identification:
             found.extend(part.review_spans())
         unique = {(s.line, s.end_line): s for s in found}
         return tuple(unique[key] for key in sorted(unique))
+
+
+CLASS_LABELS = {
+    0: "Unclassified",
+    1: "Class I - Open Science Model",
+    2: "Class II - Open Tooling Model",
+    3: "Class III - Open Model",
+}
+
+
+@dataclass(frozen=True)
+class MofResult:
+    """A MOF classification: the class, MOT's progress per class, and why.
+
+    `progress` maps class 1, 2, 3 to a percentage. The component lists are for the cumulative
+    class I requirements (everything the framework asks for), by MOF component name.
+    """
+
+    mof_class: int
+    progress: dict[int, float]
+    included: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    invalid: tuple[str, ...] = ()
+    unlicensed: tuple[str, ...] = ()
+    not_type_appropriate: tuple[str, ...] = ()
+    method: str = "mot"
+
+    @property
+    def label(self) -> str:
+        """MOT's label for the class ("Class II - Open Tooling Model", "Unclassified")."""
+        return CLASS_LABELS[self.mof_class]
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """One place where licheck believes MOT's result is wrong, and why."""
+
+    component: str | None
+    license: str | None
+    message: str
+
+
+OsaidGroup = Literal["data information", "code", "parameters"]
+
+
+@dataclass(frozen=True)
+class OsaidMiss:
+    """One OSAID 1.0 requirement the model does not meet, explained in one line."""
+
+    group: OsaidGroup
+    message: str
+    component: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.message}"
+
+
+@dataclass(frozen=True)
+class OsaidResult:
+    """The OSAID 1.0 verdict: pass only when nothing is missing."""
+
+    missing: tuple[OsaidMiss, ...] = field(default=())
+
+    @property
+    def passed(self) -> bool:
+        """True when every data-information, code and parameters requirement is met."""
+        return not self.missing
+
+    @property
+    def verdict(self) -> Literal["pass", "fail"]:
+        """ "pass" or "fail", as the JSON report writes it."""
+        return "pass" if self.passed else "fail"
+
+
+@dataclass(frozen=True)
+class Openness:
+    """Everything this module says about one model, for the report."""
+
+    osaid: OsaidResult
+    mof: MofResult
+    mof_licheck: MofResult
+    divergences: tuple[Divergence, ...]

@@ -23,7 +23,7 @@ from licheck.records import (
 )
 
 if TYPE_CHECKING:
-    from licheck.openness import Openness
+    from licheck.records import Openness
 
 from licheck.engine.judge import (
     TextAnalyser,
@@ -288,7 +288,7 @@ def _inherited(
 
 def _openness(record: ModelRecord, catalog: Catalog) -> Openness:
     """OSAID and MOF for a record, with every license name it uses judged by this engine."""
-    from licheck.openness import license_names, openness
+    from licheck.engine.openness import license_names, openness
 
     verdicts: dict[str, str] = {}
     for name, license_id in license_names(record, catalog).items():

@@ -14,6 +14,8 @@ from licheck.records import (
     CriterionResult,
     Finding,
     LicenseResult,
+    MofResult,
+    Openness,
     Report,
     SubjectReport,
     Violation,
@@ -107,7 +109,7 @@ def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
             for s in subject.suppressed
         ],
         "warnings": list(subject.warnings),
-        "openness": subject.openness.to_json() if subject.openness else None,
+        "openness": openness_to_dict(subject.openness) if subject.openness else None,
     }
 
 
@@ -127,3 +129,26 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 def render(report: Report, options: RenderOptions) -> str:
     """The report as indented, key-sorted JSON."""
     return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def _progress(result: MofResult) -> dict[str, float]:
+    """`{class1: %, class2: %, class3: %}`, rounded to 0.1."""
+    return {f"class{k}": round(result.progress[k], 1) for k in (1, 2, 3)}
+
+
+def openness_to_dict(openness: Openness) -> dict[str, object]:
+    """The report's `openness` object (schema: issue 7), plus licheck's corrected view."""
+    return {
+        "osaid": openness.osaid.verdict,
+        "osaid_missing": [str(m) for m in openness.osaid.missing],
+        "mof_class": openness.mof.mof_class,
+        "mof_progress": _progress(openness.mof),
+        "mof_licheck": {
+            "mof_class": openness.mof_licheck.mof_class,
+            "mof_progress": _progress(openness.mof_licheck),
+        },
+        "mot_divergences": [
+            {"component": d.component, "license": d.license, "message": d.message}
+            for d in openness.divergences
+        ],
+    }

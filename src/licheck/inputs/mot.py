@@ -10,11 +10,10 @@ kept for MOT's own, exact evaluation (licheck.openness).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from licheck.errors import InputError
 from licheck.inputs.yamlfile import (
@@ -24,7 +23,7 @@ from licheck.inputs.yamlfile import (
     load_yaml,
     read_text_file,
 )
-from licheck.openness import COMPONENT_BY_NAME, find_component, license_state
+from licheck.knowledge.mof import COMPONENT_BY_NAME, find_component, normalise_license_name
 from licheck.records import Component, ModelRecord
 
 if TYPE_CHECKING:
@@ -43,89 +42,6 @@ def looks_like_mot(data: Any) -> bool:
         return False
     framework = data.get("framework")
     return isinstance(framework, dict) and framework.get("name") == FRAMEWORK_NAME
-
-
-@dataclass(frozen=True)
-class NormalisedName:
-    """A free-text license name and what licheck makes of it.
-
-    `kind`: "license" (resolved to `id`), "none" (no license stated: 'unlicensed',
-    'Undisclosed'), "not-included" (the component is not released), "unknown" (free text
-    licheck cannot name). `expression` is what a ModelRecord's `license` holds for it.
-    """
-
-    raw: str
-    kind: Literal["license", "none", "not-included", "unknown"]
-    id: str | None = None
-
-    @property
-    def expression(self) -> str:
-        """An SPDX expression for the name: its id, NOASSERTION, NONE or a LicenseRef."""
-        if self.kind == "license" and self.id:
-            return self.id
-        if self.kind == "none":
-            return "NOASSERTION"
-        if self.kind == "not-included":
-            return "NONE"
-        slug = re.sub(r"[^A-Za-z0-9.]+", "-", self.raw).strip("-.") or "unnamed"
-        return f"LicenseRef-mot-{slug[:60]}"
-
-
-_TRAILERS = re.compile(r"\s+(license\s+agreement|agreement|license|licence)$", re.IGNORECASE)
-_BSD = re.compile(r"^bsd[\s-]?([234])(?:[\s-]?clause)?$", re.IGNORECASE)
-
-
-def _candidates(raw: str) -> list[str]:
-    """Spellings of one license name to try, most literal first.
-
-    Covers the ways people write a name (spacing, a trailing "License"/"Agreement", "v2",
-    a bare major version, BSD-3): concepts, not a table of MOT's strings.
-    """
-    text = " ".join(raw.split()).strip(" .;,")
-    out = [text]
-    # "The MIT License", "Apache License, Version 2.0": articles and the word "version" carry
-    # nothing a catalog name lacks.
-    plain = re.sub(r"^the\s+", "", text, flags=re.IGNORECASE)
-    plain = re.sub(r",?\s+version\s+(?=v?\d)", " ", plain, flags=re.IGNORECASE)
-    if plain != text:
-        out.append(plain)
-        text = plain
-    stripped = text
-    while True:
-        shorter = _TRAILERS.sub("", stripped)
-        if shorter == stripped or not shorter:
-            break
-        stripped = shorter
-        out.append(stripped)
-    for base in list(out):
-        versioned = re.sub(r"\bv\.?\s?(?=\d)", "", base, flags=re.IGNORECASE)
-        if versioned != base:
-            out.append(versioned)
-        bare = re.sub(r"(?<=[\s-])(\d+)$", r"\1.0", versioned)
-        if bare != versioned:
-            out.append(bare)
-    bsd = _BSD.match(stripped)
-    if bsd:
-        out.append(f"BSD-{bsd.group(1)}-Clause")
-    return list(dict.fromkeys(out))
-
-
-def normalise_license_name(raw: str, catalog: Catalog) -> NormalisedName:
-    """Turn a free-text license name into a licheck name, keeping the raw one.
-
-    The whole name must resolve: a list of several licenses in one string stays unknown
-    rather than being read as the first license it mentions.
-    """
-    state = license_state(raw)
-    if state == "none":
-        return NormalisedName(raw, "none")
-    if state == "not-included":
-        return NormalisedName(raw, "not-included")
-    for candidate in _candidates(raw):
-        resolution = catalog.resolve(candidate)
-        if resolution is not None:
-            return NormalisedName(raw, "license", resolution.id)
-    return NormalisedName(raw, "unknown")
 
 
 @cache

