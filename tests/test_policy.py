@@ -10,7 +10,8 @@ import pytest
 from licheck.check import check_records, choose_policy
 from licheck.errors import PolicyError
 from licheck.knowledge.catalog import Catalog
-from licheck.policy import STARTER_POLICY, Policy, find_policy_file, load_policy
+from licheck.inputs.policy_file import STARTER_POLICY, find_policy_file, load_policy
+from licheck.records import Policy
 from licheck.records import ModelRecord
 
 POLICIES = Path(__file__).parent / "fixtures" / "policies"

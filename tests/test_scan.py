@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from licheck.check import check_card
 from licheck.cli import main
 from licheck.errors import InputError
-from licheck.policy import Policy
+from licheck.records import Policy
 from licheck.scan import discover, scan
 
 TODAY = date(2026, 11, 29)

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 from licheck import __version__
 from licheck.errors import LicheckError
 from licheck.inputs import InputOptions
+from licheck.inputs.policy_file import named_policy
 from licheck.knowledge.catalog import Catalog
-from licheck.policy import Policy
-from licheck.records import ModelRecord, Report
+from licheck.records import ModelRecord, Policy, Report
 
 if TYPE_CHECKING:
     from licheck.clauses.analysis import TextAnalysis
@@ -76,7 +76,7 @@ def choose_policy(
     """The policy for a run: `--policy FILE`, else the nearest .licheck.yaml or pyproject.toml
     [tool.licheck], else the default (OSI-approved only); `--require` overrides its requirement.
     """
-    from licheck.policy import find_policy_file, load_policy
+    from licheck.inputs.policy_file import find_policy_file, load_policy
 
     path = policy_file or find_policy_file(search_from or Path.cwd())
     policy = Policy()
@@ -86,7 +86,7 @@ def choose_policy(
         )
         policy = load_policy(path, catalog=catalog, shown=shown)
     if require is not None:
-        policy = replace(policy, require=Policy.named(require).require)
+        policy = replace(policy, require=named_policy(require).require)
     return policy
 
 
@@ -195,7 +195,7 @@ def check_card(
     catalog = _shared_catalog()
     try:
         record = parse_card(text, source=source, folder=None)
-        report = check_records([record], policy=Policy.named(require), today=today, catalog=catalog)
+        report = check_records([record], policy=named_policy(require), today=today, catalog=catalog)
         subject = report.subjects[0]
     except LicheckError as exc:
         subject = unreadable(exc.file or source, exc.message, exc.line)

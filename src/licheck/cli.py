@@ -23,8 +23,7 @@ from licheck.errors import LicheckError
 
 if TYPE_CHECKING:
     from licheck.inputs import InputOptions
-    from licheck.policy import Policy
-    from licheck.records import Report
+    from licheck.records import Policy, Report
 
 EXIT_PASS = 0
 EXIT_VIOLATION = 1
@@ -451,7 +450,7 @@ def _run_scan(
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False), default=".licheck.yaml")
 def init(path: Path, force: bool) -> int:
     """Write a commented starter policy (.licheck.yaml)."""
-    from licheck.policy import STARTER_POLICY
+    from licheck.inputs.policy_file import STARTER_POLICY
 
     if path.exists() and not force:
         raise LicheckError(f"{path} already exists", hint="pass --force to overwrite it")

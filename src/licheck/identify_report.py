@@ -31,7 +31,6 @@ def identify_files(paths: list[Path]) -> list[IdentifiedFile]:
     from licheck.inputs import shown_path
     from licheck.inputs.license_text import load_license_text
     from licheck.knowledge.catalog import Catalog
-    from licheck.policy import Policy
 
     catalog = Catalog()
     identify_text = text_identifier()
@@ -40,11 +39,11 @@ def identify_files(paths: list[Path]) -> list[IdentifiedFile]:
     for path in paths:
         record = load_license_text(path, shown=shown_path(path))
         texts = read_texts(record, catalog, analyse_text, identify_text)
-        judged = judge_unmatched_texts(record, texts, catalog, Policy())
+        judged = judge_unmatched_texts(record, texts, catalog)
         (text,) = record.license_texts
         found.append(
             IdentifiedFile(
-                text.path, identify_text(text.text, text.path), tuple(r for r, _v in judged)
+                text.path, identify_text(text.text, text.path), tuple(r for _read, r in judged)
             )
         )
     return found

@@ -6,7 +6,9 @@ change what an earlier one produced, and the formatters can only show what the e
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 # --- the ten criteria of the Open Source Definition, as data ------------------------------------
@@ -454,3 +456,51 @@ class Openness:
     mof: MofResult
     mof_licheck: MofResult
     divergences: tuple[Divergence, ...]
+
+
+Requirement = Literal["osi-approved", "osd", "osaid"]
+
+
+REQUIREMENTS: tuple[Requirement, ...] = ("osi-approved", "osd", "osaid")
+
+
+@dataclass(frozen=True)
+class PolicyException:
+    """A time-limited permission for one model (glob) to use one license."""
+
+    model: str
+    license: str
+    license_id: str | None
+    reason: str
+    expires: date
+    owner: str | None = None
+    ticket: str | None = None
+    line: int | None = None
+
+    def covers(self, subject_name: str, subject_source: str, license_key: str | None) -> bool:
+        """Whether this exception speaks of this model and license."""
+        if license_key is None:
+            return False
+        model_match = fnmatch.fnmatchcase(subject_name, self.model) or fnmatch.fnmatchcase(
+            subject_source, self.model
+        )
+        return model_match and license_key in (self.license_id, self.license)
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a license must be for the policy to accept it, and the exceptions granted.
+
+    `require`: `osi-approved` (on OSI's list), `osd` (judged open, approved or not), or `osaid`
+    (as `osd` for licenses, plus the model's Open Source AI verdict must pass).
+    `allow`, `deny`: resolved license ids; `allow_families`: profile families.
+    """
+
+    require: Requirement = "osi-approved"
+    allow: frozenset[str] = frozenset()
+    deny: frozenset[str] = frozenset()
+    allow_families: frozenset[str] = frozenset()
+    exceptions: tuple[PolicyException, ...] = ()
+    unknown: Literal["fail", "warn"] = "fail"
+    source: str | None = None
+    names: dict[str, str] = field(default_factory=dict, compare=False)

@@ -30,7 +30,7 @@ from licheck.records import SubjectReport, Violation
 if TYPE_CHECKING:
     from licheck.engine.judge import TextAnalyser, TextIdentifier
     from licheck.knowledge.catalog import Catalog
-    from licheck.policy import Policy
+    from licheck.records import Policy
 
 SKIP_DIRS = frozenset(
     {"node_modules", "__pycache__", "venv", "site-packages", "blobs", "refs", "dist", "build"}

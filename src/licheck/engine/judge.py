@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from licheck.engine.expression import Leaf, Node, leaves
 from licheck.knowledge.catalog import Catalog, Profile, Resolution
-from licheck.policy import Policy
 from licheck.records import (
     CRITERIA,
     CRITERION_IDS,
@@ -26,7 +25,6 @@ from licheck.records import (
     ModelRecord,
     Obligation,
     Status,
-    Violation,
     verdict_for,
     worst,
 )
@@ -387,16 +385,14 @@ def _judge_declared(
 
 
 def judge_unmatched_texts(
-    record: ModelRecord, texts: list[ReadText], catalog: Catalog, policy: Policy
-) -> list[tuple[LicenseResult, Violation | None]]:
-    """Texts that are no declared license's: each is judged on its own.
+    record: ModelRecord, texts: list[ReadText], catalog: Catalog
+) -> list[tuple[ReadText, LicenseResult]]:
+    """Judge the license texts that no declared license explains, each on its own.
 
-    An identified text the declaration does not name still binds whoever ships it (a Llama
-    license beside `license: apache-2.0`): the policy applies to it. An unrecognised text is
-    judged by its clauses alone: a violation when they break the OSD, or when nothing else
-    declares a license. A pointer or usage note names no license.
+    An undeclared text still binds whoever takes the model (a LICENSE beside a card that says
+    MIT is part of the terms); whether it is a violation is the policy's decision.
     """
-    judged = []
+    judged: list[tuple[ReadText, LicenseResult]] = []
     for read in texts:
         path = read.text.path
         if read.status == "no-license":
@@ -410,43 +406,14 @@ def judge_unmatched_texts(
                 match="no-license",
                 texts=(path,),
             )
-            violation = None
-            if record.license is None:
-                violation = Violation(
-                    "cannot-verify",
-                    f"{path} holds no license terms (a pointer or a note): licheck cannot verify "
-                    "the license; give the license text itself",
-                    license=path,
-                    file=path,
-                )
-            judged.append((result, violation))
+            judged.append((read, result))
             continue
         result = judge_license(path, read.resolution, catalog, (read,))
         if read.resolution is None:
             result = replace(
                 result, known=True, name=f"license text {path}", note="judged from its text alone"
             )
-        rejection = policy.rejection(result)
-        violation = None
-        identified = read.resolution is not None
-        if rejection is not None and (
-            identified or record.license is None or result.verdict == "not-open"
-        ):
-            where = min(
-                (f.line for c in result.failing for f in c.findings if f.line and f.file == path),
-                default=None,
-            )
-            if read.resolution is not None and record.license is not None:
-                message = (
-                    f"{path} holds the {read.resolution.name}, which the declared license "
-                    f"does not name; {rejection[1]}"
-                )
-            else:
-                message = f"the license text {path}: {rejection[1]}"
-            violation = Violation(
-                "license-text", message, license=result.id or path, file=path, line=where
-            )
-        judged.append((result, violation))
+        judged.append((read, result))
     return judged
 
 

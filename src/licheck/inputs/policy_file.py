@@ -9,109 +9,20 @@ license is a violation ("cannot verify") unless the policy says `unknown: warn`.
 
 from __future__ import annotations
 
-import fnmatch
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from licheck.errors import PolicyError
-from licheck.records import LicenseResult
+from licheck.records import REQUIREMENTS, Policy, PolicyException
 
 if TYPE_CHECKING:
     from licheck.inputs.yamlfile import LocatedDict
     from licheck.knowledge.catalog import Catalog
 
-Requirement = Literal["osi-approved", "osd", "osaid"]
-REQUIREMENTS: tuple[Requirement, ...] = ("osi-approved", "osd", "osaid")
 POLICY_FILE = ".licheck.yaml"
 POLICY_KEYS = ("version", "require", "allow", "deny", "allow_families", "exceptions", "unknown")
 EXCEPTION_KEYS = ("model", "license", "reason", "expires", "owner", "ticket")
-EXPIRY_WARNING_DAYS = 30
-# Violations that mean "licheck could not verify", which `unknown: warn` turns into warnings.
-UNVERIFIED_RULES = ("unknown-license", "cannot-verify", "no-license")
-
-
-@dataclass(frozen=True)
-class PolicyException:
-    """A time-limited permission for one model (glob) to use one license."""
-
-    model: str
-    license: str
-    license_id: str | None
-    reason: str
-    expires: date
-    owner: str | None = None
-    ticket: str | None = None
-    line: int | None = None
-
-    def covers(self, subject_name: str, subject_source: str, license_key: str | None) -> bool:
-        """Whether this exception speaks of this model and license."""
-        if license_key is None:
-            return False
-        model_match = fnmatch.fnmatchcase(subject_name, self.model) or fnmatch.fnmatchcase(
-            subject_source, self.model
-        )
-        return model_match and license_key in (self.license_id, self.license)
-
-
-@dataclass(frozen=True)
-class Policy:
-    """What a license must be for the policy to accept it, and the exceptions granted.
-
-    `require`: `osi-approved` (on OSI's list), `osd` (judged open, approved or not), or `osaid`
-    (as `osd` for licenses, plus the model's Open Source AI verdict must pass).
-    `allow`, `deny`: resolved license ids; `allow_families`: profile families.
-    """
-
-    require: Requirement = "osi-approved"
-    allow: frozenset[str] = frozenset()
-    deny: frozenset[str] = frozenset()
-    allow_families: frozenset[str] = frozenset()
-    exceptions: tuple[PolicyException, ...] = ()
-    unknown: Literal["fail", "warn"] = "fail"
-    source: str | None = None
-    names: dict[str, str] = field(default_factory=dict, compare=False)
-
-    @classmethod
-    def named(cls, require: str) -> Policy:
-        """The default policy with a `--require` value."""
-        if require not in REQUIREMENTS:
-            raise PolicyError(
-                f"unknown requirement '{require}'", hint=f"choose one of {', '.join(REQUIREMENTS)}"
-            )
-        return cls(require=require)
-
-    def rejection(self, result: LicenseResult) -> tuple[str, str] | None:
-        """(rule, reason) when the policy rejects a judged license; None when it accepts it."""
-        key = result.id or result.declared
-        label = result.name or result.declared
-        if key in self.deny:
-            return "denied-license", f"{label} is denied by the policy"
-        if key in self.allow or (result.family and result.family in self.allow_families):
-            return None
-        if not result.known:
-            return (
-                "unknown-license",
-                f"cannot verify '{result.declared}': licheck does not know this license",
-            )
-        if self.require == "osi-approved":
-            if result.osi_approved:
-                return None
-            rule = "cannot-verify" if result.verdict == "unknown" else "not-osi-approved"
-            return rule, f"{label} is not OSI-approved: {_why(result)}"
-        if result.verdict in ("osi-approved", "open"):
-            return None
-        rule = "cannot-verify" if result.verdict == "unknown" else "not-open"
-        return rule, f"{label} is not open source: {_why(result)}"
-
-
-def _why(result: LicenseResult) -> str:
-    if result.verdict == "not-open":
-        return "it fails " + ", ".join(c.id for c in result.failing)
-    if result.verdict == "unknown":
-        return "licheck cannot confirm it meets the OSD (needs review)"
-    return "it meets the OSD but is not on OSI's list"
 
 
 def find_policy_file(start: Path) -> Path | None:
@@ -371,3 +282,12 @@ exceptions: []
 # A license licheck cannot identify or judge: fail (default) or warn.
 unknown: fail
 """
+
+
+def named_policy(require: str) -> Policy:
+    """The default policy with a `--require` value."""
+    if require not in REQUIREMENTS:
+        raise PolicyError(
+            f"unknown requirement '{require}'", hint=f"choose one of {', '.join(REQUIREMENTS)}"
+        )
+    return Policy(require=require)

@@ -1,0 +1,284 @@
+"""The one place that decides: which judged licenses, access terms and models a policy accepts.
+
+The engine judges (a license against the OSD, a model's openness); this module decides, under the
+run's Policy: the requirement (OSI-approved, OSD, OSAID), allow and deny lists (deny wins),
+families, what licheck could not verify (a violation, or a warning under `unknown: warn`), and
+the exceptions that suppress a violation until they expire. Nothing unverified passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from licheck.engine.expression import Leaf, blocking
+from licheck.engine.judge import ReadText
+from licheck.engine.judgment import BaseJudgment, ModelJudgment
+from licheck.records import (
+    LicenseResult,
+    ModelRecord,
+    Policy,
+    SubjectReport,
+    Suppression,
+    Violation,
+)
+
+EXPIRY_WARNING_DAYS = 30
+
+
+# Violations that mean "licheck could not verify", which `unknown: warn` turns into warnings.
+UNVERIFIED_RULES = ("unknown-license", "cannot-verify", "no-license")
+
+
+def _why(result: LicenseResult) -> str:
+    if result.verdict == "not-open":
+        return "it fails " + ", ".join(c.id for c in result.failing)
+    if result.verdict == "unknown":
+        return "licheck cannot confirm it meets the OSD (needs review)"
+    return "it meets the OSD but is not on OSI's list"
+
+
+def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
+    """(rule, reason) when the policy rejects a judged license; None when it accepts it."""
+    key = result.id or result.declared
+    label = result.name or result.declared
+    if key in policy.deny:
+        return "denied-license", f"{label} is denied by the policy"
+    if key in policy.allow or (result.family and result.family in policy.allow_families):
+        return None
+    if not result.known:
+        return (
+            "unknown-license",
+            f"cannot verify '{result.declared}': licheck does not know this license",
+        )
+    if policy.require == "osi-approved":
+        if result.osi_approved:
+            return None
+        rule = "cannot-verify" if result.verdict == "unknown" else "not-osi-approved"
+        return rule, f"{label} is not OSI-approved: {_why(result)}"
+    if result.verdict in ("osi-approved", "open"):
+        return None
+    rule = "cannot-verify" if result.verdict == "unknown" else "not-open"
+    return rule, f"{label} is not open source: {_why(result)}"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the policy made of one model: the violations that stand, those an exception
+    suppresses, and warnings (an exception about to expire, `unknown: warn`, an unknown base)."""
+
+    violations: tuple[Violation, ...]
+    suppressed: tuple[Suppression, ...]
+    warnings: tuple[str, ...]
+
+
+def decide(judgment: ModelJudgment, policy: Policy, today: date) -> Decision:
+    """Every accept/reject decision about one judged model, as of `today` (exceptions expire)."""
+    record = judgment.record
+    violations: list[Violation] = []
+    accepted = False
+    if judgment.tree is not None:
+        rejected = {
+            leaf: _declared_violation(result, policy, record)
+            for leaf, result in judgment.declared.items()
+        }
+        # An expression passes when it can be satisfied by accepted licenses (A OR B: either).
+        for leaf in blocking(judgment.tree, lambda leaf: rejected[leaf] is None):
+            violation = rejected[leaf]
+            assert violation is not None  # blocking() returns only rejected leaves
+            violations.append(violation)
+        accepted = not violations
+    elif not judgment.texts:
+        violations.append(
+            Violation(
+                "no-license",
+                "no license is declared: licheck cannot verify this model",
+                file=record.source,
+                line=record.license_line,
+            )
+        )
+    for read, result in judgment.texts:
+        text_violation = _text_violation(record, read, result, policy)
+        if text_violation is not None:
+            violations.append(text_violation)
+    if judgment.access is not None and judgment.access.verdict == "not-open":
+        violations.append(_access_violation(record, judgment.access))
+    for base in judgment.bases:
+        violations.extend(_inherited_violations(record, base, policy, declared_accepted=accepted))
+    if policy.require == "osaid" and not judgment.openness.osaid.passed:
+        missing = "; ".join(str(miss) for miss in judgment.openness.osaid.missing)
+        violations.append(
+            Violation(
+                "osaid",
+                f"{record.name} does not meet the Open Source AI Definition 1.0: {missing}",
+                file=record.source,
+                line=record.license_line,
+            )
+        )
+    standing, suppressed, warnings = apply_exceptions(violations, record, policy, today)
+    return Decision(tuple(standing), tuple(suppressed), (*judgment.warnings, *warnings))
+
+
+def _declared_violation(
+    result: LicenseResult, policy: Policy, record: ModelRecord
+) -> Violation | None:
+    why = rejection(policy, result)
+    if why is None:
+        return None
+    rule, message = why
+    return Violation(
+        rule,
+        message,
+        license=result.id or result.declared,
+        file=record.source,
+        line=record.license_line,
+    )
+
+
+def _text_violation(
+    record: ModelRecord, read: ReadText, result: LicenseResult, policy: Policy
+) -> Violation | None:
+    """A license text no declared license explains still binds whoever ships it (a Llama
+    license beside `license: apache-2.0`); a pointer or a note names no license."""
+    path = read.text.path
+    if read.status == "no-license":
+        if record.license is not None:
+            return None
+        return Violation(
+            "cannot-verify",
+            f"{path} holds no license terms (a pointer or a note): licheck cannot verify "
+            "the license; give the license text itself",
+            license=path,
+            file=path,
+        )
+    why = rejection(policy, result)
+    identified = read.resolution is not None
+    if why is None or not (identified or record.license is None or result.verdict == "not-open"):
+        return None
+    where = min(
+        (f.line for c in result.failing for f in c.findings if f.line and f.file == path),
+        default=None,
+    )
+    if read.resolution is not None and record.license is not None:
+        message = (
+            f"{path} holds the {read.resolution.name}, which the declared license "
+            f"does not name; {why[1]}"
+        )
+    else:
+        message = f"the license text {path}: {why[1]}"
+    return Violation("license-text", message, license=result.id or path, file=path, line=where)
+
+
+def _access_violation(record: ModelRecord, access: LicenseResult) -> Violation:
+    """Getting the model requires terms that break the OSD (a click-through gate: OSD7, OSD10)."""
+    return Violation(
+        "access-condition",
+        f"getting {record.name} requires conditions that break the OSD: "
+        + ", ".join(f"{c.id} {c.title}" for c in access.failing),
+        file=min(f.file or record.source for c in access.failing for f in c.findings),
+        line=min((f.line for c in access.failing for f in c.findings if f.line), default=None),
+    )
+
+
+def _inherited_violations(
+    record: ModelRecord, base: BaseJudgment, policy: Policy, *, declared_accepted: bool
+) -> list[Violation]:
+    """A derivative carries its base's terms: when the declared license passes but an inherited
+    one does not, the violation names the laundering ("declaring apache-2.0 does not remove the
+    Llama 2 terms")."""
+
+    def accepted(leaf: Leaf) -> bool:
+        return leaf not in base.judged or rejection(policy, base.judged[leaf]) is None
+
+    violations: list[Violation] = []
+    for leaf in blocking(base.tree, accepted):
+        result = base.judged[leaf]
+        why = rejection(policy, result)
+        assert why is not None
+        label = result.name or result.declared
+        message = f"{record.name} derives from {base.base}, so {why[1]}"
+        if declared_accepted and record.license:
+            message += f"; declaring {record.license} does not remove the {label} terms"
+        violations.append(
+            Violation(
+                "inherited-license",
+                message,
+                license=result.id or result.declared,
+                file=record.source,
+                line=record.license_line,
+            )
+        )
+    return violations
+
+
+def expired_exception_warnings(
+    policy: Policy, subjects: Iterable[SubjectReport], today: date
+) -> list[str]:
+    """Exceptions that expired and no longer match any violation: stale lines in the policy."""
+    used: set[int] = set()
+    for subject in subjects:
+        for violation in (*subject.violations, *(s.violation for s in subject.suppressed)):
+            for index, exception in enumerate(policy.exceptions):
+                if exception.covers(subject.name, subject.source, violation.license):
+                    used.add(index)
+    return [
+        f"{policy.source}:{exception.line}: the exception for {exception.model} / "
+        f"{exception.license} expired on {exception.expires.isoformat()}; remove it"
+        for index, exception in enumerate(policy.exceptions)
+        if exception.expires < today and index not in used
+    ]
+
+
+def apply_exceptions(
+    violations: list[Violation], record: ModelRecord, policy: Policy, today: date
+) -> tuple[list[Violation], list[Suppression], list[str]]:
+    """Let the policy's exceptions suppress violations; expired ones are violations themselves.
+
+    Returns the violations that stand, the suppressed ones, and warnings (an exception expiring
+    within 30 days; an unverifiable license under `unknown: warn`).
+    """
+    standing: list[Violation] = []
+    suppressed: list[Suppression] = []
+    warnings: list[str] = []
+    for violation in violations:
+        if policy.unknown == "warn" and violation.rule in UNVERIFIED_RULES:
+            warnings.append(f"{record.name}: {violation.message} (policy: unknown: warn)")
+            continue
+        matching = [
+            e for e in policy.exceptions if e.covers(record.name, record.source, violation.license)
+        ]
+        active = [e for e in matching if e.expires >= today]
+        if active:
+            exception = max(active, key=lambda e: e.expires)
+            suppressed.append(
+                Suppression(
+                    violation,
+                    exception.reason,
+                    exception.expires.isoformat(),
+                    exception.owner,
+                    exception.ticket,
+                    policy.source,
+                    exception.line,
+                )
+            )
+            days_left = (exception.expires - today).days
+            if days_left <= EXPIRY_WARNING_DAYS:
+                warnings.append(
+                    f"{record.name}: the exception for {exception.license} expires on "
+                    f"{exception.expires.isoformat()} ({days_left} days left)"
+                )
+            continue
+        standing.append(violation)
+        for exception in matching:
+            standing.append(
+                Violation(
+                    "exception-expired",
+                    f"the exception for {exception.license} ({exception.reason}) expired on "
+                    f"{exception.expires.isoformat()}",
+                    license=violation.license,
+                    file=policy.source,
+                    line=exception.line,
+                )
+            )
+    return standing, suppressed, warnings
