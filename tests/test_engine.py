@@ -10,8 +10,7 @@ import pytest
 from licheck.engine.evaluate import evaluate
 from licheck.errors import ExpressionError
 from licheck.knowledge.catalog import Catalog
-from licheck.records import Policy
-from licheck.records import Finding, LicenseText, ModelRecord, Status, verdict_for, worst
+from licheck.records import Finding, LicenseText, ModelRecord, Policy, Status, verdict_for, worst
 
 TODAY = date(2026, 11, 29)
 

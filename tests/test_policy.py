@@ -9,10 +9,9 @@ import pytest
 
 from licheck.check import check_records, choose_policy
 from licheck.errors import PolicyError
-from licheck.knowledge.catalog import Catalog
 from licheck.inputs.policy_file import STARTER_POLICY, find_policy_file, load_policy
-from licheck.records import Policy
-from licheck.records import ModelRecord
+from licheck.knowledge.catalog import Catalog
+from licheck.records import ModelRecord, Policy
 
 POLICIES = Path(__file__).parent / "fixtures" / "policies"
 TODAY = date(2026, 11, 29)

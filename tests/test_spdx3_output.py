@@ -8,7 +8,7 @@ from pathlib import Path
 
 from licheck.check import check_records
 from licheck.formats import RenderOptions, renderer
-from licheck.inputs.spdx_doc import load_spdx3
+from licheck.inputs.spdx3 import load_spdx3
 from licheck.records import ModelRecord
 
 

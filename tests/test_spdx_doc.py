@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from licheck.errors import InputError
-from licheck.inputs.spdx_doc import json_key_lines, load_spdx, load_spdx3
+from licheck.inputs.sbom_json import json_key_lines
+from licheck.inputs.spdx2 import load_spdx
+from licheck.inputs.spdx3 import load_spdx3
 from licheck.records import ModelRecord
 
 SBOM = Path(__file__).parent / "fixtures" / "sbom"

@@ -13,7 +13,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from licheck import __version__
 from licheck.errors import LicheckError
 from licheck.inputs import InputOptions
 from licheck.inputs.policy_file import named_policy
@@ -120,6 +119,7 @@ def check_records(
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire)."""
     from licheck.engine.evaluate import evaluate_all
+    from licheck.engine.report import build_report
 
     catalog = catalog or Catalog()
     policy = policy or Policy()
@@ -132,26 +132,7 @@ def check_records(
         analyse_text=clause_engine(),
         identify_text=text_identifier(),
     )
-    warnings = [w for s in subjects for w in s.warnings]
-    for exception in policy.exceptions:
-        used = any(
-            exception.covers(s.name, s.source, v.license)
-            for s in subjects
-            for v in (*s.violations, *(x.violation for x in s.suppressed))
-        )
-        if exception.expires < today and not used:
-            warnings.append(
-                f"{policy.source}:{exception.line}: the exception for {exception.model} / "
-                f"{exception.license} expired on {exception.expires.isoformat()}; remove it"
-            )
-    return Report(
-        subjects=tuple(subjects),
-        policy=policy.require,
-        kb_version=catalog.version,
-        licheck_version=__version__,
-        warnings=tuple(warnings),
-        date=today.isoformat(),
-    )
+    return build_report(subjects, policy=policy, kb_version=catalog.version, today=today)
 
 
 def run_check(
@@ -188,9 +169,9 @@ def check_card(
     broken card gives a subject of format "unreadable" with the error as its violation, so a
     batch job never stops on one bad row.
     """
+    from licheck.engine.report import unreadable
     from licheck.formats.json_format import subject_to_dict
     from licheck.inputs.hf_card import parse_card
-    from licheck.scan import unreadable
 
     catalog = _shared_catalog()
     try:

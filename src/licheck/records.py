@@ -291,6 +291,28 @@ class SubjectReport:
 
 
 @dataclass(frozen=True)
+class Summary:
+    """A run's totals, one shape for check and scan (the JSONL `summary` line, schema 1).
+
+    `passed` says whether the run passes; `subjects` counts the models judged, of which
+    `passed_subjects` passed, `failed` were rejected and `unreadable` could not be read.
+    `by_verdict` and `by_license` count the declared licenses (not inherited or access terms).
+    """
+
+    passed: bool
+    subjects: int
+    passed_subjects: int
+    failed: int
+    unreadable: int
+    by_verdict: tuple[tuple[str, int], ...]
+    by_license: tuple[tuple[str, int], ...]
+    warnings: tuple[str, ...]
+    policy: str
+    kb_version: str
+    licheck_version: str
+
+
+@dataclass(frozen=True)
 class Report:
     """Everything one licheck run decided; what every output format renders."""
 
@@ -301,6 +323,7 @@ class Report:
     warnings: tuple[str, ...] = field(default=())
     # The day the policy was applied (exceptions expire), YYYY-MM-DD.
     date: str | None = None
+    summary: Summary | None = None
 
     @property
     def passed(self) -> bool:

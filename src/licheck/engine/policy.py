@@ -212,21 +212,24 @@ def _inherited_violations(
     return violations
 
 
-def expired_exception_warnings(
-    policy: Policy, subjects: Iterable[SubjectReport], today: date
-) -> list[str]:
-    """Exceptions that expired and no longer match any violation: stale lines in the policy."""
-    used: set[int] = set()
-    for subject in subjects:
-        for violation in (*subject.violations, *(s.violation for s in subject.suppressed)):
-            for index, exception in enumerate(policy.exceptions):
-                if exception.covers(subject.name, subject.source, violation.license):
-                    used.add(index)
+def used_exceptions(policy: Policy, subject: SubjectReport) -> tuple[int, ...]:
+    """The indexes of the policy's exceptions that speak of one of this subject's violations."""
+    violations = (*subject.violations, *(s.violation for s in subject.suppressed))
+    return tuple(
+        index
+        for index, exception in enumerate(policy.exceptions)
+        if any(exception.covers(subject.name, subject.source, v.license) for v in violations)
+    )
+
+
+def expired_exception_warnings(policy: Policy, used: Iterable[int], today: date) -> list[str]:
+    """Exceptions that expired and matched no violation of the run: stale lines in the policy."""
+    matched = set(used)
     return [
         f"{policy.source}:{exception.line}: the exception for {exception.model} / "
         f"{exception.license} expired on {exception.expires.isoformat()}; remove it"
         for index, exception in enumerate(policy.exceptions)
-        if exception.expires < today and index not in used
+        if exception.expires < today and index not in matched
     ]
 
 

@@ -10,7 +10,7 @@ import json
 
 from licheck.formats import RenderOptions
 from licheck.formats.json_format import SCHEMA_VERSION, subject_to_dict
-from licheck.records import Report, SubjectReport
+from licheck.records import Report, SubjectReport, Summary
 
 
 def subject_line(subject: SubjectReport, kb_version: str) -> str:
@@ -20,19 +20,35 @@ def subject_line(subject: SubjectReport, kb_version: str) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def render(report: Report, options: RenderOptions) -> str:
-    """Every subject on its own line, then the run's summary."""
-    lines = [subject_line(s, report.kb_version) for s in report.subjects]
-    summary = {
+def summary_line(summary: Summary) -> str:
+    """The run's closing summary line: one shape for check and scan (schema 1).
+
+    `passed` (the run passes), `subjects`, `passed_subjects`, `failed`, `unreadable`,
+    `by_verdict` and `by_license` (declared licenses counted), `warnings`, the policy's
+    requirement and the versions.
+    """
+    data = {
         "type": "summary",
         "schema_version": SCHEMA_VERSION,
-        "passed": report.passed,
-        "subjects": len(report.subjects),
-        "failed": sum(1 for s in report.subjects if not s.passed),
-        "policy": {"require": report.policy},
-        "kb_version": report.kb_version,
-        "licheck_version": report.licheck_version,
-        "warnings": list(report.warnings),
+        "passed": summary.passed,
+        "subjects": summary.subjects,
+        "passed_subjects": summary.passed_subjects,
+        "failed": summary.failed,
+        "unreadable": summary.unreadable,
+        "by_verdict": dict(summary.by_verdict),
+        "by_license": dict(summary.by_license),
+        "policy": {"require": summary.policy},
+        "kb_version": summary.kb_version,
+        "licheck_version": summary.licheck_version,
+        "warnings": list(summary.warnings),
     }
-    lines.append(json.dumps(summary, sort_keys=True, ensure_ascii=False) + "\n")
+    return json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def render(report: Report, options: RenderOptions) -> str:
+    """Every subject on its own line, then the run's summary."""
+    if report.summary is None:
+        raise ValueError("a JSONL report needs the run's summary (engine.report.build_report)")
+    lines = [subject_line(s, report.kb_version) for s in report.subjects]
+    lines.append(summary_line(report.summary))
     return "".join(lines)

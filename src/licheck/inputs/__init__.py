@@ -77,11 +77,11 @@ def load_path(path: Path, options: InputOptions | None = None) -> list[ModelReco
 
         return [load_mot(path, shown=shown)]
     if kind in SPDX2_FORMATS:
-        from licheck.inputs.spdx_doc import load_spdx
+        from licheck.inputs.spdx2 import load_spdx
 
         return load_spdx(path, shown=shown)
     if kind == "spdx3-jsonld":
-        from licheck.inputs.spdx_doc import load_spdx3
+        from licheck.inputs.spdx3 import load_spdx3
 
         return load_spdx3(path, shown=shown)
     if kind == "cyclonedx-json":

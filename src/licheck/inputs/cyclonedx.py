@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
-from licheck.inputs.spdx_doc import json_key_lines, parse_json, read_sbom_bytes
+from licheck.inputs.sbom_json import json_key_lines, parse_json, read_sbom_bytes
 from licheck.inputs.yamlfile import decode_text
 from licheck.records import Component, LicenseText, ModelRecord
 

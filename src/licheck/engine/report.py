@@ -1,0 +1,124 @@
+"""The one Report builder: check, scan, `check_card` and any later engine assemble runs here.
+
+A run's summary (counts by outcome, verdict and license, and every warning) is built from small
+per-model tallies, so that a scan streaming a million models and a check of one model give the
+same summary, with the same warnings, through the same code.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from licheck import __version__
+from licheck.engine.policy import expired_exception_warnings, used_exceptions
+from licheck.records import Policy, Report, SubjectReport, Summary, Violation
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The little a summary needs of one subject: small to send between processes."""
+
+    unreadable: bool
+    passed: bool
+    licenses: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...] = ()
+    exceptions_used: tuple[int, ...] = ()
+
+
+def tally(subject: SubjectReport, policy: Policy) -> Tally:
+    """A subject's outcome, its verdicts per declared license (inherited and access terms are
+    not counted), its warnings and the policy exceptions that speak of it."""
+    return Tally(
+        unreadable=subject.format == "unreadable",
+        passed=subject.passed,
+        licenses=tuple(
+            (r.verdict, r.id or r.declared)
+            for r in subject.licenses
+            if r.inherited_from is None and r.declared != "access conditions"
+        ),
+        warnings=subject.warnings,
+        exceptions_used=used_exceptions(policy, subject),
+    )
+
+
+@dataclass
+class SummaryBuilder:
+    """Counts a run's subjects one tally at a time; `summary()` closes the run."""
+
+    policy: Policy
+    kb_version: str
+    subjects: int = 0
+    passed: int = 0
+    failed: int = 0
+    unreadable: int = 0
+    by_verdict: Counter[str] = field(default_factory=Counter)
+    by_license: Counter[str] = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+    exceptions_used: set[int] = field(default_factory=set)
+
+    def add(self, counted: Tally) -> None:
+        """Count one judged subject."""
+        self.subjects += 1
+        if counted.unreadable:
+            self.unreadable += 1
+        elif counted.passed:
+            self.passed += 1
+        else:
+            self.failed += 1
+        for verdict, license_id in counted.licenses:
+            self.by_verdict[verdict] += 1
+            self.by_license[license_id] += 1
+        self.warnings.extend(counted.warnings)
+        self.exceptions_used.update(counted.exceptions_used)
+
+    def summary(self, today: date) -> Summary:
+        """The run's summary; an expired exception that matched nothing is a warning to act on."""
+        stale = expired_exception_warnings(self.policy, self.exceptions_used, today)
+        return Summary(
+            passed=self.failed == 0 and self.unreadable == 0,
+            subjects=self.subjects,
+            passed_subjects=self.passed,
+            failed=self.failed,
+            unreadable=self.unreadable,
+            by_verdict=tuple(sorted(self.by_verdict.items())),
+            by_license=tuple(sorted(self.by_license.items(), key=lambda kv: (-kv[1], kv[0]))),
+            warnings=(*self.warnings, *stale),
+            policy=self.policy.require,
+            kb_version=self.kb_version,
+            licheck_version=__version__,
+        )
+
+
+def build_report(
+    subjects: Iterable[SubjectReport], *, policy: Policy, kb_version: str, today: date
+) -> Report:
+    """A Report of judged subjects: the one place a run's result is assembled."""
+    gathered = tuple(subjects)
+    builder = SummaryBuilder(policy, kb_version)
+    for subject in gathered:
+        builder.add(tally(subject, policy))
+    summary = builder.summary(today)
+    return Report(
+        subjects=gathered,
+        policy=policy.require,
+        kb_version=kb_version,
+        licheck_version=__version__,
+        warnings=summary.warnings,
+        date=today.isoformat(),
+        summary=summary,
+    )
+
+
+def unreadable(source: str, message: str, line: int | None = None) -> SubjectReport:
+    """A model that could not be read or judged: a violation, since nothing unverified passes."""
+    return SubjectReport(
+        source=source,
+        format="unreadable",
+        name=source,
+        expression=None,
+        licenses=(),
+        violations=(Violation("unreadable", message, file=source, line=line),),
+    )
