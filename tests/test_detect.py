@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from licheck.errors import InputError
-from licheck.inputs.detect import FORMATS, detect_format, read_head, sniff
+from licheck.inputs.detect import detect_format, read_head, sniff
+from licheck.inputs.registry import INPUT_FORMATS as FORMATS
 
 CARDS = Path(__file__).parent / "fixtures" / "cards"
 FOLDERS = Path(__file__).parent / "fixtures" / "folders"

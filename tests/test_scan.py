@@ -80,10 +80,10 @@ def test_a_slow_model_is_cut_off_by_the_time_bound(
 
     original = licheck.inputs.load_path
 
-    def slow(path: Path, options: object = None) -> object:
+    def slow(path: Path, options: object = None, catalog: object = None) -> object:
         if path.name == "a.md":
             time.sleep(5)
-        return original(path, options)  # type: ignore[arg-type]
+        return original(path, options, catalog)  # type: ignore[arg-type]
 
     monkeypatch.setattr(licheck.inputs, "load_path", slow)
     subjects = list(scan([tree], policy=Policy(), today=TODAY, jobs=1, timeout=0.2))
@@ -108,7 +108,7 @@ def test_cli_streams_jsonl_with_a_summary_and_exits_1(tree: Path) -> None:
     assert code == 1
     assert [line["type"] for line in lines] == ["subject"] * 4 + ["summary"]
     summary = lines[-1]
-    assert summary["models"] == 4 and summary["failed"] == 2
+    assert summary["subjects"] == 4 and summary["failed"] == 2
     assert summary["by_verdict"] == {"not-open": 1, "osi-approved": 3}
     assert "scan: 4 models, 2 passed, 2 failed, 0 unreadable" in err
 

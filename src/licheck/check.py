@@ -9,60 +9,15 @@ from __future__ import annotations
 import os
 from dataclasses import replace
 from datetime import date
-from functools import cache, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from licheck.errors import LicheckError
 from licheck.inputs import InputOptions
 from licheck.inputs.policy_file import named_policy
+from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
-from licheck.records import ModelRecord, Policy, Report
-
-if TYPE_CHECKING:
-    from licheck.clauses.analysis import TextAnalysis
-    from licheck.engine.judge import TextAnalyser, TextIdentifier
-    from licheck.records import Identification
-
-
-def clause_engine() -> TextAnalyser:
-    """The clause engine, adapted to the engine's (text, path) call and remembering texts.
-
-    The same license text is shipped beside thousands of models (every Llama fine-tune copies
-    the Llama license), so each distinct text is analysed once per process and its findings are
-    re-pointed at the file they came from.
-    """
-    from dataclasses import replace
-
-    @lru_cache(maxsize=512)
-    def analysed(text: str) -> TextAnalysis:
-        # Imported on first use: compiling the rules costs ~50 ms, and most runs (an exact
-        # license, a model.yaml with no text) never read a clause.
-        from licheck.clauses.analysis import analyse
-
-        return analyse(text, path=None)
-
-    def analyse_text(text: str, path: str) -> TextAnalysis:
-        analysis = analysed(text)
-        findings = tuple(replace(f, file=path) for f in analysis.findings)
-        return replace(analysis, findings=findings)
-
-    return analyse_text
-
-
-def text_identifier() -> TextIdentifier:
-    """Identification of license texts, remembering each distinct text (see clause_engine)."""
-
-    @lru_cache(maxsize=512)
-    def identified(text: str) -> Identification:
-        from licheck.knowledge.match import identify
-
-        return identify(text)
-
-    def identify_text(text: str, path: str) -> Identification:
-        return identified(text)
-
-    return identify_text
+from licheck.records import IdentifiedFile, ModelRecord, Policy, Report
 
 
 def choose_policy(
@@ -89,7 +44,9 @@ def choose_policy(
     return policy
 
 
-def read_records(paths: list[Path], options: InputOptions | None = None) -> list[ModelRecord]:
+def read_records(
+    paths: list[Path], options: InputOptions | None = None, catalog: Catalog | None = None
+) -> list[ModelRecord]:
     """Every model described by the given paths, in order.
 
     Nothing checked is not a pass: paths that hold no model are an error, unless the caller
@@ -101,7 +58,7 @@ def read_records(paths: list[Path], options: InputOptions | None = None) -> list
     options = options or InputOptions()
     records: list[ModelRecord] = []
     for path in paths:
-        records.extend(load_path(path, options))
+        records.extend(load_path(path, options, catalog))
     if not records and not options.skip_non_models:
         raise InputError(
             "no model found in " + ", ".join(str(p) for p in paths),
@@ -116,23 +73,30 @@ def check_records(
     policy: Policy | None = None,
     today: date | None = None,
     catalog: Catalog | None = None,
+    knowledge: Knowledge | None = None,
 ) -> Report:
-    """Judge already-read records under a policy, as of `today` (exceptions expire)."""
+    """Judge already-read records under a policy, as of `today` (exceptions expire).
+
+    `knowledge` (or a `catalog` to build it from) is the run's: built once by the caller and
+    used for every record, identification included.
+    """
     from licheck.engine.evaluate import evaluate_all
+    from licheck.engine.readers import text_readers
     from licheck.engine.report import build_report
 
-    catalog = catalog or Catalog()
+    knowledge = knowledge or Knowledge(catalog)
     policy = policy or Policy()
     today = today or date.today()
+    readers = text_readers(knowledge)
     subjects = evaluate_all(
         records,
-        catalog=catalog,
+        catalog=knowledge.catalog,
         policy=policy,
         today=today,
-        analyse_text=clause_engine(),
-        identify_text=text_identifier(),
+        analyse_text=readers.analyse,
+        identify_text=readers.identify,
     )
-    return build_report(subjects, policy=policy, kb_version=catalog.version, today=today)
+    return build_report(subjects, policy=policy, kb_version=knowledge.catalog.version, today=today)
 
 
 def run_check(
@@ -142,17 +106,52 @@ def run_check(
     policy_file: Path | None = None,
     today: date | None = None,
     options: InputOptions | None = None,
+    knowledge: Knowledge | None = None,
 ) -> Report:
     """Read and judge the models at `paths` under the project's policy."""
-    catalog = Catalog()
-    policy = choose_policy(catalog=catalog, policy_file=policy_file, require=require)
-    records = read_records(paths, options)
-    return check_records(records, policy=policy, today=today, catalog=catalog)
+    knowledge = knowledge or Knowledge()
+    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, require=require)
+    records = read_records(paths, options, knowledge.catalog)
+    return check_records(records, policy=policy, today=today, knowledge=knowledge)
 
 
-@cache
-def _shared_catalog() -> Catalog:
-    return Catalog()
+class CardChecker:
+    """Judges Hugging Face model cards from their text alone: no file or network access.
+
+    For a distributed engine (Dask, Spark, Ray) over many cards: build one, map it over the
+    card texts. It pickles without its knowledge, which each process builds on first use and
+    keeps with the object (never in a module global), so a worker pays that cost once.
+    A broken card gives a subject of format "unreadable" with the error as its violation, so
+    a batch job never stops on one bad row.
+    """
+
+    def __init__(self, *, require: str = "osi-approved", today: date | None = None) -> None:
+        self.policy = named_policy(require)
+        self.today = today
+        self._knowledge: Knowledge | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_knowledge"] = None  # rebuilt where the checker lands
+        return state
+
+    def __call__(self, text: str, source: str = "README.md") -> dict[str, Any]:
+        """The JSON subject (`licheck --format json`'s `subjects[0]`) of one card's text."""
+        from licheck.engine.report import unreadable
+        from licheck.formats.json_format import subject_to_dict
+        from licheck.inputs.hf_card import parse_card
+
+        if self._knowledge is None:
+            self._knowledge = Knowledge()
+        try:
+            record = parse_card(text, source=source, folder=None)
+            report = check_records(
+                [record], policy=self.policy, today=self.today, knowledge=self._knowledge
+            )
+            subject = report.subjects[0]
+        except LicheckError as exc:
+            subject = unreadable(exc.file or source, exc.message, exc.line)
+        return subject_to_dict(subject)
 
 
 def check_card(
@@ -162,22 +161,25 @@ def check_card(
     require: str = "osi-approved",
     today: date | None = None,
 ) -> dict[str, Any]:
-    """Judge one Hugging Face model card from its text alone: pure, no file or network access.
+    """Judge one card's text (see CardChecker, which a batch job should build once and reuse)."""
+    return CardChecker(require=require, today=today)(text, source)
 
-    For running licheck inside a distributed engine (Dask, Spark, Ray) over many cards: give it
-    the README.md text, get back the JSON subject (`licheck --format json`'s `subjects[0]`). A
-    broken card gives a subject of format "unreadable" with the error as its violation, so a
-    batch job never stops on one bad row.
-    """
-    from licheck.engine.report import unreadable
-    from licheck.formats.json_format import subject_to_dict
-    from licheck.inputs.hf_card import parse_card
 
-    catalog = _shared_catalog()
-    try:
-        record = parse_card(text, source=source, folder=None)
-        report = check_records([record], policy=named_policy(require), today=today, catalog=catalog)
-        subject = report.subjects[0]
-    except LicheckError as exc:
-        subject = unreadable(exc.file or source, exc.message, exc.line)
-    return subject_to_dict(subject)
+def identify_files(paths: list[Path], knowledge: Knowledge | None = None) -> list[IdentifiedFile]:
+    """Identify and judge each license file (`licheck identify`)."""
+    from licheck.engine.judge import judge_unmatched_texts, read_texts
+    from licheck.engine.readers import text_readers
+    from licheck.inputs import shown_path
+    from licheck.inputs.license_text import load_license_text
+
+    knowledge = knowledge or Knowledge()
+    readers = text_readers(knowledge)
+    found = []
+    for path in paths:
+        record = load_license_text(path, shown=shown_path(path))
+        texts = read_texts(record, knowledge.catalog, readers.analyse, readers.identify)
+        judged = judge_unmatched_texts(record, texts, knowledge.catalog)
+        (text,) = record.license_texts
+        identification = readers.identify(text.text, text.path)
+        found.append(IdentifiedFile(text.path, identification, tuple(r for _, r in judged)))
+    return found

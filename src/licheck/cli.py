@@ -362,12 +362,13 @@ def _run_scan(
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
     import contextlib
-    import json
 
-    from licheck.records import Report, SubjectReport
-    from licheck.scan import ScanCounts, ScanLine, scan
+    from licheck.engine.report import SummaryBuilder, build_report, tally
+    from licheck.formats.jsonl_format import summary_line
+    from licheck.records import SubjectReport
+    from licheck.scan import ScanLine, scan
 
-    counts = ScanCounts()
+    counts = SummaryBuilder(policy, kb_version)
     stream_lines = outputs.format_name == "jsonl"
     subjects: list[SubjectReport] = []
     target = None
@@ -405,44 +406,38 @@ def _run_scan(
         )
         for result in results:
             if isinstance(result, ScanLine):
-                counts.add_tally(result.tally)
+                counts.add(result.tally)
                 if target is not None:
                     target.write(result.line)
                 else:
                     click.echo(result.line, nl=False)
             else:
-                counts.add(result)
+                counts.add(tally(result, policy))
                 subjects.append(result)
             if progress is not None:
-                progress.update(task, description=f"{counts.models} models: {counts.failed} failed")
-        summary = {"type": "summary", "schema_version": 1, **counts.to_json()}
+                progress.update(
+                    task, description=f"{counts.subjects} models: {counts.failed} failed"
+                )
+        summary = counts.summary(today)
         if stream_lines:
-            line = json.dumps(summary, sort_keys=True) + "\n"
+            line = summary_line(summary)
             if target is not None:
                 target.write(line)
             else:
                 click.echo(line, nl=False)
     if not stream_lines:
-        from licheck import __version__
-
-        report = Report(
-            subjects=tuple(subjects),
-            policy=policy.require,
-            kb_version=kb_version,
-            licheck_version=__version__,
-            warnings=tuple(w for s in subjects for w in s.warnings),
-            date=today.isoformat(),
-        )
+        report = build_report(subjects, policy=policy, kb_version=kb_version, today=today)
         # A scan's terminal report is one line per model; the evidence is in the other formats.
         outputs.write(report, compact=True)
-    by_verdict = ", ".join(f"{k} {v}" for k, v in sorted(counts.by_verdict.items())) or "none"
-    top = ", ".join(f"{k} {v}" for k, v in counts.by_license.most_common(8)) or "none"
+    by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
+    top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
     click.echo(
-        f"scan: {counts.models} models, {counts.passed} passed, {counts.failed} failed, "
-        f"{counts.unreadable} unreadable; licenses by verdict: {by_verdict}; most common: {top}",
+        f"scan: {summary.subjects} models, {summary.passed_subjects} passed, {summary.failed} "
+        f"failed, {summary.unreadable} unreadable; licenses by verdict: {by_verdict}; "
+        f"most common: {top}",
         err=True,
     )
-    return counts.failed == 0 and counts.unreadable == 0
+    return summary.passed
 
 
 @cli.command()
@@ -469,7 +464,8 @@ def init(path: Path, force: bool) -> int:
 @click.option("--color/--no-color", default=None, help="Force or forbid colour.")
 def explain(license_name: str, format_name: str, color: bool | None) -> int:
     """Show what licheck knows about a license: verdict per criterion, evidence, obligations."""
-    from licheck.explain import explain_license, render_explanation
+    from licheck.explain import explain_license
+    from licheck.formats.explain import render_explanation
 
     explanation = explain_license(license_name)
     wanted = _color_wanted(sys.stdout, color)
@@ -488,7 +484,8 @@ def identify(files: tuple[Path, ...], format_name: str) -> int:
     Works offline; exit 0 when every file is named exactly, 1 when one is modified, unrecognised
     or names no license, 2 on a file that cannot be read.
     """
-    from licheck.identify_report import identify_files, render_identifications
+    from licheck.check import identify_files
+    from licheck.formats.identification import render_identifications
 
     found = identify_files(list(files))
     click.echo(render_identifications(found, format_name), nl=False)
@@ -515,11 +512,15 @@ def licenses_command(
     verdict: str | None, family: str | None, matrix: bool, format_name: str, color: bool | None
 ) -> int:
     """List the licenses licheck knows, with their verdicts."""
-    from licheck.explain import list_licenses, render_license_list
+    from licheck.explain import list_licenses
+    from licheck.formats.explain import render_license_list
+    from licheck.knowledge.catalog import Catalog
 
     rows = list_licenses(verdict=verdict, family=family)
     wanted = _color_wanted(sys.stdout, color)
-    text = render_license_list(rows, format_name, matrix=matrix, color=wanted)
+    text = render_license_list(
+        rows, format_name, matrix=matrix, color=wanted, kb_version=Catalog().version
+    )
     click.echo(text, nl=False, color=wanted)
     return EXIT_PASS
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 # --- the ten criteria of the Open Source Definition, as data ------------------------------------
 # Every finding lands on one of these ids (../shared/OSD.md maps clauses to criteria), so the
@@ -527,3 +527,27 @@ class Policy:
     unknown: Literal["fail", "warn"] = "fail"
     source: str | None = None
     names: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class IdentifiedFile:
+    """One file: its identification and the judgment of what it holds."""
+
+    path: str
+    identification: Identification
+    licenses: tuple[LicenseResult, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A judged license with what its profile says beyond the verdict."""
+
+    result: LicenseResult
+    kb_version: str
+    summary: str | None = None
+    version: str | None = None
+    date: str | None = None
+    kind: str | None = None
+    aliases: tuple[str, ...] = ()
+    parameters: dict[str, Any] = field(default_factory=dict)
+    profile_file: str | None = None

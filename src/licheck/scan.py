@@ -14,22 +14,25 @@ from __future__ import annotations
 
 import os
 import signal
-from collections import Counter, deque
+import threading
+from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from licheck.engine.readers import TextReaders
+from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError
 from licheck.inputs import InputOptions, shown_path
-from licheck.records import SubjectReport, Violation
+from licheck.inputs.registry import LOOSE_UNIT_FORMATS
+from licheck.knowledge.bundle import Knowledge
+from licheck.records import SubjectReport
 
 if TYPE_CHECKING:
-    from licheck.engine.judge import TextAnalyser, TextIdentifier
-    from licheck.knowledge.catalog import Catalog
     from licheck.records import Policy
 
 SKIP_DIRS = frozenset(
@@ -47,10 +50,6 @@ CANDIDATE_SUFFIXES = (
     ".xml",
     ".rdf",
 )
-UNIT_FORMATS = (
-    "model-yaml", "hf-card", "mot", "spdx-json", "spdx-tag-value", "spdx-yaml", "spdx-xml",
-    "spdx-rdf", "spdx3-jsonld", "cyclonedx-json",
-)  # fmt: skip
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
 DEFAULT_TIMEOUT = 20.0
@@ -95,7 +94,7 @@ def _loose_unit(path: Path) -> bool:
         from licheck.inputs.detect import has_front_matter
 
         return has_front_matter(head.decode("utf-8", errors="replace"))
-    return kind in UNIT_FORMATS and kind != "model-yaml"
+    return kind in LOOSE_UNIT_FORMATS
 
 
 def discover(roots: Iterable[Path]) -> Iterator[Path]:
@@ -150,28 +149,6 @@ def _candidates(roots: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
 
 
 @dataclass(frozen=True)
-class Tally:
-    """The little a summary needs of one subject: small to send between processes."""
-
-    unreadable: bool
-    passed: bool
-    licenses: tuple[tuple[str, str], ...]
-
-
-def tally(subject: SubjectReport) -> Tally:
-    """A subject's verdicts per declared license (inherited and access terms are not counted)."""
-    return Tally(
-        unreadable=subject.format == "unreadable",
-        passed=subject.passed,
-        licenses=tuple(
-            (r.verdict, r.id or r.declared)
-            for r in subject.licenses
-            if r.inherited_from is None and r.declared != "access conditions"
-        ),
-    )
-
-
-@dataclass(frozen=True)
 class ScanLine:
     """A subject already rendered as a JSON line by the worker, with its tally."""
 
@@ -179,145 +156,136 @@ class ScanLine:
     tally: Tally
 
 
-@dataclass
-class ScanCounts:
-    """What a scan found, for its closing summary: models, verdicts and licenses."""
-
-    models: int = 0
-    passed: int = 0
-    failed: int = 0
-    unreadable: int = 0
-    by_verdict: Counter[str] = field(default_factory=Counter)
-    by_license: Counter[str] = field(default_factory=Counter)
-
-    def add(self, subject: SubjectReport) -> None:
-        """Count one checked model."""
-        self.add_tally(tally(subject))
-
-    def add_tally(self, counted: Tally) -> None:
-        """Count one checked model from its tally (what a worker sends instead of the subject)."""
-        self.models += 1
-        if counted.unreadable:
-            self.unreadable += 1
-        elif counted.passed:
-            self.passed += 1
-        else:
-            self.failed += 1
-        for verdict, license_id in counted.licenses:
-            self.by_verdict[verdict] += 1
-            self.by_license[license_id] += 1
-
-    def to_json(self) -> dict[str, object]:
-        """The counts as plain data (sorted, so the summary is deterministic)."""
-        return {
-            "models": self.models,
-            "passed": self.passed,
-            "failed": self.failed,
-            "unreadable": self.unreadable,
-            "by_verdict": dict(sorted(self.by_verdict.items())),
-            "by_license": dict(sorted(self.by_license.items(), key=lambda kv: (-kv[1], kv[0]))),
-        }
+UnitResult = SubjectReport | ScanLine
 
 
 class _TimeoutError(Exception):
-    pass
+    """A unit ran past its time bound."""
 
 
 def _alarm(signum: int, frame: FrameType | None) -> None:
     raise _TimeoutError
 
 
-@dataclass(frozen=True)
-class _Job:
-    policy: Policy
-    today: date
-    options: InputOptions
-    timeout: float
-    # When set, workers render each subject as a JSON line themselves (in parallel) and send
-    # only the line and its tally: the main process just writes, and memory stays flat.
-    lines_kb_version: str | None = None
+class ScanWorker:
+    """Checks chunks of units: picklable, errors returned as values, no module globals.
 
+    Sent to each worker process (or used in this one). Its knowledge (catalog, fingerprints,
+    the text readers' memory) is built on first use where it runs and kept with the object,
+    never pickled. The per-unit time bound uses a real-time alarm on a process's main thread
+    (where pool workers run); off the main thread (a library caller's thread, a Dask worker
+    thread) the unit runs in a helper thread that is abandoned when its time is up.
+    """
 
-_STATE: dict[str, object] = {}
+    def __init__(
+        self,
+        policy: Policy,
+        today: date,
+        options: InputOptions,
+        timeout: float,
+        *,
+        lines_kb_version: str | None = None,
+    ) -> None:
+        self.policy = policy
+        self.today = today
+        self.options = options
+        self.timeout = timeout
+        # When set, the worker renders each subject as a JSON line itself (in parallel) and
+        # sends only the line and its tally: the main process just writes, memory stays flat.
+        self.lines_kb_version = lines_kb_version
+        self._knowledge: Knowledge | None = None
+        self._readers: TextReaders | None = None
 
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_knowledge"] = state["_readers"] = None  # rebuilt where the worker lands
+        return state
 
-def _init_worker(job: _Job) -> None:
-    from licheck.check import clause_engine, text_identifier
-    from licheck.knowledge.catalog import Catalog
+    def _ready(self) -> tuple[Knowledge, TextReaders]:
+        if self._knowledge is None or self._readers is None:
+            from licheck.engine.readers import text_readers
 
-    _STATE["job"] = job
-    _STATE["catalog"] = Catalog()
-    _STATE["analyse"] = clause_engine()
-    _STATE["identify"] = text_identifier()
+            self._knowledge = Knowledge()
+            self._readers = text_readers(self._knowledge)
+        return self._knowledge, self._readers
 
+    def __call__(self, units: list[tuple[Path, bool]]) -> list[UnitResult]:
+        """Check a chunk of units in order; what cannot be read is an unreadable subject."""
+        results: list[SubjectReport] = []
+        for path, certain in units:
+            if certain or _loose_unit(path):
+                results.extend(self.check_unit(path))
+        if self.lines_kb_version is None:
+            return list(results)
+        from licheck.formats.jsonl_format import subject_line
 
-def unreadable(source: str, message: str, line: int | None = None) -> SubjectReport:
-    """A unit that could not be read or judged: a violation, since nothing unverified passes."""
-    return SubjectReport(
-        source=source,
-        format="unreadable",
-        name=source,
-        expression=None,
-        licenses=(),
-        violations=(Violation("unreadable", message, file=source, line=line),),
-    )
+        return [
+            ScanLine(subject_line(s, self.lines_kb_version), tally(s, self.policy)) for s in results
+        ]
 
+    def check_unit(self, path: Path) -> list[SubjectReport]:
+        """Read and judge one unit within the time bound; errors become unreadable subjects."""
+        shown = shown_path(path)
+        try:
+            if self.timeout <= 0:
+                return self._judge(path)
+            if threading.current_thread() is threading.main_thread() and hasattr(
+                signal, "setitimer"
+            ):
+                return self._with_alarm(path)
+            return self._in_thread(path)
+        except _TimeoutError:
+            return [unreadable(shown, f"not judged within {self.timeout:g} s; skipped")]
+        except LicheckError as exc:
+            where = exc.file or shown
+            message = exc.message + (f" ({exc.hint})" if exc.hint else "")
+            return [unreadable(where, message, exc.line)]
 
-def check_unit(
-    path: Path,
-    job: _Job,
-    catalog: Catalog,
-    analyse: TextAnalyser | None,
-    identify: TextIdentifier | None = None,
-) -> list[SubjectReport]:
-    """Read and judge one unit within the job's time bound; errors become unreadable subjects."""
-    from licheck.engine.evaluate import evaluate
-    from licheck.inputs import load_path
+    def _judge(self, path: Path) -> list[SubjectReport]:
+        from licheck.engine.evaluate import evaluate
+        from licheck.inputs import load_path
 
-    shown = shown_path(path)
-    use_alarm = job.timeout > 0 and hasattr(signal, "setitimer")
-    previous = signal.signal(signal.SIGALRM, _alarm) if use_alarm else None
-    try:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, job.timeout)
-        records = load_path(path, job.options)
+        knowledge, readers = self._ready()
+        records = load_path(path, self.options, knowledge.catalog)
         return [
             evaluate(
                 record,
-                catalog=catalog,
-                policy=job.policy,
-                today=job.today,
-                analyse_text=analyse,
-                identify_text=identify,
+                catalog=knowledge.catalog,
+                policy=self.policy,
+                today=self.today,
+                analyse_text=readers.analyse,
+                identify_text=readers.identify,
             )
             for record in records
         ]
-    except _TimeoutError:
-        return [unreadable(shown, f"not judged within {job.timeout:g} s; skipped")]
-    except LicheckError as exc:
-        where = exc.file or shown
-        return [unreadable(where, exc.message + (f" ({exc.hint})" if exc.hint else ""), exc.line)]
-    finally:
-        if use_alarm:
+
+    def _with_alarm(self, path: Path) -> list[SubjectReport]:
+        previous = signal.signal(signal.SIGALRM, _alarm)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, self.timeout)
+            return self._judge(path)
+        finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
+    def _in_thread(self, path: Path) -> list[SubjectReport]:
+        outcome: list[list[SubjectReport] | BaseException] = []
 
-def _check_chunk(units: list[tuple[Path, bool]]) -> list[SubjectReport] | list[ScanLine]:
-    job = _STATE["job"]
-    assert isinstance(job, _Job)
-    catalog = _STATE["catalog"]
-    analyse = _STATE["analyse"]
-    identify = _STATE["identify"]
-    results: list[SubjectReport] = []
-    for path, certain in units:
-        if certain or _loose_unit(path):
-            results.extend(check_unit(path, job, catalog, analyse, identify))  # type: ignore[arg-type]
-    if job.lines_kb_version is None:
-        return results
-    from licheck.formats.jsonl_format import subject_line
+        def run() -> None:
+            try:
+                outcome.append(self._judge(path))
+            except BaseException as exc:  # handed back to the caller's thread, re-raised there
+                outcome.append(exc)
 
-    return [ScanLine(subject_line(s, job.lines_kb_version), tally(s)) for s in results]
+        helper = threading.Thread(target=run, name="licheck-unit", daemon=True)
+        helper.start()
+        helper.join(self.timeout)
+        if not outcome:
+            raise _TimeoutError
+        result = outcome[0]
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
 
 def _usable_cores() -> int:
@@ -347,7 +315,7 @@ def scan(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     lines_kb_version: str | None = None,
-) -> Iterator[SubjectReport | ScanLine]:
+) -> Iterator[UnitResult]:
     """Check every model under `roots`, yielding each judged subject in discovery order.
 
     `jobs` processes (default: every core); 1 checks in this process. With `lines_kb_version`,
@@ -356,25 +324,24 @@ def scan(
     for root in roots:
         if not root.exists():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
-    job = _Job(policy, today, options or InputOptions(), timeout, lines_kb_version)
+    worker = ScanWorker(
+        policy, today, options or InputOptions(), timeout, lines_kb_version=lines_kb_version
+    )
     workers = jobs or _usable_cores()
     candidates = _candidates(roots)
     found = False
     if workers == 1:
-        _init_worker(job)
         for chunk in _chunks(candidates, CHUNK):
-            for result in _check_chunk(chunk):
+            for result in worker(chunk):
                 found = True
                 yield result
     else:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_init_worker, initargs=(job,)
-        ) as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             # A bounded window of chunks in flight, collected in order: results stream as the
             # walk goes on, and memory does not grow with the number of models.
-            pending: deque[Future[list[SubjectReport] | list[ScanLine]]] = deque()
+            pending: deque[Future[list[UnitResult]]] = deque()
             for chunk in _chunks(candidates, CHUNK):
-                pending.append(pool.submit(_check_chunk, chunk))
+                pending.append(pool.submit(worker, chunk))
                 if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                     for result in pending.popleft().result():
                         found = True

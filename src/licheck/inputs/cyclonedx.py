@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.sbom_json import json_key_lines, parse_json, read_sbom_bytes
 from licheck.inputs.yamlfile import decode_text
 from licheck.records import Component, LicenseText, ModelRecord
@@ -365,3 +366,9 @@ def load_cyclonedx(path: Path, *, shown: str) -> list[ModelRecord]:
             )
         )
     return records
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    refuse_folder(path, context)
+    return load_cyclonedx(path, shown=context.shown)

@@ -15,20 +15,6 @@ from pathlib import Path
 
 from licheck.errors import InputError
 
-FORMATS = (
-    "model-yaml",
-    "hf-card",
-    "mot",
-    "spdx-json",
-    "spdx-tag-value",
-    "spdx-yaml",
-    "spdx-xml",
-    "spdx-rdf",
-    "spdx3-jsonld",
-    "cyclonedx-json",
-    "license-text",
-    "folder",
-)
 # Enough to see the top-level keys of any of these formats; the whole file is read later by
 # the chosen reader, with that reader's own size limit.
 HEAD_BYTES = 64 * 1024

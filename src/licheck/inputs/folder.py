@@ -30,7 +30,9 @@ from pathlib import Path
 
 from licheck.errors import InputError
 from licheck.inputs.paths import read_license_file
+from licheck.inputs.registry import ReadContext
 from licheck.inputs.yamlfile import MAX_YAML_BYTES, load_yaml, read_text_file
+from licheck.knowledge.catalog import Catalog
 from licheck.records import Finding, LicenseText, ModelRecord
 
 FORMAT = "folder"
@@ -198,7 +200,7 @@ def _find_mot(folder: Path, entries: list[Path], shown: str, allow_outside: bool
     return found[0] if found else None
 
 
-def _load_mot(path: Path, shown: str) -> ModelRecord | None:
+def _load_mot(path: Path, shown: str, catalog: Catalog | None) -> ModelRecord | None:
     """The MOT record, or None while licheck is built without its MOT reader."""
     import importlib
 
@@ -208,7 +210,7 @@ def _load_mot(path: Path, shown: str) -> ModelRecord | None:
         if exc.name != "licheck.inputs.mot":
             raise
         return None
-    record: ModelRecord = module.load_mot(path, shown=shown)
+    record: ModelRecord = module.load_mot(path, shown=shown, catalog=catalog)
     return record
 
 
@@ -282,7 +284,11 @@ def _is_card(readme: Path) -> bool:
 
 
 def load_folder(
-    path: Path, *, allow_outside: bool = False, online: bool = False
+    path: Path,
+    *,
+    allow_outside: bool = False,
+    online: bool = False,
+    catalog: Catalog | None = None,
 ) -> list[ModelRecord]:
     """The model a folder describes, judged as one (see the module docstring for precedence).
 
@@ -315,7 +321,7 @@ def load_folder(
         card_read = True
     mot = _find_mot(path, entries, shown, allow_outside)
     if mot is not None:
-        mot_record = _load_mot(mot, os.path.join(shown, mot.name))
+        mot_record = _load_mot(mot, os.path.join(shown, mot.name), catalog)
         if mot_record is not None:
             records.append(mot_record)
     # The card reader already read the license files beside it; without a card, read them here.
@@ -335,3 +341,13 @@ def load_folder(
             ),
         )
     return [merge(records, texts, shown=shown, folder_name=folder_name)]
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    if not path.is_dir():
+        raise InputError("not a folder", file=context.shown, hint="drop --input-format folder")
+    options = context.options
+    return load_folder(
+        path, allow_outside=options.allow_outside, online=options.online, catalog=context.catalog
+    )

@@ -38,6 +38,7 @@ from typing import Any
 
 from licheck.errors import InputError
 from licheck.inputs.paths import read_license_file
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.yamlfile import (
     MAX_YAML_BYTES,
     LocatedDict,
@@ -445,3 +446,21 @@ def load_card(
     return parse_card(
         text, source=shown, folder=path.parent, allow_outside=allow_outside, online=online
     )
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point; a README with no front matter is skipped only when asked
+    (the pre-commit hook), since nothing checked is not a pass."""
+    from licheck.inputs.detect import has_front_matter, read_head
+
+    refuse_folder(path, context)
+    if context.options.skip_non_models and not has_front_matter(
+        read_head(path, shown=context.shown).decode("utf-8", errors="replace")
+    ):
+        return []
+    options = context.options
+    return [
+        load_card(
+            path, shown=context.shown, allow_outside=options.allow_outside, online=options.online
+        )
+    ]

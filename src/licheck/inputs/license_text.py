@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from licheck.inputs.paths import MAX_LICENSE_BYTES
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.yamlfile import read_text_file
 from licheck.records import LicenseText, ModelRecord
 
@@ -21,3 +22,9 @@ def load_license_text(path: Path, *, shown: str) -> ModelRecord:
         license=None,
         license_texts=(LicenseText(path=shown, text=text),),
     )
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    refuse_folder(path, context)
+    return [load_license_text(path, shown=context.shown)]

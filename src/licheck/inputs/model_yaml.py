@@ -13,6 +13,7 @@ from typing import Any
 
 from licheck.errors import InputError
 from licheck.inputs.paths import read_license_file
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.yamlfile import (
     MAX_YAML_BYTES,
     LocatedDict,
@@ -209,3 +210,9 @@ def load_model_yaml(path: Path, *, shown: str, allow_outside: bool = False) -> M
 def looks_like_model_yaml(data: Any) -> bool:
     """True for a mapping that declares a model the way model.yaml does."""
     return isinstance(data, dict) and "license" in data and "name" in data
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    refuse_folder(path, context)
+    return [load_model_yaml(path, shown=context.shown, allow_outside=context.options.allow_outside)]

@@ -11,11 +11,11 @@ kept for MOT's own, exact evaluation (licheck.openness).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from licheck.errors import InputError
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.yamlfile import (
     MAX_YAML_BYTES,
     LocatedDict,
@@ -42,14 +42,6 @@ def looks_like_mot(data: Any) -> bool:
         return False
     framework = data.get("framework")
     return isinstance(framework, dict) and framework.get("name") == FRAMEWORK_NAME
-
-
-@cache
-def _default_catalog() -> Catalog:
-    """One catalog for every file a run reads (its index is parsed once)."""
-    from licheck.knowledge.catalog import Catalog
-
-    return Catalog()
 
 
 def _fail(message: str, where: LocatedDict | LocatedList, source: str, **kw: Any) -> InputError:
@@ -198,7 +190,11 @@ def parse_mot(text: str, *, source: str, catalog: Catalog | None = None) -> Mode
         )
     license_expression = None
     if weights_raw is not None:
-        catalog = catalog or _default_catalog()
+        # The run's catalog; a caller without one (a test, a library user) gets a fresh one.
+        if catalog is None:
+            from licheck.knowledge.catalog import Catalog
+
+            catalog = Catalog()
         license_expression = normalise_license_name(weights_raw, catalog).expression
     return ModelRecord(
         source=source,
@@ -281,3 +277,9 @@ def load_mot(path: Path, *, shown: str, catalog: Catalog | None = None) -> Model
     """Read and validate a Model Openness Tool file."""
     text = read_text_file(path, what="MOT file", max_bytes=MAX_YAML_BYTES, shown=shown)
     return parse_mot(text, source=shown, catalog=catalog)
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    refuse_folder(path, context)
+    return [load_mot(path, shown=context.shown, catalog=context.catalog)]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.sbom_json import (
     _HF_MODEL_URL,
     _LICENSE_REF,
@@ -407,3 +408,9 @@ def load_spdx(path: Path, *, shown: str) -> list[ModelRecord]:
             )
         )
     return records
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    refuse_folder(path, context)
+    return load_spdx(path, shown=context.shown)

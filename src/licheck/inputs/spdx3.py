@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
+from licheck.inputs.registry import ReadContext, refuse_folder
 from licheck.inputs.sbom_json import (
     _LICENSE_REF,
     FORMAT_3,
@@ -382,3 +383,9 @@ def _supplier(graph: _Graph, element: dict[str, Any]) -> str | None:
 def _content_type(kind: str) -> str | None:
     """MOF content types for the SPDX 3 classes a model contains."""
     return {"AIPackage": "model", "DatasetPackage": "data"}.get(kind)
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """The registry's entry point (inputs/registry.py)."""
+    refuse_folder(path, context)
+    return load_spdx3(path, shown=context.shown)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from licheck.knowledge.index import NGRAM, FingerprintIndex, Reference, _catalog, resolve_reference
+from licheck.knowledge.index import NGRAM, FingerprintIndex, Reference, resolve_reference
 from licheck.knowledge.normalise import (
     MONTHS,
     VERSION_WORDS,
@@ -53,7 +53,7 @@ def _describe(
     runner_up: tuple[str, float] | None,
     dice: float,
 ) -> Identification:
-    license_id, name = resolve_reference(best.ref)
+    license_id, name = resolve_reference(best.index, best.ref)
     first_line, last_line = doc.gram_lines(span_lo, span_hi)
     missing = len(best.required - span_set)
     differences: list[Difference] = []
@@ -109,15 +109,15 @@ def _describe(
     )
 
 
-def _parameters(ref: Reference) -> dict[str, Any]:
+def _parameters(index: FingerprintIndex, ref: Reference) -> dict[str, Any]:
     """The profile parameters of a reference (user thresholds, dates), where a profile exists."""
-    if ref.source == "spdx":
+    if ref.source == "spdx" or index.catalog is None:
         return {}
     from licheck.errors import LicheckError
 
-    license_id, _ = resolve_reference(ref)
+    license_id, _ = resolve_reference(index, ref)
     try:
-        profile = _catalog().profile(license_id)
+        profile = index.catalog.profile(license_id)
     except (KeyError, LicheckError):
         return {}  # no profile yet: numbers are still compared with the reference text
     return dict(profile.parameters)
@@ -232,7 +232,9 @@ def _parameter_change(
         original = " ".join(tokens(shown.casefold()))
         if original == value:
             continue
-        label = _parameter_name(_parameters(best.ref), original) or _kind_of_number(words, a, b)
+        label = _parameter_name(_parameters(best.index, best.ref), original) or _kind_of_number(
+            words, a, b
+        )
         line, end_line = doc.token_line(a), doc.token_line(b - 1)
         return (
             Difference(

@@ -16,10 +16,12 @@ import sys
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import cache
 from itertools import chain
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from licheck.knowledge.catalog import Catalog
 
 NGRAM = 3
 HASH_BITS = 20
@@ -78,10 +80,18 @@ class FingerprintIndex:
     """
 
     def __init__(
-        self, meta: dict[str, Any], blob: bytes | mmap.mmap, data_dir: Path = DATA_DIR
+        self,
+        meta: dict[str, Any],
+        blob: bytes | mmap.mmap,
+        data_dir: Path = DATA_DIR,
+        catalog: Catalog | None = None,
     ) -> None:
         self.meta = meta
         self.data_dir = data_dir
+        # The catalog names a reference by its profile (an AI license's licheck id); without
+        # one (a test index of fixture texts) a reference keeps its own id.
+        self.catalog = catalog
+        self._resolved: dict[str, tuple[str, str]] = {}
         total = meta["total_hashes"]
         inverted = meta["inverted_entries"]
         self.hashes = _ints("I", blob, 0, total)
@@ -207,9 +217,8 @@ def _ints(
     return values
 
 
-@cache
-def load_index(data_dir: Path = DATA_DIR) -> FingerprintIndex:
-    """The shipped fingerprint data, loaded once per process.
+def load_index(data_dir: Path = DATA_DIR, catalog: Catalog | None = None) -> FingerprintIndex:
+    """The shipped fingerprint data (a run loads it once: see knowledge.bundle.Knowledge).
 
     Missing or mismatched data is a packaging fault, reported as a knowledge-base error with
     the command that rebuilds it.
@@ -230,33 +239,28 @@ def load_index(data_dir: Path = DATA_DIR) -> FingerprintIndex:
         raise KnowledgeBaseError(
             "the license fingerprints were built with other settings", file=str(where), hint=hint
         )
-    return FingerprintIndex(meta, blob, data_dir)
+    return FingerprintIndex(meta, blob, data_dir, catalog)
 
 
-@cache
-def _catalog() -> Any:
-    from licheck.knowledge.catalog import Catalog
+def resolve_reference(index: FingerprintIndex, ref: Reference) -> tuple[str, str]:
+    """A reference's licheck id and name: its profile's where one exists (an AI license's
+    `LicenseRef-licheck-*` id), its SPDX id otherwise. Remembered per index."""
+    known = index._resolved.get(ref.key)
+    if known is not None:
+        return known
+    found = (ref.id, ref.name)
+    if index.catalog is not None:
+        from licheck.errors import LicheckError
+        from licheck.knowledge.catalog import normalise_alias
 
-    return Catalog()
-
-
-@cache
-def _resolved(key: str, fallback_id: str, fallback_name: str) -> tuple[str, str]:
-    """The licheck id and name of a reference key: its profile where one exists."""
-    from licheck.errors import LicheckError
-    from licheck.knowledge.catalog import normalise_alias
-
-    try:
-        index = _catalog().index
-    except LicheckError:
-        return fallback_id, fallback_name  # no knowledge base: the reference's own id
-    aliases = index["aliases"]
-    owner = aliases.get(normalise_alias(key)) or aliases.get(normalise_alias(fallback_id))
-    if owner is not None and owner in index["profiles"]:
-        return owner, str(index["profiles"][owner]["name"])
-    return fallback_id, fallback_name
-
-
-def resolve_reference(ref: Reference) -> tuple[str, str]:
-    """A reference's licheck id and name (profile id for AI licenses, SPDX id otherwise)."""
-    return _resolved(ref.key, ref.id, ref.name)
+        try:
+            data = index.catalog.index
+        except LicheckError:
+            data = None  # no knowledge base: the reference's own id
+        if data is not None:
+            aliases = data["aliases"]
+            owner = aliases.get(normalise_alias(ref.key)) or aliases.get(normalise_alias(ref.id))
+            if owner is not None and owner in data["profiles"]:
+                found = (owner, str(data["profiles"][owner]["name"]))
+    index._resolved[ref.key] = found
+    return found

@@ -256,13 +256,21 @@ def _unexplained(flags: Sequence[bool], lo: int) -> list[tuple[int, int]]:
     return [(lo + s, lo + e) for s, e in merged]
 
 
-def identify(text: str, *, path: str | None = None) -> Identification:
+def identify(
+    text: str, *, path: str | None = None, index: FingerprintIndex | None = None
+) -> Identification:
     """Identify a license text: known license, version, similarity, and what differs.
 
+    `index` is the run's fingerprint index (knowledge.bundle.Knowledge holds it); without one,
+    the shipped index is loaded for this call alone, with a fresh catalog to name references.
     `path` is accepted for the caller's convenience; the answer depends on the text alone.
     """
     del path
-    return identify_with(load_index(), text)
+    if index is None:
+        from licheck.knowledge.catalog import Catalog
+
+        index = load_index(catalog=Catalog())
+    return identify_with(index, text)
 
 
 # Words that make a short text a license term (a grant or a restriction) rather than a pointer
@@ -315,7 +323,7 @@ def _pointer(index: FingerprintIndex, doc: _Document) -> Identification | None:
         if ref_index is None:
             continue
         ref = index.reference(ref_index)
-        license_id, name = resolve_reference(ref)
+        license_id, name = resolve_reference(index, ref)
         last = len(doc.lines)
         if _normative(tokens(normalise(_URL.sub(" ", doc.text)))):
             # "See LICENSE at ...; you may not use it commercially": the words beside the
@@ -474,14 +482,14 @@ def _identify_region(
         s_lo, s_hi, dice, span_set = 0, len(grams), best.dice, region
     runner_up = None
     if runner is not None:
-        runner_up = (resolve_reference(runner.ref)[0], round(runner.dice, 4))
+        runner_up = (resolve_reference(index, runner.ref)[0], round(runner.dice, 4))
     if dice < MATCH_DICE and not _part_of(best, span_set):
         return Identification(
             "unrecognised",
             None,
             None,
             round(max(dice, best.dice), 4),
-            (resolve_reference(best.ref)[0], round(max(dice, best.dice), 4)),
+            (resolve_reference(index, best.ref)[0], round(max(dice, best.dice), 4)),
             line=first_line,
             end_line=last_line,
             spans=(doc.span(first_line, last_line),),

@@ -1,6 +1,6 @@
-"""`licheck identify FILE...`: what each license text is, and what follows from it.
+"""`licheck identify FILE...` rendered: what each license text is, and what follows from it.
 
-Reads the files (with the same limits as license_file), identifies each text, and judges what
+The core (licheck.check.identify_files) reads the files, identifies each text and judges what
 it names with the knowledge base, so the answer to "which license is this?" comes with the
 verdict and, for a modified text, what differs and what the clause engine found in the changes.
 """
@@ -8,45 +8,9 @@ verdict and, for a modified text, what differs and what the clause engine found 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from licheck.records import Identification, LicenseResult
-
-
-@dataclass(frozen=True)
-class IdentifiedFile:
-    """One file: its identification and the judgment of what it holds."""
-
-    path: str
-    identification: Identification
-    licenses: tuple[LicenseResult, ...]
-
-
-def identify_files(paths: list[Path]) -> list[IdentifiedFile]:
-    """Identify and judge each license file."""
-    from licheck.check import clause_engine, text_identifier
-    from licheck.engine.judge import judge_unmatched_texts, read_texts
-    from licheck.inputs import shown_path
-    from licheck.inputs.license_text import load_license_text
-    from licheck.knowledge.catalog import Catalog
-
-    catalog = Catalog()
-    identify_text = text_identifier()
-    analyse_text = clause_engine()
-    found = []
-    for path in paths:
-        record = load_license_text(path, shown=shown_path(path))
-        texts = read_texts(record, catalog, analyse_text, identify_text)
-        judged = judge_unmatched_texts(record, texts, catalog)
-        (text,) = record.license_texts
-        found.append(
-            IdentifiedFile(
-                text.path, identify_text(text.text, text.path), tuple(r for _read, r in judged)
-            )
-        )
-    return found
+from licheck.records import Identification, IdentifiedFile
 
 
 def _identification_dict(identification: Identification) -> dict[str, Any]:
