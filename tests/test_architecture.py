@@ -120,3 +120,17 @@ def test_no_module_builds_a_catalog_at_import_or_caches_one() -> None:
         or "@cache\ndef _shared_catalog" in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+def test_no_module_imports_itself_through_another() -> None:
+    grimp = pytest.importorskip("grimp", reason="grimp comes with import-linter (test extras)")
+    graph = grimp.build_graph("licheck")
+    cycles = sorted(
+        {
+            tuple(sorted((module, imported)))
+            for module in graph.modules
+            for imported in graph.find_modules_directly_imported_by(module)
+            if graph.chain_exists(importer=imported, imported=module)
+        }
+    )
+    assert cycles == []

@@ -20,6 +20,8 @@ import click
 
 from licheck import __version__
 from licheck.errors import LicheckError
+from licheck.formats import FORMATS
+from licheck.inputs.registry import READER_BY_NAME
 
 if TYPE_CHECKING:
     from licheck.inputs import InputOptions
@@ -89,22 +91,10 @@ def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
         ) from exc
 
 
-# The readers of inputs/detect.py; spelled out so that --help needs no import.
-INPUT_FORMATS = [
-    "model-yaml", "hf-card", "mot", "spdx-json", "spdx-tag-value", "spdx-yaml", "spdx-xml",
-    "spdx-rdf", "spdx3-jsonld", "cyclonedx-json", "license-text", "folder",
-]  # fmt: skip
-FORMAT_NAMES = [
-    "auto",
-    "terminal",
-    "json",
-    "jsonl",
-    "markdown",
-    "sarif",
-    "junit",
-    "github",
-    "spdx3",
-]
+# The registries drive both dispatch and --help (check-jsonschema's REPORTER_BY_NAME pattern);
+# both are plain tables that import nothing heavy.
+INPUT_FORMATS = list(READER_BY_NAME)
+FORMAT_NAMES = ["auto", *FORMATS]
 
 
 def _today(value: str | None) -> date:

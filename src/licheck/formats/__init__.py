@@ -9,8 +9,10 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from licheck.records import Report
+if TYPE_CHECKING:
+    from licheck.records import Report
 
 
 @dataclass(frozen=True)
@@ -23,7 +25,7 @@ class RenderOptions:
     compact: bool = False
 
 
-Renderer = Callable[[Report, RenderOptions], str]
+Renderer = Callable[["Report", RenderOptions], str]
 
 FORMATS: dict[str, str] = {
     "terminal": "licheck.formats.terminal",

@@ -10,27 +10,15 @@ chosen (spdx-tools alone costs ~0.8 s).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from licheck.errors import InputError
-from licheck.records import ModelRecord
+from licheck.inputs.registry import InputOptions as InputOptions
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
-
-
-@dataclass(frozen=True)
-class InputOptions:
-    """How inputs may be read: `allow_outside` lets license paths leave the model's folder,
-    `online` lets a card's license_link URL be fetched, `skip_non_models` drops files that only
-    look like inputs (a README without front matter, for the pre-commit hook)."""
-
-    allow_outside: bool = False
-    online: bool = False
-    input_format: str | None = None
-    skip_non_models: bool = False
+    from licheck.records import ModelRecord
 
 
 def shown_path(path: Path) -> str:

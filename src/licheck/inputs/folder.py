@@ -23,13 +23,17 @@ snapshot folders hold nothing but such symlinks. FIFOs and devices are never ope
 from __future__ import annotations
 
 import os
-import re
-import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from licheck.errors import InputError
-from licheck.inputs.paths import read_license_file
+from licheck.inputs.layout import (
+    beside_license_texts,
+    folder_entries,
+    folder_model_name,
+    guard_inside,
+    real_path,
+)
 from licheck.inputs.registry import ReadContext
 from licheck.inputs.yamlfile import MAX_YAML_BYTES, load_yaml, read_text_file
 from licheck.knowledge.catalog import Catalog
@@ -38,144 +42,6 @@ from licheck.records import Finding, LicenseText, ModelRecord
 FORMAT = "folder"
 MODEL_YAML = "model.yaml"
 CARD = "readme.md"
-# File names (case-insensitive) that hold a license or a use policy, and the role of each.
-_POLICY = re.compile(r"(use[-_ ]?policy|acceptable[-_ ]?use|aup(?![a-z]))", re.IGNORECASE)
-_LICENSE = re.compile(r"(licen[cs]e|copying)", re.IGNORECASE)
-_MODEL_LICENSE = re.compile(r"^(model|weights?)[-_ ]?licen[cs]e", re.IGNORECASE)
-_CODE_LICENSE = re.compile(r"^(code|software)[-_ ]?licen[cs]e", re.IGNORECASE)
-# Suffix words after LICENSE that say the text governs something other than this model:
-# third-party notices and data licenses are not the model's license.
-_NOT_THE_MODEL = re.compile(r"third|3rd|data|notice|header", re.IGNORECASE)
-# Files that cannot be license texts licheck reads (a LICENSE.pdf is judged by a human).
-_BINARY_SUFFIXES = frozenset(
-    {".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".doc", ".docx", ".odt", ".rtf"}
-    | {".zip", ".gz", ".tar", ".7z"}
-)
-
-
-def license_role(name: str) -> str | None:
-    """What a file governs, from its name: "model", "code", "use-policy", "license" or None.
-
-    LICENSE-MODEL / MODEL_LICENSE -> "model" (the weights); LICENSE-CODE / CODE_LICENSE ->
-    "code"; USE_POLICY / ACCEPTABLE_USE -> "use-policy"; LICENSE*, LICENCE*, COPYING* ->
-    "license". None for anything else, and for third-party notices or data licenses.
-    """
-    lowered = name.lower()
-    if Path(lowered).suffix in _BINARY_SUFFIXES:
-        return None
-    if _POLICY.match(lowered):
-        return "use-policy"
-    if _MODEL_LICENSE.match(lowered):
-        return "model"
-    if _CODE_LICENSE.match(lowered):
-        return "code"
-    if not _LICENSE.match(lowered):
-        return None
-    rest = _LICENSE.sub("", lowered, count=1)
-    if _NOT_THE_MODEL.search(rest):
-        return None
-    if re.search(r"model|weight", rest):
-        return "model"
-    if re.search(r"code|software|source", rest):
-        return "code"
-    return "license"
-
-
-def snapshot_blob(folder: Path, path: Path) -> bool:
-    """Whether `path` is a Hugging Face cache snapshot file whose symlink leads into `blobs/`.
-
-    The cache keeps `models--ORG--NAME/snapshots/REV/FILE -> ../../blobs/HASH`; the blob store
-    belongs to the same repository, so reading through that link stays within the model.
-    """
-    try:
-        real_folder = folder.resolve()
-        if real_folder.parent.name != "snapshots":
-            return False
-        blobs = real_folder.parent.parent / "blobs"
-        return path.resolve().is_relative_to(blobs)
-    except (OSError, RuntimeError):
-        return False
-
-
-def folder_model_name(folder: Path) -> str:
-    """The model a folder holds, by its name; `ORG/NAME` for a Hugging Face cache snapshot.
-
-    A cache snapshot folder is named after a commit hash; its repository folder,
-    `models--ORG--NAME`, says which model it is.
-    """
-    real = folder.resolve()
-    repo = real.parent.parent.name
-    if real.parent.name == "snapshots" and repo.startswith("models--"):
-        return repo.removeprefix("models--").replace("--", "/")
-    return real.name or str(folder)
-
-
-def _guard(folder: Path, path: Path, shown: str, allow_outside: bool) -> None:
-    """Refuse a file that leaves the folder through a symlink, or that is not a regular file."""
-    if not allow_outside and not snapshot_blob(folder, path):
-        try:
-            inside = path.resolve().is_relative_to(folder.resolve())
-        except (OSError, RuntimeError):  # a symlink loop
-            inside = False
-        if not inside:
-            raise InputError(
-                f"'{path.name}' is a link that points outside the model's folder",
-                file=shown,
-                hint="licheck reads only files inside the folder; pass --allow-outside to "
-                "follow it",
-            )
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise InputError(f"cannot read '{path.name}': {exc.strerror or exc}", file=shown) from exc
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"'{path.name}' is not a regular file", file=shown)
-
-
-def _entries(folder: Path, shown: str) -> list[Path]:
-    try:
-        return sorted(folder.iterdir(), key=lambda p: p.name)
-    except OSError as exc:
-        raise InputError(f"cannot list the folder: {exc.strerror or exc}", file=shown) from exc
-
-
-def _real(path: str) -> str:
-    return os.path.realpath(path) if "://" not in path else path
-
-
-def beside_license_texts(
-    folder: Path,
-    *,
-    source: str,
-    known: Iterable[LicenseText] = (),
-    allow_outside: bool = False,
-) -> list[LicenseText]:
-    """`known` texts plus every license-like file in `folder` not already among them.
-
-    Each file gets its role from its name (license_role). Files are read through
-    inputs/paths.read_license_file, so the folder boundary and size limits hold.
-    """
-    texts = list(known)
-    seen = {_real(text.path) for text in texts}
-    for path in _entries(folder, source):
-        role = license_role(path.name)
-        if role is None or path.is_dir():
-            continue
-        if os.path.realpath(path) in seen:
-            continue
-        outside_ok = allow_outside or snapshot_blob(folder, path)
-        try:
-            text = read_license_file(path.name, folder, source, None, outside_ok)
-        except InputError as exc:
-            # Nothing declared this file: the error belongs to the file, not to the card.
-            raise InputError(
-                exc.message.removeprefix("license_file "),
-                file=os.path.relpath(path) if not path.is_absolute() else str(path),
-                hint=exc.hint,
-            ) from exc
-        seen.add(os.path.realpath(path))
-        texts.append(LicenseText(path=text.path, text=text.text, role=role))
-    return texts
 
 
 def _find_mot(folder: Path, entries: list[Path], shown: str, allow_outside: bool) -> Path | None:
@@ -187,7 +53,7 @@ def _find_mot(folder: Path, entries: list[Path], shown: str, allow_outside: bool
         if path.suffix.lower() not in (".yml", ".yaml") or path.name.lower() == MODEL_YAML:
             continue
         file_shown = os.path.join(shown, path.name)
-        _guard(folder, path, file_shown, allow_outside)
+        guard_inside(folder, path, file_shown, allow_outside)
         if is_mot(read_head(path, shown=file_shown).decode("utf-8", errors="replace")):
             found.append(path)
     if len(found) > 1:
@@ -226,7 +92,7 @@ def merge(
     all_texts: list[LicenseText] = []
     seen: set[str] = set()
     for text in [t for r in records for t in r.license_texts] + texts:
-        key = _real(text.path)
+        key = real_path(text.path)
         if key not in seen:
             seen.add(key)
             all_texts.append(text)
@@ -300,13 +166,13 @@ def load_folder(
     if not path.is_dir():
         raise InputError("not a folder", file=shown, hint="give the model's folder")
     folder_name = folder_model_name(path)
-    entries = _entries(path, shown)
+    entries = folder_entries(path, shown)
     by_name = {p.name.lower(): p for p in entries}
     records: list[ModelRecord] = []
     if MODEL_YAML in by_name:
         file = by_name[MODEL_YAML]
         file_shown = os.path.join(shown, file.name)
-        _guard(path, file, file_shown, allow_outside)
+        guard_inside(path, file, file_shown, allow_outside)
         own = _own_model_yaml(file, path, file_shown, allow_outside)
         if own is not None:
             records.append(own)
@@ -314,7 +180,7 @@ def load_folder(
     if CARD in by_name and _is_card(by_name[CARD]):
         file = by_name[CARD]
         file_shown = os.path.join(shown, file.name)
-        _guard(path, file, file_shown, allow_outside)
+        guard_inside(path, file, file_shown, allow_outside)
         records.append(
             load_card(file, shown=file_shown, allow_outside=allow_outside, online=online)
         )

@@ -183,7 +183,7 @@ def _model_name(data: LocatedDict, source: str, folder: Path | None) -> str:
         if isinstance(candidate, str) and candidate.strip():
             return candidate.strip()
     if folder is not None and _is_readme(source):
-        from licheck.inputs.folder import folder_model_name
+        from licheck.inputs.layout import folder_model_name
 
         return folder_model_name(folder)
     return Path(source).name or source
@@ -331,7 +331,7 @@ def _read_linked(
     Anything that could leave the folder is handed to read_license_file whether or not it
     exists, so that `../../etc/passwd` is refused as outside, never reported as missing.
     """
-    from licheck.inputs.folder import license_role, snapshot_blob
+    from licheck.inputs.layout import license_role, snapshot_blob
 
     if "\x00" in link:
         # No file name holds NUL; the OS calls would raise ValueError rather than say so.
@@ -350,7 +350,7 @@ def _read_linked(
 
 def _fetch_linked(url: str, source: str, line: int) -> LicenseText:
     from licheck.inputs.fetch import fetch_text
-    from licheck.inputs.folder import license_role
+    from licheck.inputs.layout import license_role
 
     name = url.rstrip("/").rsplit("/", 1)[-1]
     text = fetch_text(url, source=source, line=line)
@@ -417,7 +417,7 @@ def parse_card(
     if folder is not None and _is_readme(source):
         # Only a repository's card (README.md) owns the files beside it; a card saved as
         # `acme-7b.md` may share its folder with thousands of others (a scan of many cards).
-        from licheck.inputs.folder import beside_license_texts
+        from licheck.inputs.layout import beside_license_texts
 
         texts = beside_license_texts(
             folder, source=source, known=texts, allow_outside=allow_outside

@@ -16,8 +16,19 @@ from typing import TYPE_CHECKING
 from licheck.errors import InputError
 
 if TYPE_CHECKING:
-    from licheck.inputs import InputOptions
     from licheck.knowledge.catalog import Catalog
+
+
+@dataclass(frozen=True)
+class InputOptions:
+    """How inputs may be read: `allow_outside` lets license paths leave the model's folder,
+    `online` lets a card's license_link URL be fetched, `skip_non_models` drops files that only
+    look like inputs (a README without front matter, for the pre-commit hook)."""
+
+    allow_outside: bool = False
+    online: bool = False
+    input_format: str | None = None
+    skip_non_models: bool = False
 
 
 @dataclass(frozen=True)
