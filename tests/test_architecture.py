@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from licheck.check import CardChecker
 from licheck.cli import main
-from licheck.inputs import InputOptions
+from licheck.inputs.registry import InputOptions
 from licheck.records import Policy
 from licheck.scan import ScanWorker
 

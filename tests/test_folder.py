@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from licheck.errors import InputError
-from licheck.inputs.folder import license_role, load_folder, snapshot_blob
+from licheck.inputs.folder import load_folder
+from licheck.inputs.layout import license_role, snapshot_blob
 from licheck.records import ModelRecord
 
 FOLDERS = Path(__file__).parent / "fixtures" / "folders"

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import LicheckError
-from licheck.inputs import InputOptions
 from licheck.inputs.policy_file import named_policy
+from licheck.inputs.registry import InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
 from licheck.records import IdentifiedFile, ModelRecord, Policy, Report

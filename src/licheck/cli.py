@@ -24,7 +24,7 @@ from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
 
 if TYPE_CHECKING:
-    from licheck.inputs import InputOptions
+    from licheck.inputs.registry import InputOptions
     from licheck.records import Policy, Report
 
 EXIT_PASS = 0
@@ -288,7 +288,7 @@ def check(
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
-    from licheck.inputs import InputOptions
+    from licheck.inputs.registry import InputOptions
 
     options = InputOptions(
         allow_outside=run.allow_outside,
@@ -327,7 +327,7 @@ def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -
     models there are; other formats gather the whole report first.
     """
     from licheck.check import choose_policy
-    from licheck.inputs import InputOptions
+    from licheck.inputs.registry import InputOptions
     from licheck.knowledge.catalog import Catalog
 
     catalog = Catalog()

@@ -27,8 +27,8 @@ from typing import TYPE_CHECKING, Any
 from licheck.engine.readers import TextReaders
 from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError
-from licheck.inputs import InputOptions, shown_path
-from licheck.inputs.registry import LOOSE_UNIT_FORMATS
+from licheck.inputs import shown_path
+from licheck.inputs.registry import LOOSE_UNIT_FORMATS, InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.records import SubjectReport
 
