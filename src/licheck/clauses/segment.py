@@ -428,6 +428,7 @@ _NOT_LICENSED = r"\bnot\b[\w ,]{0,40}\blicensed\b"
 _PROHIBITION = (
     r"\b(?:may|shall|must|will|can|could|would)\s+not\b|\b(?:cannot|can't|won't|mustn't"
     r"|shan't)\b|\bagrees?\s+(?:not|never)\s+to\b|\bdoes\s+not\s+(?:permit|allow)\b"
+    r"|\bdoes\s+not\s+grant\s+(?:you\s+)?(?:any\s+)?permission\s+to\s+use\b"
     r"|\bnot\s+(?:be\s+)?(?:permitted|allowed"
     r"|authori[sz]ed|licensed|granted)\b|\bprohibit|\bforbid|\bno\s+(?:rights?|licenses?|licences?|"
     r"permission)\b|\bdo\s+not\b|\bnor\b|\bneither\b|\brefrain\b|\bnot\s+to\s+\w+"
