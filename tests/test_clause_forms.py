@@ -108,3 +108,134 @@ def test_a_negated_subject_forbids_like_may_not(sentence: str, rule: str, criter
 def test_no_later_than_is_not_a_negated_subject() -> None:
     text = GRANT + "No later than 30 days after release, you must publish the weights.\n"
     assert analyse(text).failing == ()
+
+
+# --- 4-6. registration, kinds of licensee, the ethical-license family ------------------------
+
+CAUGHT = [
+    # 4. registration before use or download (OSD7)
+    (
+        "You must register [here](https://example.com/f) before downloading.",
+        "registration-required",
+        "OSD7",
+    ),
+    (
+        "You must create an account and complete the form before using the Model.",
+        "registration-required",
+        "OSD7",
+    ),
+    ("Access to the weights requires an Acme Cloud account.", "registration-required", "OSD7"),
+    ("The Model is available only to registered users.", "registration-required", "OSD7"),
+    # 5. licensees excluded or admitted by their kind (OSD5)
+    ("Only non-commercial organisations may use the Model.", "excluded-entity-kind", "OSD5"),
+    ("Licensees must be individuals or academic institutions.", "excluded-entity-kind", "OSD5"),
+    (
+        "The license is not available to any organisation that derives a majority of its income "
+        "from advertising.",
+        "excluded-entity-kind",
+        "OSD5",
+    ),
+    ("Law enforcement may not use the Model.", "excluded-group", "OSD5"),
+    ("The Model may not be used by the military.", "excluded-group", "OSD5"),
+    ("This license is void for entities with more than 100 employees.", "size-threshold", "OSD5"),
+    (
+        "Companies with annual revenue above $5 million need a separate license.",
+        "size-threshold",
+        "OSD5",
+    ),
+    # 6. ethical-license conditions on fields of conduct (OSD6)
+    (
+        "The rights granted are subject to the Licensee's compliance with the Human Rights Laws.",
+        "ethical-conduct",
+        "OSD6",
+    ),
+    (
+        "The Licensee accepts a Duty of Care towards Supply Chain Impacted Parties.",
+        "ethical-conduct",
+        "OSD6",
+    ),
+    (
+        "This license does not grant permission to use the Model for weapons.",
+        "ethical-conduct",
+        "OSD6",
+    ),
+    # appended sentences and markup
+    ("This license does not permit use for commercial purposes.", "non-commercial", "OSD6"),
+    ("This license terminates automatically upon any for-profit use.", "non-commercial", "OSD6"),
+    (
+        "Use of the Model is subject to the Acceptable Use Policy at https://example.com/aup.",
+        "use-policy",
+        "OSD6",
+    ),
+    (
+        "You may not use the outputs of the Model to improve any other model.",
+        "no-model-improvement",
+        "OSD6",
+    ),
+    ("Commercial use is prohibited.", "non-commercial", "OSD6"),
+    ("| Use | Commercial use is prohibited |", "non-commercial", "OSD6"),
+    ("[^1]: Commercial use is not permitted.", "non-commercial", "OSD6"),
+    ("Die kommerzielle Nutzung ist untersagt.", "non-commercial", "OSD6"),
+    ("Toute utilisation commerciale est interdite.", "non-commercial", "OSD6"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule", "criterion"), CAUGHT)
+def test_an_appended_restriction_fails_its_criterion(
+    sentence: str, rule: str, criterion: str
+) -> None:
+    text = GRANT + sentence + "\n"
+    found = finding(analyse(text), rule, criterion)
+    assert found.status == "fail"
+    assert_quoted(text, found, FIRST)
+
+
+def test_an_ethical_license_list_fails_osd5_for_kinds_and_osd6_for_conduct() -> None:
+    text = GRANT + (
+        "The Licensee SHALL NOT, whether directly or indirectly, through agents or assigns:\n"
+        "1. Hold any person in servitude or forced labor;\n"
+        "2. Be an individual or entity that engages in fossil fuel extraction.\n"
+    )
+    analysis = analyse(text)
+    conduct = finding(analysis, "ethical-conduct", "OSD6")
+    kind = finding(analysis, "excluded-entity-kind", "OSD5")
+    assert conduct.status == kind.status == "fail"
+    assert_quoted(text, conduct, FIRST + 1)
+    assert_quoted(text, kind, FIRST + 2)
+
+
+def test_a_heading_naming_a_restriction_needs_review() -> None:
+    text = GRANT + "## Non-commercial use only\n\nSee the terms below.\n"
+    analysis = analyse(text)
+    found = finding(analysis, "restricted-heading", "OSD6")
+    assert analysis.status("OSD6") == "unknown"
+    assert_quoted(text, found, FIRST)
+
+
+# --- 7. what only looks like an exclusion ---------------------------------------------------
+
+NOT_EXCLUSIONS = [
+    # a governing law, and a definition of a jurisdiction, with the regions it leaves out
+    "This License is governed by the laws of the People's Republic of China (excluding Hong Kong, "
+    "Macau and Taiwan).",
+    '"Territory" means the People\'s Republic of China (excluding Hong Kong, Macau and Taiwan).',
+    # a definition of an affiliate names entities but excludes none
+    '"Affiliate" means any entity that controls, is controlled by, or is under common control '
+    "with you.",
+    "You do not need to register or create an account to use the Model.",
+    "## Commercial and non-commercial use",
+]
+
+
+@pytest.mark.parametrize("sentence", NOT_EXCLUSIONS)
+def test_a_non_exclusion_produces_no_finding(sentence: str) -> None:
+    assert analyse(GRANT + sentence + "\n").findings == ()
+
+
+def test_an_excluded_territory_is_still_caught_next_to_a_carve_out() -> None:
+    text = GRANT + (
+        "The license is not granted to residents of the European Union or of the People's "
+        "Republic of China (excluding Hong Kong).\n"
+    )
+    found = finding(analyse(text), "excluded-territory", "OSD5")
+    assert_quoted(text, found, FIRST)
