@@ -23,6 +23,7 @@ from licheck.clauses.segment import (
     Clause,
     _normalise,
     _segment,
+    unmark,
 )
 from licheck.records import CRITERION_IDS, Finding, Status, worst
 
@@ -320,7 +321,8 @@ def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
     """
     if not isinstance(text, str):
         text = str(text)
-    original = text[:MAX_CHARS]
+    # The engine reads, and quotes, the text without its Markdown or HTML marks (see unmark).
+    original = unmark(text[:MAX_CHARS])
     doc = _Text(original)
     clauses = doc.clauses
     ctx = _Context(original, _Lines(original), path)

@@ -109,6 +109,41 @@ def _normalise(text: str) -> str:
     return "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in out)
 
 
+# Markdown and HTML markup inside a clause ("You ***must not* publish**", "register
+# [here](https://...)", "<!-- ... -->") would stand between the words a rule reads. Each mark
+# becomes spaces of its own length, so offsets and lines stay those of the file; a link keeps
+# its text and its address: "[here](url)" reads " here (url)". Underscores inside a word
+# (snake_case, URLs) and a list bullet ("* item") are not emphasis and stay.
+_MARKUP = re.compile(r"\[(?=[^\[\]\n]{1,200}\]\()|\](?=\()|`+|<!--|-->|[*_]+")
+
+
+def _blank(match: re.Match[str]) -> str:
+    mark = match.group()
+    if mark[0] in "*_":
+        text, start, end = match.string, match.start(), match.end()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < len(text) else " "
+        if before.isspace() and after.isspace():
+            # A list bullet or a lone star ("* item", "2 * 3"), not emphasis.
+            return mark
+        if "_" in mark and before.isalnum() and after.isalnum():
+            # snake_case, a URL path: an underscore inside a word.
+            return mark
+    return " " * len(mark)
+
+
+def unmark(text: str) -> str:
+    """`text` without Markdown emphasis, code marks, link brackets and HTML comment marks.
+
+    The same length as `text`, so an offset in one is the same offset in the other: the engine
+    reads and quotes this text (a quote is then text a reader finds in the file once its marks
+    are ignored).
+    """
+    if "*" in text or "_" in text or "`" in text or "](" in text or "<!--" in text:
+        return _MARKUP.sub(_blank, text)
+    return text
+
+
 # Phrases that look like restrictions but say the opposite ("including without limitation").
 _NEUTRAL = fast_pattern(
     r"\b(?:including,?\s+)?(?:but\s+)?(?:not|without)\s+limit(?:ed|ation)(?:\s+to)?\b"
@@ -123,7 +158,27 @@ def _clean(fragment: str) -> str:
     spaced = " ".join(fragment.split())
     if "limit" in spaced or "only" in spaced:
         spaced = _NEUTRAL.sub(" ", spaced)
+    if "no" in spaced:
+        spaced = _negate_verb(spaced)
     return spaced.strip()
+
+
+# A negated subject ("No part of the Model may be redistributed", "None of the outputs may be
+# used to train ...") forbids as "may not" does; the verb takes the negation so that every rule
+# reading "may not ..." reads these too. Only subjects that name a share of the work or a person
+# are read so: "no later than 30 days you must" keeps its meaning.
+_NEGATED_SUBJECT = fast_pattern(
+    r"\b(?:no\s+(?:part|parts|portion|portions|component|components|element|piece|copy|copies"
+    r"|one|person|persons|entity|entities|party|parties|user|users|licensee|licensees|third\s+party)"
+    r"|none)\b(?:\s+of\s+(?:[\w'-]+\s+){1,5}?|\s+)(?:may|shall|can|could|will|must)(?=\s+(?!not\b))"
+)
+
+
+def _negate_verb(text: str) -> str:
+    """`text` with "not" after the modal verb of a negated subject (see _NEGATED_SUBJECT)."""
+    if "none" not in text and "no " not in text:
+        return text
+    return _NEGATED_SUBJECT.sub(r"\g<0> not", text)
 
 
 # --- segmentation ---------------------------------------------------------------------------
@@ -214,8 +269,8 @@ class Clause:
 
     @_Lazy
     def match_text(self) -> str:
-        """The words a rule reads: the list's lead-in, then the item itself."""
-        return f"{self.lead} {self.text}" if self.lead else self.text
+        """The words a rule reads: the list's lead-in, then the item itself (see _join_item)."""
+        return _join_item(self.lead, self.text) if self.lead else self.text
 
     @_Lazy
     def modality(self) -> str:
@@ -226,6 +281,37 @@ class Clause:
         if self.lead is not None and own in {"statement", "permission", "limitation"}:
             return _modality(self.lead)
         return own
+
+
+# A lead-in's negation may be set off from the items by an aside ("You shall not, without
+# Acme's prior written consent:", "shall not, directly or indirectly:"); the aside is moved
+# after the item so that the negation and the item's verb meet: "you shall not resell the
+# model; (without acme's prior written consent)".
+_LEAD_ASIDE = re.compile(r"\b(?:not|never)(?=\s*,)")
+_ITEM_MARKER = re.compile(
+    r"(?:[-*\u2022>]+|\(?(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivxl]{1,5})[.)]){1,2}[ ]+"
+)
+
+
+@lru_cache(maxsize=256)
+def _lead_parts(lead: str) -> tuple[str, str]:
+    """A lead-in as the words that govern its items and an aside to put after each item."""
+    core = lead.rstrip(" :")
+    negation = _LEAD_ASIDE.search(core)
+    if negation is None:
+        return core, ""
+    aside = core[negation.end() :].strip(" ,")
+    return core[: negation.end()], f" ({aside})" if aside else ""
+
+
+def _join_item(lead: str, item: str) -> str:
+    """A list item read with its lead-in: "you shall not" + "(i) resell the model;" reads
+    "you shall not resell the model;", the list marker dropped (OSD rules read the sentence
+    the lead-in and the item make together)."""
+    core, aside = _lead_parts(lead)
+    marker = _ITEM_MARKER.match(item)
+    body = item[marker.end() :] if marker else item
+    return f"{core} {body}{aside}"
 
 
 def _is_heading_line(line: str) -> bool:
@@ -341,7 +427,9 @@ _DISCLAIMER = (
 _NOT_LICENSED = r"\bnot\b[\w ,]{0,40}\blicensed\b"
 _PROHIBITION = (
     r"\b(?:may|shall|must|will|can|could|would)\s+not\b|\b(?:cannot|can't|won't|mustn't"
-    r"|shan't)\b|\bagrees?\s+(?:not|never)\s+to\b|\bnot\s+(?:be\s+)?(?:permitted|allowed"
+    r"|shan't)\b|\bagrees?\s+(?:not|never)\s+to\b|\bdoes\s+not\s+(?:permit|allow)\b"
+    r"|\bdoes\s+not\s+grant\s+(?:you\s+)?(?:any\s+)?permission\s+to\s+use\b"
+    r"|\bnot\s+(?:be\s+)?(?:permitted|allowed"
     r"|authori[sz]ed|licensed|granted)\b|\bprohibit|\bforbid|\bno\s+(?:rights?|licenses?|licences?|"
     r"permission)\b|\bdo\s+not\b|\bnor\b|\bneither\b|\brefrain\b|\bnot\s+to\s+\w+"
     r"|\bwithout\s+(?:the\s+)?(?:prior|express|explicit|written)\b[\w ]{0,20}\b"
@@ -419,7 +507,7 @@ def _section_label(original: str, start: int, end: int) -> str:
 
 def segment(text: str) -> tuple[Clause, ...]:
     """Split a license into clauses with offsets, section and modality (see the module doc)."""
-    original = text[:MAX_CHARS]
+    original = unmark(text[:MAX_CHARS])
     return _segment(original, _normalise(original))
 
 
