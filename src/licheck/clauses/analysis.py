@@ -386,9 +386,7 @@ def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
             ctx.anchor = pattern
             for criterion in rule.criteria:
                 findings.append(_finding(rule, criterion, rule.status, clause, ctx))
-    unread = unread_spans(
-        [(c.start, c.end, c.raw) for c in clauses], doc.flat, ctx.lines.line
-    )
+    unread = unread_spans(clauses, doc.flat, ctx.lines.line)
     return TextAnalysis(
         tuple(findings), grants_rights, truncated=len(text) > MAX_CHARS, unread=unread
     )

@@ -1,7 +1,8 @@
 """Chinese text for the clause engine: normalisation, sentence ends, list markers, modality.
 
 Most licenses of Chinese model vendors are Chinese-first or bilingual, and Chinese writes no
-space between words, ends sentences with 。！？； and numbers clauses 一、（一）第三条. The
+space between words, ends sentences with 。 and fullwidth ! ? ; and numbers clauses 一、, (一),
+第三条. The
 English segmenter sees such a paragraph as one run-on sentence and its modal words ("may not")
 never occur, so every rule stays silent and the text passes. This module gives segment.py what
 it needs to read Chinese the way it reads English; it imports nothing of the engine, so that
@@ -23,8 +24,8 @@ _WIDE = re.compile(f"[\u3000-\u303f\uff00-\uffef{HAN_CLASS}]")
 def _table() -> dict[int, str]:
     """One-to-one replacements (offsets and line numbers stay right, as in segment._TRANSLATE).
 
-    Fullwidth ASCII forms (！？；：，（）１２) become ASCII, so that patterns and list markers
-    are written once; the ideographic space is a space; corner quotes are quotes. A few
+    Fullwidth ASCII forms (punctuation, brackets, digits) become ASCII, so that patterns and
+    list markers are written once; the ideographic space is a space; corner quotes are quotes. A few
     traditional characters that carry the legal concepts become their simplified forms, so that
     one rule reads both 商業授權 and 商业授权 (Taiwan, Hong Kong and Hunyuan-style texts).
     """
@@ -95,9 +96,7 @@ def is_heading_line(stripped: str) -> bool:
     rest = rest.strip()
     if not rest or len(rest) > (20 if marker else 8):
         return False
-    if any(char in _PUNCTUATION for char in rest) or _HEADING_WORDS.search(rest):
-        return False
-    return True
+    return not any(char in _PUNCTUATION for char in rest) and not _HEADING_WORDS.search(rest)
 
 
 _SPACE_IN_HAN = re.compile(f"(?<=[{HAN_CLASS}\u3001\u3002,;:]) (?=[{HAN_CLASS}])")

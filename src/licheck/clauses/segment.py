@@ -283,7 +283,7 @@ def _sentences(
     norm: str, original: str, start: int, end: int, chinese: bool = False
 ) -> list[tuple[int, int]]:
     """Sentence spans within one paragraph: cut after . ; ! ? when a new sentence begins (and,
-    in a text with Chinese, after 。！？； too)."""
+    in a text with Chinese, after 。 and fullwidth ! ? ; too)."""
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _SENTENCE_END.finditer(norm, start, end):
