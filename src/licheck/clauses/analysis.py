@@ -11,6 +11,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
+from licheck.clauses import cjk
+from licheck.clauses.language import unread_spans
 from licheck.clauses.patterns import _holds, _may_match, _search
 from licheck.clauses.rules import Rule, _keyword_index, load_rules
 from licheck.clauses.segment import (
@@ -32,11 +34,20 @@ from licheck.records import CRITERION_IDS, Finding, Status, worst
 
 @dataclass(frozen=True)
 class TextAnalysis:
-    """What the clause engine found in one text: findings per criterion, and whether it grants."""
+    """What the clause engine found in one text: findings per criterion, and whether it grants.
+
+    `unread` lists the (line, end_line, language) spans of substantial text in a language the
+    rules do not read (see clauses/language.py): "ja", "ko", "cyrillic", "greek", "hebrew",
+    "arabic", "devanagari", "thai", or "de", "fr", "es", "it", "pt", "nl" for Latin script.
+    The engine judges nothing from them; a caller must not pass a criterion on such a text
+    without reading those lines (a rule may still have fired on one: the few German and French
+    patterns of non-commercial.yaml do).
+    """
 
     findings: tuple[Finding, ...]
     grants_rights: bool
     truncated: bool = False
+    unread: tuple[tuple[int, int, str], ...] = ()
 
     def status(self, criterion_id: str) -> Status:
         """fail if any finding fails the criterion, unknown if any needs review, else pass."""
@@ -52,7 +63,9 @@ def _evidence(original: str, clause: Clause, anchor: int | None) -> str:
     """The clause as written, trimmed to MAX_EVIDENCE_WORDS around where the concept shows."""
     words = original[clause.start : clause.end].split()
     if len(words) <= MAX_EVIDENCE_WORDS:
-        return " ".join(words)
+        quote = " ".join(words)
+        # Chinese has no spaces between words: a long sentence is cut by characters.
+        return cjk.trim_quote(quote, anchor) if len(quote) > cjk.MAX_QUOTE_CHARS else quote
     first = 0
     if anchor is not None:
         before = len(original[clause.start : clause.start + anchor].split())
@@ -375,4 +388,7 @@ def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
             ctx.anchor = pattern
             for criterion in rule.criteria:
                 findings.append(_finding(rule, criterion, rule.status, clause, ctx))
-    return TextAnalysis(tuple(findings), grants_rights, truncated=len(text) > MAX_CHARS)
+    unread = unread_spans(clauses, doc.flat, ctx.lines.line)
+    return TextAnalysis(
+        tuple(findings), grants_rights, truncated=len(text) > MAX_CHARS, unread=unread
+    )

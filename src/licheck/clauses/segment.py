@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Generic, TypeVar, overload
 
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
+from licheck.clauses import cjk
 from licheck.clauses.patterns import (
     _boundary_branches,
     _by_first_letter,
@@ -89,6 +90,8 @@ _TRANSLATE = str.maketrans(
 # The same table as pairs: no replacement is itself replaced, so applying them one by one gives
 # what translate() gives.
 _REPLACEMENTS = tuple((chr(code), str(value)) for code, value in _TRANSLATE.items())
+# A Chinese or fullwidth text also gets cjk.TABLE (fullwidth punctuation and digits as ASCII).
+_WIDE_TRANSLATE = {**_TRANSLATE, **cjk.TABLE}
 
 
 def _normalise(text: str) -> str:
@@ -97,6 +100,8 @@ def _normalise(text: str) -> str:
         # str.translate has a fast path for ASCII text only; elsewhere it looks up every
         # character in a dict, ten times slower than replacing the few characters present.
         out = text.translate(_TRANSLATE)
+    elif cjk.has_wide(text):
+        out = text.translate(_WIDE_TRANSLATE)
     else:
         out = text
         for char, replacement in _REPLACEMENTS:
@@ -160,6 +165,9 @@ def _clean(fragment: str) -> str:
         spaced = _NEUTRAL.sub(" ", spaced)
     if "no" in spaced:
         spaced = _negate_verb(spaced)
+    if not spaced.isascii() and cjk.HAN.search(spaced):
+        # A Chinese sentence wrapped over lines: the line break is no word boundary.
+        spaced = cjk.join_wrapped(spaced)
     return spaced.strip()
 
 
@@ -357,8 +365,11 @@ def _is_inline_heading(cleaned: str, written: str) -> bool:
     )
 
 
-def _sentences(norm: str, original: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans within one paragraph: cut after . ; ! ? when a new sentence begins."""
+def _sentences(
+    norm: str, original: str, start: int, end: int, chinese: bool = False
+) -> list[tuple[int, int]]:
+    """Sentence spans within one paragraph: cut after . ; ! ? when a new sentence begins (and,
+    in a text with Chinese, after 。 and fullwidth ! ? ; too)."""
     spans: list[tuple[int, int]] = []
     cursor = start
     for match in _SENTENCE_END.finditer(norm, start, end):
@@ -375,6 +386,8 @@ def _sentences(norm: str, original: str, start: int, end: int) -> list[tuple[int
         spans.append((cursor, cut))
         cursor = cut
     spans.append((cursor, end))
+    if chinese:
+        spans = cjk.split_spans(norm, spans)
     if end - start <= MAX_CLAUSE_CHARS:
         return spans
     result: list[tuple[int, int]] = []
@@ -491,6 +504,11 @@ def _modality(text: str) -> str:
         return "definition"
     names = _MODAL_NAMES
     found = {names[m.lastindex or 0] for m in _MODAL_SCAN.finditer(text)}
+    if not text.isascii() and cjk.HAN.search(text):
+        # A Chinese clause: its modal words are Chinese ones (a bilingual clause has both).
+        if cjk.is_definition(text):
+            return "definition"
+        found |= cjk.markers(text)
     if "not_licensed" in found:
         # "not designed, licensed or intended for use in ...": a restriction, not a disclaimer.
         return "prohibition"
@@ -520,6 +538,14 @@ def _segment(original: str, norm: str) -> tuple[Clause, ...]:
     pos = 0
     length = len(norm)
     paragraph: list[tuple[int, int]] = []
+    # Chinese sentence ends, list markers and headings are looked for only in a text with Han
+    # characters: an English text takes exactly the English path.
+    chinese = not original.isascii() and cjk.HAN.search(norm) is not None
+
+    def starts_item(at: int) -> bool:
+        if _LIST_MARKER.match(norm, at):
+            return True
+        return chinese and cjk.LIST_MARKER.match(norm, at) is not None
 
     def flush() -> None:
         nonlocal lead, lead_index, section
@@ -527,10 +553,9 @@ def _segment(original: str, norm: str) -> tuple[Clause, ...]:
             return
         p_start, p_end = paragraph[0][0], paragraph[-1][1]
         paragraph.clear()
-        starts_item = bool(_LIST_MARKER.match(norm, p_start))
-        if lead is not None and not starts_item:
+        if lead is not None and not starts_item(p_start):
             lead = None
-        spans = _sentences(norm, original, p_start, p_end)
+        spans = _sentences(norm, original, p_start, p_end, chinese)
         pending = -1  # start of a tiny fragment ("b.") to glue onto the next sentence
         for span_start, e in spans:
             s = span_start
@@ -540,7 +565,8 @@ def _segment(original: str, norm: str) -> tuple[Clause, ...]:
             stripped = raw.strip()
             if not stripped:
                 continue
-            if len(stripped) <= 6 and not stripped.endswith(":"):
+            if len(stripped) <= 6 and not stripped.endswith((":", "\u3002")):
+                # (A short Chinese sentence, "禁止商用。", is a sentence, not a list marker.)
                 pending = s
                 continue
             cleaned = None
@@ -580,8 +606,14 @@ def _segment(original: str, norm: str) -> tuple[Clause, ...]:
             lead = None
             section = _section_label(original, pos, line_end)
             clauses.append(Clause(pos, line_end, norm[pos:line_end], section, kind="heading"))
+        elif chinese and cjk.is_heading_line(norm[pos:line_end].strip()):
+            # "第三条 使用限制", "四、免责声明": a Chinese heading (no capitals to tell it by).
+            flush()
+            lead = None
+            section = _section_label(original, pos, line_end)
+            clauses.append(Clause(pos, line_end, norm[pos:line_end], section, kind="heading"))
         else:
-            if paragraph and _LIST_MARKER.match(norm, pos):
+            if paragraph and starts_item(pos):
                 flush()
             paragraph.append((pos, line_end))
         pos = line_end + 1
