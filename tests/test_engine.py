@@ -37,6 +37,9 @@ class FakeAnalysis:
 
     findings: tuple[Finding, ...]
     grants_rights: bool = True
+    truncated: bool = False
+    unread: tuple[tuple[int, int, str], ...] = ()
+    rights: frozenset[str] = frozenset({"use", "copy", "modify", "distribute"})
 
     def status(self, criterion: str) -> Status:
         return worst([f.status for f in self.findings if f.criterion == criterion])

@@ -171,6 +171,10 @@ class LicenseResult:
     match: str | None = None
     similarity: float | None = None
     differences: tuple[str, ...] = ()
+    # What licheck could not read or vouch for in this license's text or name (a language its
+    # rules do not read, characters hiding words, a look-alike id, a truncated file). Any entry
+    # makes a license that would pass `unknown`: nothing unread passes.
+    unverified: tuple[str, ...] = ()
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:

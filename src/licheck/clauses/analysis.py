@@ -48,6 +48,9 @@ class TextAnalysis:
     grants_rights: bool
     truncated: bool = False
     unread: tuple[tuple[int, int, str], ...] = ()
+    # The rights a permission clause grants (RIGHTS: use, copy, modify, distribute): an open
+    # judgment of a text nobody has catalogued needs all four (positive evidence, OSD1, OSD3).
+    rights: frozenset[str] = frozenset()
 
     def status(self, criterion_id: str) -> Status:
         """fail if any finding fails the criterion, unknown if any needs review, else pass."""
@@ -390,5 +393,55 @@ def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
                 findings.append(_finding(rule, criterion, rule.status, clause, ctx))
     unread = unread_spans(clauses, doc.flat, ctx.lines.line)
     return TextAnalysis(
-        tuple(findings), grants_rights, truncated=len(text) > MAX_CHARS, unread=unread
+        tuple(findings),
+        grants_rights,
+        truncated=len(text) > MAX_CHARS,
+        unread=unread,
+        rights=granted_rights(clauses),
     )
+
+
+# The four rights of an open license, as the words of a grant say them (English, Chinese).
+# A grant names them together ("to use, copy, modify, merge, publish, distribute"; "permission
+# to use, copy, modify, and distribute"; "授予您……使用、复制、修改、分发"), so a right counts
+# only in a clause that grants and in no negated phrase.
+RIGHTS: dict[str, re.Pattern[str]] = {
+    "use": re.compile(r"\b(?:use|run|exercise|utili[sz]e|deploy)\b|使用|运行"),
+    "copy": re.compile(r"\b(?:cop(?:y|ies|ying)|reproduce|reproduction|duplicate)\b|复制|拷贝"),
+    "modify": re.compile(
+        r"\b(?:modify|modifications?|adapt|adaptations?|alter|derivative|translate|merge"
+        r"|fine[\s-]?tune|improve)\b|修改|改编|衍生|演绎"
+    ),
+    "distribute": re.compile(
+        r"\b(?:distribute|redistribute|redistribution|distribution|sublicense|share"
+        r"|publish|convey|propagate|sell|make\s+available)\b|分发|发行|传播|再许可"
+    ),
+}
+_NEGATED_RIGHT = re.compile(r"\b(?:not|no|never|nor)\b[^.;:]{0,40}$|不得|禁止|不可|不允许")
+_GRANTING = frozenset({"permission", "condition", "statement", "limitation"})
+_GRANT_WORDS = re.compile(
+    r"\b(?:grants?|granted|hereby|permission|permitted|may|licen[cs]e[sd]?\s+to|right\s+to"
+    r"|free\s+to|allowed\s+to)\b|授予|许可|可以|有权"
+)
+
+
+def granted_rights(clauses: tuple[Clause, ...]) -> frozenset[str]:
+    """Which of the four rights some clause grants: a permission ("is hereby granted", "you
+    may", "授予") naming the right, not under a negation ("you may not distribute")."""
+    found: set[str] = set()
+    for clause in clauses:
+        if len(found) == len(RIGHTS):
+            break
+        if clause.kind == "heading":
+            continue
+        text = clause.match_text
+        if clause.modality not in _GRANTING or not _GRANT_WORDS.search(text):
+            continue
+        for right, pattern in RIGHTS.items():
+            if right in found:
+                continue
+            for match in pattern.finditer(text):
+                if not _NEGATED_RIGHT.search(text[max(0, match.start() - 60) : match.start()]):
+                    found.add(right)
+                    break
+    return frozenset(found)

@@ -7,7 +7,6 @@ engine reads what identification could not vouch for (a modified or unrecognised
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -24,6 +23,7 @@ from licheck.records import (
     LicenseText,
     ModelRecord,
     Obligation,
+    Span,
     Status,
     verdict_for,
     worst,
@@ -31,7 +31,8 @@ from licheck.records import (
 
 if TYPE_CHECKING:
     from licheck.clauses.analysis import TextAnalysis
-    from licheck.records import Identification, Span
+    from licheck.knowledge.disguise import Disguise
+    from licheck.records import Identification
 
 
 TextAnalyser = Callable[[str, str], "TextAnalysis"]
@@ -98,6 +99,10 @@ def _merge_text(judgments: dict[str, _Judgment], analysis: TextAnalysis) -> dict
         found = tuple(f for f in analysis.findings if f.criterion == cid)
         text_status = analysis.status(cid)
         if not current.judged:
+            # The text alone decides: open needs a grant licheck read (positive evidence).
+            missing = _missing_right(cid, analysis) if text_status == "pass" else None
+            if missing is not None:
+                text_status, found = "unknown", (*found, missing)
             merged[cid] = _Judgment(text_status, found, judged=True)
         else:
             merged[cid] = _Judgment(
@@ -106,33 +111,24 @@ def _merge_text(judgments: dict[str, _Judgment], analysis: TextAnalysis) -> dict
     return merged
 
 
-def _fold(text: str) -> str:
-    return " ".join(re.sub(r"[^\w%$.]+", " ", text.lower()).split())
+# The rights each criterion needs granted in so many words, for a text no profile vouches for:
+# free redistribution (OSD1) and derived works (OSD3). Copying is part of redistributing.
+_NEEDED_RIGHTS = {"OSD1": "distribute", "OSD3": "modify"}
 
 
-CHANGED_NOTE = (
-    "(This quotes the original; the text shipped words it differently: see the differences.)"
-)
-
-
-def _mark_changed_evidence(
-    judgments: dict[str, _Judgment], shipped: list[str]
-) -> dict[str, _Judgment]:
-    """In a modified license, say which of the original's quoted clauses the text no longer
-    carries word for word (the differences then say what it says instead)."""
-    folded = [_fold(text) for text in shipped]
-    marked = {}
-    for cid, judgment in judgments.items():
-        findings = tuple(
-            replace(f, message=f"{f.message} {CHANGED_NOTE}")
-            if f.source == "profile"
-            and f.evidence
-            and not any(_fold(f.evidence) in t for t in folded)
-            else f
-            for f in judgment.findings
-        )
-        marked[cid] = replace(judgment, findings=findings)
-    return marked
+def _missing_right(criterion: str, analysis: TextAnalysis) -> Finding | None:
+    """A doubt when a text that only its clauses judge never grants what the criterion needs."""
+    right = _NEEDED_RIGHTS.get(criterion)
+    if right is None or right in analysis.rights or not analysis.grants_rights:
+        return None
+    return Finding(
+        criterion,
+        "unknown",
+        f"licheck found no clause granting the right to {right}; a license is open only on "
+        "positive evidence, so this needs a reader",
+        source="clause",
+        rule="no-grant-found",
+    )
 
 
 def _freeze(judgments: dict[str, _Judgment]) -> tuple[CriterionResult, ...]:
@@ -151,6 +147,12 @@ class ReadText:
     identification: Identification | None = None
     resolution: Resolution | None = None
     analysis: TextAnalysis | None = None
+    # The text as judged: the file's text with invisible characters removed and look-alike
+    # letters folded (knowledge/disguise.py), line for line the file's own.
+    body: str = ""
+    # What licheck could not read or vouch for in it (a disguise, a language the rules do not
+    # read, a truncated file): it keeps whatever it is part of from passing.
+    unverified: tuple[str, ...] = ()
 
     @property
     def status(self) -> str | None:
@@ -208,9 +210,7 @@ def _judge(
             f"{resolution.name} is not OSI-approved and licheck has no profile of it; give its "
             "text (license_file) to have its clauses judged"
         )
-    shipped = [r.text.text for r in texts if r.status == "modified"]
-    if shipped:
-        judgments = _mark_changed_evidence(judgments, shipped)
+    judgments = _grounded(judgments, texts)
     for read in texts:
         if read.analysis is not None:
             judgments = _merge_text(judgments, read.analysis)
@@ -239,12 +239,16 @@ def _judge(
     if texts:
         match = "modified" if modified else texts[0].status
     similarity = min((r.identification.similarity for r in texts if r.identification), default=None)
+    unverified = tuple(dict.fromkeys(reason for r in texts for reason in r.unverified))
+    verdict = verdict_for(osi, statuses)
+    if unverified and verdict in ("osi-approved", "open"):
+        verdict = "unknown"  # nothing unread passes
     return LicenseResult(
         declared=declared,
         id=resolution.id if resolution else None,
         name=name,
         osi_approved=osi,
-        verdict=verdict_for(osi, statuses),
+        verdict=verdict,
         score=sum(1 for s in statuses if s == "pass"),
         criteria=criteria,
         known=resolution is not None,
@@ -257,7 +261,23 @@ def _judge(
         match=match,
         similarity=similarity,
         differences=differences,
+        unverified=unverified,
     )
+
+
+def _grounded(judgments: dict[str, _Judgment], texts: tuple[ReadText, ...]) -> dict[str, _Judgment]:
+    """The profile's findings as the shipped texts bear them out (engine/evidence.py)."""
+    from licheck.engine.evidence import ground
+
+    if not texts:
+        return judgments
+    pairs = tuple((r.text.path, r.body or r.text.text) for r in texts)
+    modified = any(r.status == "modified" for r in texts)
+    grounded = {}
+    for cid, judgment in judgments.items():
+        status, findings = ground(judgment.findings, judgment.status, pairs, modified=modified)
+        grounded[cid] = replace(judgment, status=status, findings=findings)
+    return grounded
 
 
 def read_texts(
@@ -267,14 +287,22 @@ def read_texts(
     identify_text: TextIdentifier | None,
 ) -> list[ReadText]:
     """Identify each license text (each part of a file holding several) and read the clauses
-    that need reading: none of an exact copy (its profile holds the judgment), the added or
-    changed spans of a modified one, all of an unrecognised one."""
+    that need reading: none of an exact copy (its profile holds the judgment, grounded in the
+    text), all of a modified or unrecognised one (what it says is derived from it alone).
+
+    Each text is first undisguised (invisible characters out, look-alike letters folded:
+    knowledge/disguise.py): a disguise is itself reported, and keeps the text from passing.
+    """
+    from licheck.knowledge.disguise import undisguise
+
     found: list[ReadText] = []
     for text in record.license_texts:
-        identification = identify_text(text.text, text.path) if identify_text else None
-        parts = (
-            identification.parts if identification and identification.parts else (identification,)
-        )
+        clean = undisguise(text.text, markup=False)
+        body = clean.text
+        hidden = tuple(_disguise_note(text.path, d) for d in clean.suspicious)
+        identification = identify_text(body, text.path) if identify_text else None
+        several = bool(identification and identification.parts)
+        parts = identification.parts if identification and several else (identification,)
         for part in parts:
             resolution = None
             if part is not None and part.license_id and part.status in ("exact", "modified"):
@@ -283,15 +311,65 @@ def read_texts(
             if analyse_text is not None and (
                 part is None or part.status in ("modified", "unrecognised")
             ):
-                spans = part.review_spans() if part is not None else ()
-                whole = part is None or (part.status == "unrecognised" and not spans)
-                analysis = (
-                    analyse_text(text.text, text.path)
-                    if whole
-                    else _analyse_spans(spans, text.path, analyse_text)
-                )
-            found.append(ReadText(text, part, resolution, analysis))
+                analysis = _analyse_part(body, part if several else None, text.path, analyse_text)
+            unverified = hidden + _unread_notes(text.path, analysis)
+            found.append(ReadText(text, part, resolution, analysis, body, unverified))
     return found
+
+
+def _disguise_note(path: str, disguise: Disguise) -> str:
+    """A disguise in words: what hid, how often, from which line (escaped by the disguise)."""
+    what = {
+        "invisible": "invisible characters",
+        "look-alike": "letters of another script that look like Latin ones",
+        "compatibility": "compatibility forms of letters (fullwidth, mathematical)",
+    }.get(disguise.kind, disguise.kind)
+    return (
+        f"{path} hides its words with {what} ({disguise.count}, from line "
+        f"{disguise.first_line}: {disguise.example}); read without them, but a license "
+        "written to slip past a reader needs a human one"
+    )
+
+
+_LANGUAGES = {
+    "ja": "Japanese", "ko": "Korean", "cyrillic": "Cyrillic script", "greek": "Greek",
+    "hebrew": "Hebrew", "arabic": "Arabic", "devanagari": "Devanagari script", "thai": "Thai",
+    "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch",
+}  # fmt: skip
+
+
+def _unread_notes(path: str, analysis: TextAnalysis | None) -> tuple[str, ...]:
+    """What the clause engine could not read in a text: other languages, a truncated file."""
+    if analysis is None:
+        return ()
+    notes = [
+        f"{path}, lines {line}-{end}, is in {_LANGUAGES.get(language, language)}, which "
+        "licheck's rules do not read (they read English and Chinese)"
+        if end != line
+        else f"{path}, line {line}, is in {_LANGUAGES.get(language, language)}, which "
+        "licheck's rules do not read (they read English and Chinese)"
+        for line, end, language in analysis.unread
+    ]
+    if analysis.truncated:
+        notes.append(f"{path} is longer than licheck reads; the rest was not read")
+    return tuple(notes)
+
+
+def _analyse_part(
+    body: str, part: Identification | None, path: str, analyse_text: TextAnalyser
+) -> TextAnalysis:
+    """The clause engine over a whole text, or over the lines of one part of a file holding
+    several licenses (its own lines and the text added beside it), at the file's lines."""
+    if part is None or part.line is None:
+        return analyse_text(body, path)
+    spans = part.review_spans()
+    first = min([part.line, *(s.line for s in spans)])
+    last = max([part.end_line or part.line, *(s.end_line for s in spans)])
+    lines = body.split("\n")
+    return _analyse_spans(
+        (Span(first, last, "\n".join(lines[first - 1 : last])),), path, analyse_text
+    )
 
 
 def _analyse_spans(spans: tuple[Span, ...], path: str, analyse_text: TextAnalyser) -> TextAnalysis:
@@ -303,10 +381,16 @@ def _analyse_spans(spans: tuple[Span, ...], path: str, analyse_text: TextAnalyse
     whole_text = {rule.id for rule in load_rules() if rule.scope == "text"}
     findings: list[Finding] = []
     grants = False
+    truncated = False
+    rights: set[str] = set()
+    unread: list[tuple[int, int, str]] = []
     for span in spans:
         analysis = analyse_text(span.text, path)
         grants = grants or analysis.grants_rights
+        truncated = truncated or analysis.truncated
+        rights.update(analysis.rights)
         shift = span.line - 1
+        unread.extend((a + shift, b + shift, lang) for a, b, lang in analysis.unread)
         for finding in analysis.findings:
             if finding.rule in whole_text:
                 continue
@@ -317,7 +401,13 @@ def _analyse_spans(spans: tuple[Span, ...], path: str, analyse_text: TextAnalyse
                     end_line=finding.end_line + shift if finding.end_line else None,
                 )
             )
-    return TextAnalysis(findings=tuple(findings), grants_rights=grants)
+    return TextAnalysis(
+        findings=tuple(findings),
+        grants_rights=grants,
+        truncated=truncated,
+        unread=tuple(unread),
+        rights=frozenset(rights),
+    )
 
 
 def _judge_declared(

@@ -72,6 +72,7 @@ def license_to_dict(result: LicenseResult) -> dict[str, Any]:
         "match": result.match,
         "similarity": round(result.similarity, 4) if result.similarity is not None else None,
         "differences": list(result.differences),
+        "unverified": list(result.unverified),
     }
 
 

@@ -193,6 +193,10 @@ def print_evidence(console: Console, result: LicenseResult) -> None:
     """The failing and doubtful criteria of a license with their evidence, then its obligations."""
 
     label = result.name or result.declared
+    if result.unverified:
+        _indented(console, f"{label}: cannot verify", 2, "bold yellow")
+        for reason in result.unverified:
+            _indented(console, f"- {reason}", 4)
     if result.differences:
         _indented(console, f"{label}: differs from the original", 2, "bold yellow")
         for difference in result.differences:
