@@ -470,7 +470,9 @@ def _judge_declared(
             ]
         remaining = [t for t in remaining if t not in own]
         result = judge_license(leaf.key, resolution, catalog, tuple(own))
-        by_leaf[leaf] = replace(result, declared=declared) if declared != leaf.key else result
+        by_leaf[leaf] = _disguised_id(
+            replace(result, declared=declared) if declared != leaf.key else result, leaf.key
+        )
     return by_leaf, remaining
 
 
@@ -505,6 +507,26 @@ def judge_unmatched_texts(
             )
         judged.append((read, result))
     return judged
+
+
+def _disguised_id(result: LicenseResult, declared: str) -> LicenseResult:
+    """A declared id written with look-alike or invisible characters is judged as the license
+    it imitates (so a deny rule holds) and is reported: it cannot pass as written."""
+    if declared.isascii():
+        return result
+    from licheck.knowledge.disguise import fold_identifier
+
+    folded, disguises = fold_identifier(declared)
+    if not disguises:
+        return result
+    shown = declared.encode("ascii", "backslashreplace").decode("ascii")
+    reason = (
+        f"the declared license id '{shown}' is written with "
+        + ", ".join(f"{d.kind} characters ({d.example})" for d in disguises)
+        + f"; read as '{folded}', but an id disguised this way needs a human reader"
+    )
+    verdict = "unknown" if result.verdict in ("osi-approved", "open") else result.verdict
+    return replace(result, unverified=(*result.unverified, reason), verdict=verdict)
 
 
 def _license_name(

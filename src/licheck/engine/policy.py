@@ -45,6 +45,13 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     label = result.name or result.declared
     if key in policy.deny:
         return "denied-license", f"{label} is denied by the policy"
+    if result.unverified:
+        # Nothing unread passes, not even a license the policy allows by name: what licheck
+        # could not read could say anything.
+        return (
+            "cannot-verify",
+            f"cannot verify {label}: " + "; ".join(result.unverified),
+        )
     if key in policy.allow or (result.family and result.family in policy.allow_families):
         return None
     if not result.known:
@@ -154,7 +161,11 @@ def _text_violation(
         )
     why = rejection(policy, result)
     identified = read.resolution is not None
-    if why is None or not (identified or record.license is None or result.verdict == "not-open"):
+    # A text no declared license explains binds whoever ships it: it is a violation when it is
+    # a license the policy rejects, or when licheck cannot tell what it says (unknown).
+    if why is None or not (
+        identified or record.license is None or result.verdict in ("not-open", "unknown")
+    ):
         return None
     where = min(
         (f.line for c in result.failing for f in c.findings if f.line and f.file == path),

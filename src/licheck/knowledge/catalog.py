@@ -47,6 +47,13 @@ def normalise_alias(name: str) -> str:
 
     "Apache 2.0", "apache_2.0" and "APACHE-2.0" all become "apache-2.0".
     """
+    if not name.isascii():
+        # A look-alike letter ("ll\u0430ma2": a Cyrillic a) or a fullwidth form names the same
+        # license to a reader, so it resolves as that license: a deny rule still holds. The
+        # engine reports the disguise (engine/judge.py), so it is never resolved silently.
+        from licheck.knowledge.disguise import fold_identifier
+
+        name = fold_identifier(name)[0]
     folded = name.strip().strip("\"'`").strip().lower()
     return re.sub(r"[\s_]+", "-", folded)
 
