@@ -296,12 +296,36 @@ def test_a_section_header_before_the_license_is_not_a_modification(corpus: Path)
     assert _exact(identify("------ LICENSE FOR the tokenizer code ------\n\n" + mit), "MIT")
 
 
-def test_a_preamble_that_grants_and_forbids_nothing_is_not_a_modification(corpus: Path) -> None:
+def test_a_preamble_beside_a_license_is_read_not_dropped(corpus: Path) -> None:
+    # Only what is positively no terms (a title, a heading, a name, a link) may be ignored: a
+    # sentence of any wording may restrict, so it is an addition the clause engine reads.
     preamble = (
         "This repository also holds code from other projects. Their files keep their\n"
         "notices at the top of each file. Below is the license used for those files.\n\n"
     )
-    assert _exact(identify(preamble + _read(corpus, "spdx/MIT.txt")), "MIT")
+    result = identify(preamble + _read(corpus, "spdx/MIT.txt"))
+    assert result.status == "modified" and result.license_id == "MIT"
+    assert [(s.line, s.end_line) for s in result.review_spans()] == [(1, 2)]
+
+
+def test_a_sentence_with_no_keyword_beside_a_license_is_read(corpus: Path) -> None:
+    for added in (
+        "This license is void for entities with more than 100 employees.",
+        "Use is subject to the Acceptable Use Policy at https://example.com/aup.",
+        "Die kommerzielle Nutzung ist untersagt.",
+        "本许可证不允许商业用途。",
+    ):
+        result = identify(_read(corpus, "spdx/MIT.txt") + "\n\n" + added + "\n")
+        assert result.status == "modified", added
+
+
+def test_headings_names_and_links_beside_a_license_are_not_terms(corpus: Path) -> None:
+    header = (
+        "# pythia-tiny\n\nSPDX-License-Identifier: MIT\n\n"
+        "This model is licensed under the MIT License.\n"
+        "See https://opensource.org/licenses/MIT\n\n---\n\n"
+    )
+    assert _exact(identify(header + _read(corpus, "spdx/MIT.txt")), "MIT")
 
 
 def test_a_note_after_the_license_is_not_a_modification(corpus: Path) -> None:
@@ -318,17 +342,19 @@ def test_the_version_and_date_line_of_an_spdx_license_is_omitable(corpus: Path) 
     assert _exact(identify(untitled), "Apache-2.0")
 
 
-def test_a_real_file_of_three_licenses_with_notes_between_them_is_exact(corpus: Path) -> None:
-    # Holder names, "# " comment markers, a redated Apache header, section headings and a
-    # preamble: everything that differs is what the SPDX guidelines ignore.
+def test_a_real_file_of_three_licenses_with_notes_between_them(corpus: Path) -> None:
+    # Holder names, "# " comment markers, a redated Apache header and section headings are
+    # what the SPDX guidelines ignore; the provenance note before the NVIDIA code's license is
+    # text beside it, read by the clause engine (it restricts nothing, but only a reader knows).
     result = identify(_read(corpus, "wild/EleutherAI__gpt-neox__LICENSE.txt"))
-    assert result.status == "exact"
     assert [(p.status, p.license_id) for p in result.parts] == [
         ("exact", "Apache-2.0"),
-        ("exact", "BSD-3-Clause"),
+        ("modified", "BSD-3-Clause"),
         ("exact", "Apache-2.0"),
         ("exact", "MIT"),
     ]
+    (added,) = result.parts[1].review_spans()
+    assert added.text.startswith("This repository also contains code from Hugging Face")
 
 
 # --- substantive differences: still modified -----------------------------------------------------

@@ -35,6 +35,7 @@ The data cannot give the texts back: only sorted sets of hashes are stored, cut 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from licheck.knowledge.differences import _describe, _Match, _parameter_change
@@ -441,6 +442,68 @@ NORMATIVE_WORDS = frozenset(
 )  # fmt: skip
 
 
+# Lines that are positively no license terms, by form: an identifier or a pointer to where the
+# license lives, a line that only names the license it stands beside.
+_IDENTIFIER_LINE = re.compile(r"^\W*spdx\W+license\W+identifier\W")
+_COPYRIGHT_LINE = re.compile(r"^[\W_]*(?:copyright\b|\(c\)|\u00a9)", re.IGNORECASE)
+_NAMING_WORDS = frozenset(
+    {"this", "the", "a", "is", "are", "be", "licensed", "released", "distributed", "made",
+     "available", "provided", "under", "terms", "of", "project", "model", "models", "weights",
+     "code", "software", "repository", "work", "files", "file", "see", "full", "text", "at",
+     "in", "here", "below", "above", "following", "copy", "license", "licenses", "agreement"}
+)  # fmt: skip
+MAX_HEADING_TOKENS = 8  # a line this short, with no normative word, is a heading or a name
+
+
+def _outside_terms(doc: _Document, ref: Reference, start: int, end: int) -> bool:
+    """Whether the words start..end-1 beside a license are positively not license terms.
+
+    Each of their lines must be a title of the license (its name, version, date, URL), an
+    SPDX-License-Identifier line, a line that only says what is licensed under it, or a short
+    heading or name with no word that grants, forbids or conditions anything. Text in a script
+    licheck's identification does not tokenise as English words is never dropped.
+    """
+    if end <= start:
+        return True
+    own = own_words(ref.name, ref.id, ref.key)
+    first, last = doc.token_line(start), doc.token_line(end - 1)
+    lines = doc.normalised_lines
+    for number in range(first, last + 1):
+        line = lines[number - 1]
+        words = tokens(_URL.sub(" ", line))
+        if not words:
+            continue  # blank decoration, or a link alone
+        if not all(w.isascii() for w in words):
+            return False
+        if title_line(line, own) or _IDENTIFIER_LINE.match(line):
+            continue
+        raw = doc.lines[number - 1].strip()
+        if _COPYRIGHT_LINE.match(raw):
+            continue  # a copyright notice: the SPDX guidelines ignore it
+        if all(w in _NAMING_WORDS or w in own or w.isdigit() for w in words):
+            continue
+        if (
+            len(words) <= MAX_HEADING_TOKENS
+            and not _SENTENCE_END.search(raw)
+            and not _normative(words)
+            and not any(w.startswith(_FOREIGN_RESTRICTIONS) for w in words)
+        ):
+            continue  # a heading or a name: short, no sentence, nothing that binds
+        return False
+    return True
+
+
+_SENTENCE_END = re.compile(r"[.!?;:\u3002\uff01\uff1f\uff1b\uff1a]\W*$")
+# A heading in another language can restrict too ("Kommerzielle Nutzung untersagt"): the
+# restriction words of the languages licenses are written in keep a short line from counting
+# as a mere heading (a sentence never counts as one, whatever its words).
+_FOREIGN_RESTRICTIONS = (
+    "untersag", "verbot", "nicht", "kein", "nur", "ausschlie", "kommerz", "gewerb", "interdi",
+    "uniquement", "seulement", "commerci", "prohib", "vietat", "solo", "sólo", "proib",
+    "apenas", "verbod", "niet", "alleen", "zakaz", "tylko",
+)  # fmt: skip
+
+
 def _normative(words: Sequence[str]) -> bool:
     """Does a stretch of text grant, forbid or condition anything?
 
@@ -504,7 +567,6 @@ def _identify_region(
         words_end = min(end + NGRAM - 1, len(doc.words))
         if end <= start or _is_title(doc, best.ref, start, words_end):
             continue
-        words = doc.words[start:words_end]
         if end - start >= MIN_PART_GRAMS and depth < MAX_DEPTH:
             sub = _identify_region(index, doc, start, end, depth + 1)
             if sub.license_id is not None:
@@ -512,20 +574,24 @@ def _identify_region(
                 continue
             if end - start >= 2 * MIN_PART_GRAMS:
                 # A long unknown text beside the license (a use policy licheck does not know):
-                # a part of its own for the clause engine, not a change to this license...
-                if _normative(words):
+                # a part of its own for the clause engine, not a change to this license, unless
+                # it is positively no terms at all (headings, names, links, notices).
+                if not _outside_terms(doc, best.ref, start, words_end):
                     parts.append((start, sub))
-                # ... unless it grants and forbids nothing (a copyright model, a
-                # declaration of where the code comes from): no license at all.
                 continue
         if start < span_lo and _in_title_block(
             doc, best.ref, doc.token_line(start), doc.token_line(words_end - 1)
         ):
             continue  # the license's own title, its version line changed: omitable
-        if _normative(words) or _parameter_change(doc, best, start, words_end) is not None:
+        # Text beside a license is dropped only when it is positively recognised as no terms
+        # (the license's title, a heading, a name, a link, an identifier line); anything else
+        # may restrict, in any language and without any keyword, so it is an addition the
+        # clause engine reads.
+        if (
+            not _outside_terms(doc, best.ref, start, words_end)
+            or _parameter_change(doc, best, start, words_end) is not None
+        ):
             added.append((start, end))
-        # Otherwise a heading, a preamble or a note outside the license: the SPDX guidelines
-        # match the license's own text, and this text is not part of it.
     # Text inside the span that the license does not contain: changes and insertions, except
     # in an SPDX license's title block (omitable: a changed date there changes no term).
     inside = flags[s_lo:s_hi]
