@@ -273,3 +273,10 @@ def test_run_on_chinese_text_is_cut_into_bounded_clauses() -> None:
     # No sentence end for 200,000 characters: no pattern may scan an unbounded clause.
     clauses = segment("不得" * 100_000 + "。" + "须申请" * 50_000)
     assert max(c.end - c.start for c in clauses) <= MAX_CLAUSE_CHARS
+
+
+def test_license_the_noun_is_no_grant_of_commercial_use() -> None:
+    # 许可证 ("license") holds 可 ("may"): "本许可证不允许商业用途" forbids, it grants nothing.
+    analysis = analyse("本许可证不允许商业用途。\n")
+    found = [(f.criterion, f.status, f.line) for f in analysis.findings if f.rule != "no-grant"]
+    assert found == [("OSD6", "fail", 1)]

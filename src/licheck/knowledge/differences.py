@@ -184,8 +184,11 @@ def _difference(
         message = f"text of the original is missing at line {line}"
         return [(Difference("removed", message, line, line), None)]
     parameter = _parameter_change(doc, best, new_lo, new_hi)
-    if parameter is not None and parameter[2] >= new_hi - new_lo - 2 * NGRAM:
-        return [parameter[:2]]  # the number is the whole change
+    beside = end <= span_lo or start >= span_hi
+    if parameter is not None and parameter[2] >= new_hi - new_lo - 2 * NGRAM and not beside:
+        # The number is the whole change. Beside the license, though, other words around a
+        # number are text of their own ("## Non-commercial use only" above a redated title).
+        return [parameter[:2]]
     found = [parameter[:2]] if parameter is not None else []
     # Inserted (the original reads on across the block) or replacing words of the original?
     before = words[max(0, new_lo - (NGRAM - 1)) : new_lo]
