@@ -91,22 +91,23 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": 
 def fold(text: str, join_breaks_with: str | None = "") -> str:
     """The text as licheck should read it: NFKC, no format characters (zero-width, soft hyphen),
     the Cyrillic look-alikes we inserted mapped back, typographic quotes as ASCII, "-\\n" breaks
-    joined (unless `join_breaks_with` is None), no Markdown emphasis, case-folded, whitespace
-    collapsed."""
+    joined (unless `join_breaks_with` is None), case-folded, words only."""
     text = unicodedata.normalize("NFKC", text)
     text = "".join(LATIN_OF.get(ch, ch) for ch in text if unicodedata.category(ch) != "Cf")
     # Typographic quotes as ASCII: a profile quoting "Meta's" for "Meta\u2019s" quotes the text.
     text = text.translate(_QUOTES)
     if join_breaks_with is not None:
         text = re.sub(r"-[ \t]*\r?\n[ \t]*", join_breaks_with, text)
-    text = re.sub(r"[*_`]", "", text)
-    return " ".join(text.casefold().split())
+    # Only the words count, as licheck reads them: Markdown and HTML marks, punctuation and white
+    # space are folded away ("[here](url)" is quoted as "here (url)"; a CJK quote keeps no
+    # spaces of its own).
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def quote_found(quote: str, folded_texts: Iterable[str]) -> bool:
     """True when the quote (ellipses at either end dropped; one inside splits it into parts that
     must each occur) is in one of the folded texts."""
-    parts = [p.strip() for p in fold(quote).split("...")]
+    parts = [fold(p) for p in quote.replace("\u2026", "...").split("...")]
     parts = [p for p in parts if p]
     if not parts:
         return True

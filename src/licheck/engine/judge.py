@@ -187,6 +187,7 @@ def _judge(
 ) -> LicenseResult:
     obligations: tuple[Obligation, ...] = ()
     family = url = None
+    placeholder = False
     note = resolution.note if resolution else None
     if resolution is None:
         judgments = _unjudged(
@@ -196,7 +197,8 @@ def _judge(
     elif resolution.kind == "profile":
         profile = catalog.profile(resolution.id)
         judgments = _from_profile(profile)
-        if profile.kind == "placeholder":
+        placeholder = profile.kind == "placeholder"
+        if placeholder:
             # `other`, `unknown`, NOASSERTION say "look elsewhere": a text given decides.
             judgments = {cid: replace(j, judged=False) for cid, j in judgments.items()}
         obligations = tuple(Obligation(o.kind, o.text, o.section) for o in profile.obligations)
@@ -240,6 +242,17 @@ def _judge(
         match = "modified" if modified else texts[0].status
     similarity = min((r.identification.similarity for r in texts if r.identification), default=None)
     unverified = tuple(dict.fromkeys(reason for r in texts for reason in r.unverified))
+    foreign = [r for r in texts if r.status == "unrecognised"] if resolution else []
+    if foreign and not placeholder:
+        # The file shipped as this license's text is no text licheck knows: its restrictions
+        # were read, but what it grants is not the declared license's grant (a card saying MIT
+        # over a LICENSE that says something else): the terms cannot be verified.
+        osi = False
+        unverified += tuple(
+            f"{r.text.path} is shipped as the text of {label} but is not that license's text, "
+            "and licheck cannot identify it: the model's terms are what it says"
+            for r in foreign
+        )
     verdict = verdict_for(osi, statuses)
     if unverified and verdict in ("osi-approved", "open"):
         verdict = "unknown"  # nothing unread passes
