@@ -47,6 +47,7 @@ from licheck.knowledge.index import (
     NGRAM,
     PART_OF,
     SHORT_TEXT_TOKENS,
+    SIMILARITY_FLOOR,
     SPAN_CLUSTER_GAP,
     SPORADIC,
     FingerprintIndex,
@@ -546,7 +547,7 @@ def _identify_region(
     runner_up = None
     if runner is not None:
         runner_up = (resolve_reference(index, runner.ref)[0], round(runner.dice, 4))
-    if dice < MATCH_DICE and not _part_of(best, span_set):
+    if dice < SIMILARITY_FLOOR or (dice < MATCH_DICE and not _part_of(best, span_set)):
         return Identification(
             "unrecognised",
             None,
