@@ -541,3 +541,13 @@ def test_shipped_data_is_what_the_builder_makes_from_the_corpus(corpus: Path) ->
     stale = "src/licheck/knowledge/data is stale: run `python -m licheck.knowledge.build_index`"
     assert meta["provenance"]["sha256"] == rebuilt["provenance"]["sha256"], stale
     assert (DATA_DIR / f"{DATA_NAME}.bin").read_bytes() == blob, stale
+
+
+def test_a_text_mostly_not_a_license_names_no_license(corpus: Path) -> None:
+    mit = _read(corpus, "spdx/MIT.txt").splitlines()
+    mixed = "\n".join(
+        line if n % 3 == 0 else f"The weather in town {n} was mild and the river ran high."
+        for n, line in enumerate(mit)
+    )
+    result = identify(mixed)
+    assert result.status == "unrecognised" and result.license_id is None

@@ -547,7 +547,7 @@ def _identify_region(
     runner_up = None
     if runner is not None:
         runner_up = (resolve_reference(index, runner.ref)[0], round(runner.dice, 4))
-    if dice < SIMILARITY_FLOOR or (dice < MATCH_DICE and not _part_of(best, span_set)):
+    if dice < MATCH_DICE and not _part_of(best, span_set):
         return Identification(
             "unrecognised",
             None,
@@ -607,6 +607,19 @@ def _identify_region(
     for start, end in added:
         own.update(doc.grams[start:end])
     _, _, similarity = _measure(best.required, best.optional, own) if added else (0, 0, dice)
+    if similarity < SIMILARITY_FLOOR and not _part_of(best, span_set):
+        # So much of the text is not this license that naming it would be a confident wrong
+        # name: the clause engine judges the whole text on its own instead.
+        return Identification(
+            "unrecognised",
+            None,
+            None,
+            round(similarity, 4),
+            (resolve_reference(index, best.ref)[0], round(similarity, 4)),
+            line=first_line,
+            end_line=last_line,
+            spans=(doc.span(first_line, last_line),),
+        )
     main = _describe(doc, best, span_set, span_lo, span_hi, _merge(added), runner_up, similarity)
     if not parts:
         return main
