@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from licheck.knowledge.boilerplate import own_words, title_end
 from licheck.knowledge.index import (
     DATA_DIR,
     DATA_NAME,
@@ -42,7 +43,6 @@ from licheck.knowledge.index import (
     RESCUE_GRAMS,
     SAMPLE_EVERY,
 )
-from licheck.knowledge.match import own_words, title_end
 from licheck.knowledge.normalise import (
     gram_hashes,
     normalise,
