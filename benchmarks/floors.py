@@ -145,9 +145,8 @@ def main() -> int:
             f"| {label} | {wall:.3f} s | {floor_label} | {floor_wall:.3f} s | "
             f"{wall / floor_wall:.2f}x | {peak:.0f} MB | {target} |"
         )
-    print(
-        f"\nmedians of {args.runs} runs (large rows: {max(1, args.runs // 3)}); Python {sys.version.split()[0]}"
-    )
+    large = max(1, args.runs // 3)
+    print(f"\nmedians of {args.runs} runs (large rows: {large}); Python {sys.version.split()[0]}")
     return 0
 
 
