@@ -251,3 +251,8 @@ def test_corpus_texts_keep_lines_and_are_rarely_disguised(
             print(f"\n{name}: " + "; ".join(why))
     assert len(paths) > 100
     assert len(reported) <= 5, sorted(reported)
+
+
+def test_words_broken_across_lines_can_be_left_to_the_reader() -> None:
+    text = "see ai.meta.com/resources/models-and-\nlibraries/ for the non-\nexclusive grant\n"
+    assert undisguise(text, markup=False, hyphenation=False).text == text

@@ -310,7 +310,9 @@ def read_texts(
 
     found: list[ReadText] = []
     for text in record.license_texts:
-        clean = undisguise(text.text, markup=False)
+        # Markup and words broken across lines stay: identification and the clause engine
+        # read those themselves (a hyphen at a line end may be a URL's own: models-and-libraries).
+        clean = undisguise(text.text, markup=False, hyphenation=False)
         body = clean.text
         hidden = tuple(_disguise_note(text.path, d) for d in clean.suspicious)
         identification = identify_text(body, text.path) if identify_text else None

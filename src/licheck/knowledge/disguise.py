@@ -442,13 +442,18 @@ def _join_hyphenated(lines: list[str], tally: _Tally) -> None:
         lines[i + 1] = start.group(1) + lines[i + 1][start.end() :].lstrip(" \t")
 
 
-def undisguise(text: str, *, markup: bool = True) -> Undisguised:
+def undisguise(text: str, *, markup: bool = True, hyphenation: bool = True) -> Undisguised:
     """The text as a reader sees it, with what was undone; line i stays line i.
 
     Callers judge `.text` and report `.suspicious`; `markup=False` for plain-text licenses,
-    where `*` and `_` are literal.
+    where `*` and `_` are literal; `hyphenation=False` for readers that join words broken
+    across lines themselves and must keep a hyphen that ends a line inside a URL or a compound.
     """
-    if text.isascii() and not markup and "-\n" not in text and "-\r" not in text:
+    if (
+        text.isascii()
+        and not markup
+        and (not hyphenation or ("-\n" not in text and "-\r" not in text))
+    ):
         return Undisguised(text, ())  # the corpus's common case: nothing to undo
     parts = _LINE_BREAK.split(text)
     lines, breaks = parts[::2], parts[1::2]
@@ -469,7 +474,8 @@ def undisguise(text: str, *, markup: bool = True) -> Undisguised:
                     pure = _latin_text(text)
                 line = _fold_lookalikes(line, number, tally, pure=pure)
         lines[i] = line
-    _join_hyphenated(lines, tally)
+    if hyphenation:
+        _join_hyphenated(lines, tally)
     out = [lines[0]]
     for sep, line in zip(breaks, lines[1:], strict=True):
         out += (sep, line)
