@@ -31,26 +31,26 @@ class _Folded:
 
 @lru_cache(maxsize=64)
 def _fold_text(text: str) -> _Folded:
-    starts: list[int] = []
-    lines: list[int] = []
+    # Line by line: one findall per line, so the work is one pass over the text (a 40 KB
+    # license in about a millisecond), not a search for the line of every word.
     words: list[str] = []
+    lines: list[int] = []
+    for number, line in enumerate(text.casefold().split("\n"), 1):
+        found = _WORD.findall(line)
+        if found:
+            words.extend(found)
+            lines.extend([number] * len(found))
+    starts = [0] * len(words)
     offset = 0
-    line = 1
-    last = 0
-    for match in _WORD.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
-        starts.append(offset)
-        lines.append(line)
-        word = match.group().casefold()
-        words.append(word)
+    for index, word in enumerate(words):
+        starts[index] = offset
         offset += len(word) + 1
     return _Folded(" ".join(words), tuple(starts), tuple(lines))
 
 
 def fold(text: str) -> str:
     """A quote as it is compared: its words, case-folded, joined by single spaces."""
-    return " ".join(m.group().casefold() for m in _WORD.finditer(text))
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def locate(quote: str, text: str) -> tuple[int, int] | None:
