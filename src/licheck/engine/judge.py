@@ -310,10 +310,12 @@ def read_texts(
 
     found: list[ReadText] = []
     for text in record.license_texts:
-        # Markup and words broken across lines stay: identification and the clause engine
-        # read those themselves (a hyphen at a line end may be a URL's own: models-and-libraries).
+        # Identification keeps a hyphen that ends a line (it may be a URL's own, as in
+        # models-and-\nlibraries) and joins words itself; the clause engine reads prose, where
+        # "com-\nmercial" is one word: it gets the words joined (line for line, all the same).
         clean = undisguise(text.text, markup=False, hyphenation=False)
         body = clean.text
+        prose: str | None = None
         hidden = tuple(_disguise_note(text.path, d) for d in clean.suspicious)
         identification = identify_text(body, text.path) if identify_text else None
         several = bool(identification and identification.parts)
@@ -326,9 +328,11 @@ def read_texts(
             if analyse_text is not None and (
                 part is None or part.status in ("modified", "unrecognised")
             ):
-                analysis = _analyse_part(body, part if several else None, text.path, analyse_text)
+                if prose is None:
+                    prose = undisguise(text.text, markup=False).text
+                analysis = _analyse_part(prose, part if several else None, text.path, analyse_text)
             unverified = hidden + _unread_notes(text.path, analysis)
-            found.append(ReadText(text, part, resolution, analysis, body, unverified))
+            found.append(ReadText(text, part, resolution, analysis, prose or body, unverified))
     return found
 
 
