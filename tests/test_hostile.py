@@ -256,3 +256,14 @@ def test_auto_format_on_github_actions_lets_no_value_start_a_command(tmp_path: P
     commands = [line for line in out.splitlines() if COMMAND.match(line)]
     assert commands and all(re.match(r"::(error|warning|notice) ", c) for c in commands)
     assert "\x1b" not in out
+
+
+def test_sarif_of_hostile_text_validates_against_the_official_schema(hostile: Report) -> None:
+    import jsonschema
+
+    schema_file = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+    schema_file = schema_file / "sarif-schema-2.1.0.json"
+    if not schema_file.is_file():
+        pytest.skip(f"SARIF schema not found at {schema_file}")
+    sarif = json.loads(renderer("sarif")(hostile, RenderOptions()))
+    jsonschema.validate(sarif, json.loads(schema_file.read_text(encoding="utf-8")))

@@ -55,7 +55,7 @@ POLICY_RULES: dict[str, tuple[str, str]] = {
         "review). Review the flagged clauses, or provide the license text.",
     ),
     "unknown-license": (
-        "Unknown license",
+        "License is unknown to licheck",
         "licheck does not know this license name. Use an SPDX id, a Hugging Face license id or "
         "a name `licheck licenses` lists, or give the license text so its clauses can be judged.",
     ),
