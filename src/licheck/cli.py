@@ -421,10 +421,17 @@ def _run_scan(
         outputs.write(report, compact=True)
     by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
     top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
+    from licheck.formats.sanitise import display, guard_lines
+
+    # The declared license names come from the cards: shown inert, as in every format.
     click.echo(
-        f"scan: {summary.subjects} models, {summary.passed_subjects} passed, {summary.failed} "
-        f"failed, {summary.unreadable} unreadable; licenses by verdict: {by_verdict}; "
-        f"most common: {top}",
+        guard_lines(
+            display(
+                f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
+                f"{summary.failed} failed, {summary.unreadable} unreadable; licenses by "
+                f"verdict: {by_verdict}; most common: {top}"
+            )
+        ),
         err=True,
     )
     return summary.passed
@@ -516,7 +523,32 @@ def licenses_command(
 
 
 def _print_error(exc: LicheckError) -> None:
-    click.echo(f"licheck: error: {exc}", err=True)
+    """`licheck: error: file:line:column: message` and the hint on stderr. The message, hint and
+    file name carry untrusted values (unknown keys, file names, policy entries): each part goes
+    through `sanitise.display` (one inert line), and the whole through `guard_lines` (the GitHub
+    runner reads workflow commands on stderr too)."""
+    from licheck.formats.sanitise import display, guard_lines
+
+    where = exc.location
+    text = display(exc.message)
+    if where is not None:
+        text = f"{display(where)}: {text}"
+    if exc.hint:
+        text += f"\n  hint: {display(exc.hint)}"
+    click.echo(guard_lines(f"licheck: error: {text}"), err=True)
+
+
+def _show_usage_error(exc: click.ClickException) -> None:
+    """click's own message (usage and `Error: ...`), which echoes the user's arguments: every
+    line made inert as `_print_error` does."""
+    import io
+
+    from licheck.formats.sanitise import display, guard_lines
+
+    buffer = io.StringIO()
+    exc.show(file=buffer)
+    lines = buffer.getvalue().splitlines()
+    click.echo(guard_lines("\n".join(display(line) for line in lines)), err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -532,7 +564,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        _show_usage_error(exc)
         return EXIT_INPUT
     except click.exceptions.Abort:
         click.echo("licheck: aborted", err=True)

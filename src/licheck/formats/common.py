@@ -1,28 +1,20 @@
-"""Small helpers the output formats share: paths as URIs, text safe for XML and annotations."""
+"""Small helpers the output formats share: paths as URIs, the findings a format reports."""
 
 from __future__ import annotations
 
-import re
 from pathlib import PurePath
 from urllib.parse import quote
 
-from licheck.records import CriterionResult, Finding, LicenseResult, SubjectReport
-
-# Characters XML 1.0 cannot carry at all (control characters other than tab, newline, return).
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    """Text that an XML 1.0 document can hold (escaping is ElementTree's job)."""
-    return _XML_INVALID.sub("\ufffd", text)
+from licheck.records import CriterionResult, Finding, LicenseResult, SubjectReport, Suppression
 
 
 def uri(path: str) -> str:
     """A file path as a relative URI reference (SARIF artifactLocation.uri)."""
     posix = PurePath(path).as_posix()
     if posix.startswith("/"):
-        return "file://" + quote(posix)
-    return quote(posix)
+        return "file://" + quote(posix, errors="replace")
+    # errors="replace": a file name that is not UTF-8 (a surrogate escape) still gives a URI.
+    return quote(posix, errors="replace")
 
 
 def problem_findings(
@@ -56,3 +48,17 @@ def finding_text(result: LicenseResult, criterion: CriterionResult, finding: Fin
         section = f" (section {finding.section})" if finding.section else ""
         text += f' Evidence{section}: "{finding.evidence}"'
     return text
+
+
+def suppression_of(subject: SubjectReport, result: LicenseResult) -> Suppression | None:
+    """The exception the policy applied to this license of the subject, if any.
+
+    The policy (engine/policy.py) decided which violation an exception suppresses and recorded
+    the license in it; a format shows that decision on every result of that license (its OSD
+    findings too), so a viewer does not list as open what the policy excepted. A license with
+    a violation that stands is not excepted.
+    """
+    keys = {result.id, result.declared}
+    if any(v.license in keys for v in subject.violations):
+        return None
+    return next((s for s in subject.suppressed if s.violation.license in keys), None)

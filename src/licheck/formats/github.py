@@ -2,17 +2,22 @@
 
 `::error file=F,line=L,title=T::message` for each violation, `::warning` for failing criterion
 findings and warnings, `::notice` for suppressed violations. Values are escaped as the Actions
-toolkit does (%, CR, LF everywhere; also : and , inside properties).
+toolkit does (%, CR, LF everywhere; also : and , inside properties), after `sanitise.display`
+has made every other control character of a value visible (an ESC in an annotation would still
+reach the log that shows it).
 """
 
 from __future__ import annotations
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import finding_location, finding_text, problem_findings
+from licheck.formats.sanitise import display
 from licheck.records import Report
 
 
 def _data(text: str) -> str:
+    # Line breaks are kept as %0A (an annotation may span lines); every other control is shown.
+    text = "\n".join(display(part) for part in text.replace("\r\n", "\n").split("\n"))
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

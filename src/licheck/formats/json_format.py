@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from licheck.formats import RenderOptions
+from licheck.formats.sanitise import json_inert
 from licheck.records import (
     CriterionResult,
     Finding,
@@ -129,7 +130,10 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as indented, key-sorted JSON."""
-    return json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return (
+        json_inert(json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False))
+        + "\n"
+    )
 
 
 def _progress(result: MofResult) -> dict[str, float]:

@@ -10,6 +10,7 @@ import json
 
 from licheck.formats import RenderOptions
 from licheck.formats.json_format import SCHEMA_VERSION, subject_to_dict
+from licheck.formats.sanitise import json_inert
 from licheck.records import Report, SubjectReport, Summary
 
 
@@ -17,7 +18,7 @@ def subject_line(subject: SubjectReport, kb_version: str) -> str:
     """One subject as a JSON line (also used by `scan` while it streams)."""
     data = {"type": "subject", "schema_version": SCHEMA_VERSION, "kb_version": kb_version}
     data.update(subject_to_dict(subject))
-    return json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(data, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def summary_line(summary: Summary) -> str:
@@ -42,7 +43,7 @@ def summary_line(summary: Summary) -> str:
         "licheck_version": summary.licheck_version,
         "warnings": list(summary.warnings),
     }
-    return json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(data, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def render(report: Report, options: RenderOptions) -> str:

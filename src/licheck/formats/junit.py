@@ -2,7 +2,13 @@
 
 Names are unique within the document (GitLab drops test cases whose names repeat), failures
 carry the reasons, and violations an exception suppresses are reported as skipped with the
-exception's reason.
+exception's reason. Every value from a model goes through `sanitise.xml_text` (one inert line
+that XML 1.0 can hold); ElementTree escapes the markup.
+
+Jenkins splits `classname` at its last dot into package and class, so the class name is
+`licheck.` and the model's name with its dots written as underscores (a file path such as
+`examples/llama-2-7b/model.yaml` used to show as package `...model`, class `yaml`); GitLab shows
+the class name as it is.
 """
 
 from __future__ import annotations
@@ -10,19 +16,23 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from licheck.formats import RenderOptions
-from licheck.formats.common import xml_safe
+from licheck.formats.sanitise import display, xml_safe, xml_text
 from licheck.records import LicenseResult, Report, SubjectReport, Violation
 
 
 def _details(result: LicenseResult | None, violations: list[Violation]) -> str:
-    lines = [v.message for v in violations]
+    lines = [display(v.message) for v in violations]
     if result is not None:
         for criterion in result.failing:
             for finding in criterion.findings:
-                where = f" [{finding.file}:{finding.line}]" if finding.file and finding.line else ""
-                evidence = f' "{finding.evidence}"' if finding.evidence else ""
+                where = (
+                    f" [{display(finding.file)}:{finding.line}]"
+                    if finding.file and finding.line
+                    else ""
+                )
+                evidence = f' "{display(finding.evidence)}"' if finding.evidence else ""
                 lines.append(
-                    f"{criterion.id} {criterion.title}: {finding.message}{evidence}{where}"
+                    f"{criterion.id} {criterion.title}: {display(finding.message)}{evidence}{where}"
                 )
     return "\n".join(lines)
 
@@ -49,6 +59,11 @@ def _cases(
     return cases
 
 
+def classname(subject: SubjectReport) -> str:
+    """`licheck.<model>`: Jenkins shows package `licheck`, class the model (dots would split)."""
+    return "licheck." + (xml_text(subject.name).replace(".", "_") or "model")
+
+
 def render(report: Report, options: RenderOptions) -> str:
     """The report as a JUnit XML document, one test suite per model."""
     root = ET.Element("testsuites", name="licheck")
@@ -56,33 +71,31 @@ def render(report: Report, options: RenderOptions) -> str:
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for subject in report.subjects:
         suite = ET.SubElement(
-            root, "testsuite", name=xml_safe(f"{subject.name} ({subject.source})")
+            root, "testsuite", name=xml_text(f"{subject.name} ({subject.source})")
         )
         counts = {"tests": 0, "failures": 0, "skipped": 0}
         for label, result, violations, reasons in _cases(subject):
-            name = xml_safe(f"{subject.name} :: {label}")
+            name = xml_text(f"{subject.name} :: {label}")
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:
                 name = f"{name} #{seen[name]}"
-            case = ET.SubElement(
-                suite, "testcase", classname=xml_safe(f"licheck.{subject.source}"), name=name
-            )
+            case = ET.SubElement(suite, "testcase", classname=classname(subject), name=name)
             counts["tests"] += 1
             if violations:
                 counts["failures"] += 1
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    message=xml_safe(violations[0].message),
+                    message=xml_text(violations[0].message),
                     type=violations[0].rule,
                 )
                 failure.text = xml_safe(_details(result, violations))
             elif reasons:
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", message=xml_safe("; ".join(reasons)))
+                ET.SubElement(case, "skipped", message=xml_text("; ".join(reasons)))
             if result is not None:
                 verdict = f"verdict: {result.verdict}, score {result.score}/10"
-                ET.SubElement(case, "system-out").text = xml_safe(verdict)
+                ET.SubElement(case, "system-out").text = verdict
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

@@ -1,31 +1,35 @@
 """`--format markdown`: a summary for a pull-request comment or $GITHUB_STEP_SUMMARY.
 
 A table a reviewer reads at a glance, then each failing model's reasons in a collapsed block.
+Every value from a model goes through `sanitise.markdown` (or `markdown_code` inside a code
+span): a card cannot put HTML, a script, an image or a link into a job summary or PR comment.
 """
 
 from __future__ import annotations
 
 from licheck.formats import RenderOptions
+from licheck.formats.sanitise import html_text, markdown, markdown_code
 from licheck.records import Report, SubjectReport
 
 
 def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell (pipes and line breaks would break the row)."""
-    return " ".join(text.replace("\\", "\\\\").replace("|", "\\|").split()).replace("`", "'")
+    """Untrusted text safe inside a Markdown table cell or list item: one line (a line break
+    would end the row), pipes escaped, no HTML, link or emphasis (see `sanitise.markdown`)."""
+    return " ".join(markdown(text).split())
 
 
 def _license_cell(subject: SubjectReport) -> list[tuple[str, str, str, str]]:
     rows: list[tuple[str, str, str, str]] = []
     for result in subject.licenses:
         name = result.name or result.declared
-        declared = f" (`{cell(result.declared)}`)" if result.declared != name else ""
+        declared = f" (`{markdown_code(result.declared)}`)" if result.declared != name else ""
         fails = ", ".join(c.id for c in result.failing) or "-"
         rows.append((cell(name) + declared, result.verdict, f"{result.score}/10", fails))
     return rows or [("*none declared*", "unknown", "0/10", "-")]
 
 
 def _details(subject: SubjectReport) -> list[str]:
-    lines = [f"<details><summary><b>{cell(subject.name)}</b>: why it fails</summary>", ""]
+    lines = [f"<details><summary><b>{html_text(subject.name)}</b>: why it fails</summary>", ""]
     for violation in subject.violations:
         lines.append(f"- :x: {cell(violation.message)}")
     for result in subject.licenses:
@@ -36,7 +40,7 @@ def _details(subject: SubjectReport) -> list[str]:
                 mark = ":x:" if criterion.status == "fail" else ":grey_question:"
                 section = f" (section {cell(finding.section)})" if finding.section else ""
                 where = (
-                    f" `{cell(finding.file)}:{finding.line}`"
+                    f" `{markdown_code(finding.file)}:{finding.line}`"
                     if finding.file and finding.line
                     else ""
                 )

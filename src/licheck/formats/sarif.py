@@ -4,20 +4,38 @@ One rule per OSD criterion and per policy rule, each with help text. Policy viol
 errors located at the `license:` declaration; the criterion findings behind them are warnings
 (fail) or notes (needs review), located at the clause's lines when the clause engine found them
 in a license file. Violations an exception suppresses carry SARIF `suppressions`
-(OASIS SARIF 2.1.0, section 3.27.23), so viewers show them as dismissed with the reason.
+(OASIS SARIF 2.1.0, section 3.27.23), so viewers show them as dismissed with the reason; the
+same suppression covers every result of the excepted license (its OSD findings too).
+
+For GitHub code scanning: every rule has a readable `name` (PascalCase, not its id) and a
+`helpUri` (a page under docs/rules/); every result has `partialFingerprints` (section 3.27.17)
+that stay the same across runs (no line numbers in them: a moved clause is the same alert) and
+differ between results that share a rule and a line. Messages go through `sanitise.display`
+and the document through `sanitise.json_inert`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
 from licheck.formats import RenderOptions
-from licheck.formats.common import finding_location, finding_text, problem_findings, uri
-from licheck.records import CRITERIA, Report, SubjectReport, Violation
+from licheck.formats.common import (
+    finding_location,
+    finding_text,
+    problem_findings,
+    suppression_of,
+    uri,
+)
+from licheck.formats.sanitise import display, json_inert
+from licheck.records import CRITERIA, Report, SubjectReport, Suppression, Violation
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://pypi.org/project/licheck-ai/"
+INFORMATION_URI = "https://github.com/licheck/licheck"
+# One page per rule in the repository (docs/rules/<id>.md).
+RULES_URI = INFORMATION_URI + "/blob/main/docs/rules/"
+FINGERPRINT = "licheck/v1"
 
 POLICY_RULES: dict[str, tuple[str, str]] = {
     "not-osi-approved": (
@@ -37,7 +55,7 @@ POLICY_RULES: dict[str, tuple[str, str]] = {
         "review). Review the flagged clauses, or provide the license text.",
     ),
     "unknown-license": (
-        "Unknown license",
+        "License is unknown to licheck",
         "licheck does not know this license name. Use an SPDX id, a Hugging Face license id or "
         "a name `licheck licenses` lists, or give the license text so its clauses can be judged.",
     ),
@@ -65,6 +83,17 @@ POLICY_RULES: dict[str, tuple[str, str]] = {
         "data-processing and inference code under OSI-approved licenses, and sufficiently "
         "detailed information about its training data. The message lists what is missing.",
     ),
+    "access-condition": (
+        "Getting the model requires terms that break the OSD",
+        "The model's download gate makes every downloader accept terms or agree with the "
+        "licensor (OSD7, OSD10), or excludes a region (OSD5). Host the model without the gate, "
+        "or add a time-limited exception with a reason to the policy file.",
+    ),
+    "unreadable": (
+        "Model description cannot be read",
+        "licheck could not read or judge this model in time; nothing unverified passes. Fix the "
+        "file the message names, or raise --timeout.",
+    ),
     "exception-expired": (
         "Policy exception expired",
         "An exception in the policy file has passed its `expires` date; renew it with a reason or "
@@ -73,20 +102,26 @@ POLICY_RULES: dict[str, tuple[str, str]] = {
 }
 
 
+def _pascal(title: str) -> str:
+    """A rule's readable name: its title in PascalCase ("LicenseIsNotOsiApproved")."""
+    words = "".join(c if c.isalnum() else " " for c in title).split()
+    return "".join(word[:1].upper() + word[1:].lower() for word in words)
+
+
 def _rules() -> list[dict[str, Any]]:
     rules = []
     for criterion in CRITERIA:
         rules.append(
             {
                 "id": criterion.id,
-                "name": "".join(word[:1].upper() + word[1:] for word in criterion.title.split()),
+                "name": _pascal(criterion.title),
                 "shortDescription": {"text": f"OSD {criterion.id[3:]}: {criterion.title}"},
                 "fullDescription": {"text": criterion.meaning},
                 "help": {
                     "text": f"{criterion.title}: {criterion.meaning} (Open Source Definition, "
                     f"criterion {criterion.id[3:]}, https://opensource.org/osd)",
                 },
-                "helpUri": "https://opensource.org/osd",
+                "helpUri": f"{RULES_URI}{criterion.id}.md",
                 "defaultConfiguration": {"level": "warning"},
                 "properties": {"tags": ["license", "open-source-definition"]},
             }
@@ -95,10 +130,11 @@ def _rules() -> list[dict[str, Any]]:
         rules.append(
             {
                 "id": rule_id,
-                "name": "".join(part.capitalize() for part in rule_id.split("-")),
+                "name": _pascal(title),
                 "shortDescription": {"text": title},
                 "fullDescription": {"text": help_text},
                 "help": {"text": help_text},
+                "helpUri": f"{RULES_URI}{rule_id}.md",
                 "defaultConfiguration": {"level": "error"},
                 "properties": {"tags": ["license", "policy"]},
             }
@@ -128,32 +164,60 @@ def _violation_result(
         "ruleId": rule,
         "ruleIndex": index[rule],
         "level": "error",
-        "message": {"text": f"{subject.name}: {violation.message}"},
+        "message": {"text": display(f"{subject.name}: {violation.message}")},
         "locations": _location(violation.file or subject.source, violation.line),
+        # What identifies this alert across runs: the model, the rule, the license, the reason.
+        "_key": [subject.source, subject.name, rule, violation.license or "", violation.message],
     }
+
+
+def _suppressions(suppression: Suppression) -> list[dict[str, Any]]:
+    justification = f"{suppression.reason} (exception expires {suppression.expires})"
+    return [{"kind": "external", "justification": display(justification)}]
 
 
 def _subject_results(subject: SubjectReport, index: dict[str, int]) -> list[dict[str, Any]]:
     results = [_violation_result(v, index, subject) for v in subject.violations]
     for suppression in subject.suppressed:
         result = _violation_result(suppression.violation, index, subject)
-        justification = f"{suppression.reason} (exception expires {suppression.expires})"
-        result["suppressions"] = [{"kind": "external", "justification": justification}]
+        result["suppressions"] = _suppressions(suppression)
         results.append(result)
     for license_result, criterion, finding in problem_findings(subject):
         path, line, end_line = finding_location(subject, finding)
-        results.append(
-            {
-                "ruleId": criterion.id,
-                "ruleIndex": index[criterion.id],
-                "level": "warning" if finding.status == "fail" else "note",
-                "message": {
-                    "text": f"{subject.name}: {finding_text(license_result, criterion, finding)}"
-                },
-                "locations": _location(path, line, end_line),
-            }
-        )
+        text = f"{subject.name}: {finding_text(license_result, criterion, finding)}"
+        result = {
+            "ruleId": criterion.id,
+            "ruleIndex": index[criterion.id],
+            "level": "warning" if finding.status == "fail" else "note",
+            "message": {"text": display(text)},
+            "locations": _location(path, line, end_line),
+            "_key": [
+                subject.source,
+                subject.name,
+                criterion.id,
+                license_result.id or license_result.declared,
+                finding.message,
+                finding.evidence or "",
+                finding.file or "",
+            ],
+        }
+        excepted = suppression_of(subject, license_result)
+        if excepted is not None:
+            result["suppressions"] = _suppressions(excepted)
+        results.append(result)
     return results
+
+
+def _fingerprint(results: list[dict[str, Any]]) -> None:
+    """Give each result its `partialFingerprints` (and drop the key it was made from): a hash
+    of what the alert is about, numbered when two results are about the same thing."""
+    seen: dict[str, int] = {}
+    for result in results:
+        key = "\0".join(result.pop("_key"))
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1
+        suffix = f":{seen[digest]}" if seen[digest] > 1 else ""
+        result["partialFingerprints"] = {FINGERPRINT: digest + suffix}
 
 
 def render(report: Report, options: RenderOptions) -> str:
@@ -163,6 +227,7 @@ def render(report: Report, options: RenderOptions) -> str:
     rules = _rules()
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [r for subject in report.subjects for r in _subject_results(subject, index)]
+    _fingerprint(results)
     sarif = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -187,4 +252,4 @@ def render(report: Report, options: RenderOptions) -> str:
             }
         ],
     }
-    return json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"

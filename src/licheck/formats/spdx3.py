@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from licheck.formats import RenderOptions
+from licheck.formats.sanitise import json_inert
 from licheck.records import LicenseResult, Report, SubjectReport
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
@@ -108,7 +109,7 @@ def _verdict_statement(subject: SubjectReport) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     """The report as one SPDX 3.0.1 JSON-LD document."""
     names = "\n".join(f"{s.source}\t{s.name}" for s in report.subjects)
-    digest = hashlib.sha256(names.encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(names.encode("utf-8", "surrogatepass")).hexdigest()[:16]
     graph = _Graph(f"urn:licheck:{digest}")
     agent = graph.add("SoftwareAgent", "agent/licheck", name=f"licheck {report.licheck_version}")
     tool = graph.add("Tool", "tool/licheck", name="licheck")
@@ -186,4 +187,4 @@ def render(report: Report, options: RenderOptions) -> str:
         "element": [e["spdxId"] for e in graph.elements],
     }
     data = {"@context": CONTEXT, "@graph": [creation, document, *graph.elements]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

@@ -3,6 +3,10 @@
 Built with rich; coloured on a TTY, plain ASCII-safe text otherwise (CI logs, NO_COLOR), so the
 same words reach every reader. Findings that share a reason are shown once with all their
 criteria, so an unknown license does not print the same sentence ten times.
+
+Every value from a model (names, paths, quoted clauses, messages) goes through
+`sanitise.display` and reaches rich as a `Text`, never as markup; the whole output then goes
+through `sanitise.guard_lines`, so no line, however wrapped, starts a GitHub workflow command.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import io
 from typing import TYPE_CHECKING
 
 from licheck.formats import RenderOptions
+from licheck.formats.sanitise import display, guard_lines
 from licheck.records import CriterionResult, LicenseResult, Report, SubjectReport
 
 if TYPE_CHECKING:
@@ -43,16 +48,21 @@ def make_console(options: RenderOptions) -> Console:
     )
 
 
-def _license_label(result: LicenseResult) -> str:
+def _license_label(result: LicenseResult) -> Text:
     """The license's name, then how the declared name resolved (on a second line)."""
-    name = result.name or result.declared
+    from rich.text import Text
+
+    name = display(result.name or result.declared)
+    declared, rid = display(result.declared), display(result.id or "")
     if result.inherited_from:
-        name = f"{name}\n(inherited from {result.inherited_from})"
+        name = f"{name}\n(inherited from {display(result.inherited_from)})"
     if result.id is None:
-        return name if result.known else f"{name} (not recognised)"
-    if result.id in (result.declared, name):
-        return name if result.id in name else f"{name}\n{result.id}"
-    return f"{name}\n{result.declared} -> {result.id}"
+        label = name if result.known else f"{name} (not recognised)"
+    elif rid in (declared, name):
+        label = name if rid in name else f"{name}\n{rid}"
+    else:
+        label = f"{name}\n{declared} -> {rid}"
+    return Text(label)
 
 
 def _grouped(criteria: tuple[CriterionResult, ...]) -> list[tuple[list[str], str, list[str]]]:
@@ -98,7 +108,7 @@ def _indented(console: Console, text: str | Text, indent: int, style: str = "") 
     from rich.padding import Padding
     from rich.text import Text
 
-    body = text if isinstance(text, Text) else Text(text, style=style)
+    body = text if isinstance(text, Text) else Text(display(text), style=style)
     console.print(Padding(body, (0, 0, 0, indent), expand=False))
 
 
@@ -127,13 +137,15 @@ def _subject_line(console: Console, subject: SubjectReport) -> None:
     line = Text(
         "PASS" if subject.passed else "FAIL", style="bold green" if subject.passed else "bold red"
     )
-    where = subject.source + (f":{subject.license_line}" if subject.license_line else "")
-    line.append(f"  {subject.name}  ({where})")
-    licenses = ", ".join(f"{r.name or r.declared}: {r.verdict}" for r in subject.licenses[:3])
+    where = display(subject.source) + (f":{subject.license_line}" if subject.license_line else "")
+    line.append(f"  {display(subject.name)}  ({where})")
+    licenses = ", ".join(
+        f"{display(r.name or r.declared)}: {r.verdict}" for r in subject.licenses[:3]
+    )
     if licenses:
         line.append(f"  {licenses}")
     if subject.violations:
-        line.append(f"  x {subject.violations[0].message}", style="red")
+        line.append(f"  x {display(subject.violations[0].message)}", style="red")
     console.print(line)
 
 
@@ -145,8 +157,8 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
     head.append(
         "PASS" if subject.passed else "FAIL", style="bold green" if subject.passed else "bold red"
     )
-    head.append(f"  {subject.name}", style="bold")
-    where = subject.source + (f":{subject.license_line}" if subject.license_line else "")
+    head.append(f"  {display(subject.name)}", style="bold")
+    where = display(subject.source) + (f":{subject.license_line}" if subject.license_line else "")
     head.append(f"  ({where})")
     console.print(head)
     if subject.expression:
@@ -184,7 +196,7 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
         _indented(console, "Policy violations", 2, "bold")
         for violation in subject.violations:
             line = Text("x ", style="red")
-            line.append(violation.message)
+            line.append(display(violation.message))
             _indented(console, line, 4)
     console.print()
 
@@ -246,8 +258,9 @@ def render(report: Report, options: RenderOptions) -> str:
     )
     console.print(summary)
     for warning in report.warnings:
-        console.print(Text(f"warning: {warning}", style="yellow"))
+        console.print(Text(f"warning: {display(warning)}", style="yellow"))
     output = console.file
     assert isinstance(output, io.StringIO)
     # Table cells are padded to the column width; trailing blanks only add noise to logs and diffs.
-    return "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())
+    text = "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())
+    return guard_lines(text)
