@@ -7,9 +7,9 @@ verdict and, for a modified text, what differs and what the clause engine found 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from licheck.formats.jsonout import dumps
 from licheck.records import Identification, IdentifiedFile
 
 
@@ -61,7 +61,7 @@ def render_identifications(found: list[IdentifiedFile], format_name: str) -> str
                 for item in found
             ],
         }
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return dumps(data) + "\n"
     lines: list[str] = []
     for item in found:
         lines += _text_block(item)

@@ -6,10 +6,10 @@ Fields are only ever added within a schema version; renaming or removing one bum
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from licheck.formats import RenderOptions
+from licheck.formats.jsonout import dumps
 from licheck.formats.sanitise import json_inert
 from licheck.records import (
     CriterionResult,
@@ -130,10 +130,7 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as indented, key-sorted JSON."""
-    return (
-        json_inert(json.dumps(report_to_dict(report), indent=2, sort_keys=True, ensure_ascii=False))
-        + "\n"
-    )
+    return json_inert(dumps(report_to_dict(report))) + "\n"
 
 
 def _progress(result: MofResult) -> dict[str, float]:

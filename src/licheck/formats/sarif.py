@@ -17,7 +17,6 @@ and the document through `sanitise.json_inert`.
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from licheck.formats import RenderOptions
@@ -28,6 +27,7 @@ from licheck.formats.common import (
     suppression_of,
     uri,
 )
+from licheck.formats.jsonout import dumps
 from licheck.formats.sanitise import display, json_inert
 from licheck.records import CRITERIA, Report, SubjectReport, Suppression, Violation
 
@@ -252,4 +252,4 @@ def render(report: Report, options: RenderOptions) -> str:
             }
         ],
     }
-    return json_inert(json.dumps(sarif, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
+    return json_inert(dumps(sarif)) + "\n"

@@ -1,0 +1,25 @@
+"""Indented JSON (two spaces, sorted keys, raw UTF-8), written fast.
+
+`json.dumps(indent=2)` gives up the standard library's C encoder for a pure-Python one, which
+was a fifth of a many-file `--format json` run (issue 17). orjson writes the same bytes twenty
+times faster (a test compares both on every golden report); a value it refuses (a lone
+surrogate from a hostile card) or an installation without it falls back to json.dumps.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def dumps(value: Any) -> str:
+    """`value` as json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) writes it."""
+    try:
+        import orjson
+    except ImportError:  # a declared dependency; without it, the same bytes, slower
+        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        # Lone surrogates (a hostile card's) or a non-string key: the standard library writes them.
+        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
