@@ -137,11 +137,30 @@ class _Cursor:
         if item == STRING:
             self.need(count * 8)  # each string is at least its 8-byte length
         keep_items = keep and count <= MAX_KEPT_ARRAY
+        if item == STRING and not keep_items:
+            self._skip_strings(count)
+            return None
         if not keep_items:
             for _ in range(count):
                 self.value(item, False, depth + 1)
             return None
         return [self.value(item, True, depth + 1) for _ in range(count)]
+
+    def _skip_strings(self, count: int) -> None:
+        """Skip `count` strings (a tokenizer's vocabulary) without decoding any: the hot loop
+        of a real header, kept tight; every length is checked against the limit."""
+        unpack = struct.Struct(self.order + "Q").unpack_from
+        data, pos, limit = self.data, self.pos, self.limit - 8
+        for _ in range(count):
+            if pos > limit:
+                break
+            pos += 8 + unpack(data, pos)[0]
+        else:
+            if pos <= self.limit:
+                self.pos = pos
+                return
+        self.pos = pos
+        self.need(8)  # past the limit: says whether the file is truncated or too large
 
 
 def _byte_order(head: bytes, shown: str) -> str:
