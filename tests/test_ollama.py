@@ -159,3 +159,33 @@ def test_scan_of_an_ollama_store_names_its_models(tmp_path: Path) -> None:
     assert [line["name"] for line in lines if line.get("type") != "summary"] == [
         "library/tiny:latest"
     ]
+
+
+# --- Modelfile ------------------------------------------------------------------------------
+
+
+def test_a_modelfile_reads_its_license_block_and_its_gguf(tmp_path: Path) -> None:
+    write_gguf(tmp_path / "tiny.gguf", {"general.license": "apache-2.0"})
+    (tmp_path / "Modelfile").write_text(
+        'FROM ./tiny.gguf\nPARAMETER stop x\nLICENSE """\n' + TERMS + '"""\n'
+    )
+    (record,) = load_path(tmp_path / "Modelfile", catalog=Catalog())
+    assert (record.format, record.license) == ("modelfile", "apache-2.0")
+    (text,) = record.license_texts
+    assert (text.declared_line, text.text) == (3, TERMS.strip())
+    assert run(str(tmp_path / "Modelfile")).exit_code == 1
+
+
+def test_a_modelfile_from_a_model_names_its_base(tmp_path: Path) -> None:
+    (tmp_path / "Modelfile").write_text("FROM llama2\nLICENSE MIT License\n")
+    (record,) = load_path(tmp_path / "Modelfile", catalog=Catalog())
+    assert record.base_models == ("llama2",)
+    result = run("--format", "json", str(tmp_path / "Modelfile"))
+    assert result.exit_code == 1
+
+
+def test_an_unclosed_license_block_is_an_error_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "Modelfile").write_text('FROM llama2\nLICENSE """\nno end\n')
+    with pytest.raises(InputError, match="never closed") as caught:
+        load_path(tmp_path / "Modelfile")
+    assert caught.value.line == 2

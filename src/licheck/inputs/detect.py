@@ -32,6 +32,7 @@ _SPDX_YAML = re.compile(r"(?m)^spdxVersion:\s*['\"]?SPDX-")
 _TOP_LICENSE = re.compile(r"(?m)^license:")
 _TOP_NAME = re.compile(r"(?m)^name:")
 _FENCE = re.compile(r"---[ \t]*")
+_FROM = re.compile(r"(?im)^\s*FROM\s+\S")
 
 
 def _decode_head(head: bytes) -> str:
@@ -115,6 +116,10 @@ def detect_format(path: Path, head: bytes) -> str:
         return "safetensors"
     shown = str(path)
     text = _decode_head(head)
+    from licheck.inputs.modelfile import is_modelfile
+
+    if is_modelfile(path.name) and _FROM.search(text):
+        return "modelfile"  # the name and a FROM instruction: a YAML file may be so named
     stripped = text.lstrip()
     name = path.name.lower()
     suffix = path.suffix.lower()

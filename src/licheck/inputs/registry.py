@@ -56,6 +56,7 @@ READERS: tuple[Reader, ...] = (
     Reader("gguf", "licheck.inputs.gguf", "a GGUF weights file's metadata", loose_unit=True),
     Reader("safetensors", "licheck.inputs.safetensors", "a safetensors file's __metadata__"),
     Reader("ollama", "licheck.inputs.ollama", "an Ollama store or manifest", loose_unit=True),
+    Reader("modelfile", "licheck.inputs.modelfile", "an Ollama Modelfile"),
     Reader("license-text", "licheck.inputs.license_text", "a license text"),
     Reader("folder", "licheck.inputs.folder", "a model folder"),
 )
