@@ -49,6 +49,13 @@ HEADS: dict[str, tuple[str, bytes]] = {
         b'{"bomFormat": "CycloneDX", "specVersion": "1.6", "components": []}',
     ),
     "license-text": ("LICENSE", b"ACME TERMS (made up)\n\nYou may copy this model.\n"),
+    "gguf": ("weights.bin", b"GGUF\x03\x00\x00\x00" + bytes(16)),
+    "safetensors": ("weights.bin", b'\x0f\x00\x00\x00\x00\x00\x00\x00{"__metadata__":{}}'),
+    "modelfile": ("Modelfile", b"FROM llama3\nLICENSE MIT\n"),
+    "ollama": (
+        "latest",
+        b'{"schemaVersion": 2, "layers": [{"mediaType": "application/vnd.ollama.image.model"}]}',
+    ),
 }
 
 

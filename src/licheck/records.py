@@ -265,6 +265,9 @@ class ModelRecord:
     # Conditions on getting the model that the input itself declares (a click-through gate on
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
+    # What the reader noticed that the report must say: licenses that the card, a LICENSE and
+    # the weights' metadata disagree on (all of them bind), parts of a split model missing.
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

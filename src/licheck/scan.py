@@ -49,6 +49,7 @@ CANDIDATE_SUFFIXES = (
     ".yaml",
     ".xml",
     ".rdf",
+    ".gguf",  # each GGUF file is a model of its own (the first part stands for a split one)
 )
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
@@ -72,10 +73,18 @@ def _is_model_folder(folder: Path, files: dict[str, str]) -> bool:
     readme = files.get("readme.md")
     if readme is not None and has_front_matter(_head_text(folder / readme)):
         return True
+    if any(lower.endswith(".safetensors") for lower in files):
+        return True  # a folder of safetensors weights is one model (issue 20)
     return any(
         lower.endswith((".yml", ".yaml")) and is_mot(_head_text(folder / name))
         for lower, name in files.items()
     )
+
+
+def _ollama_store(folder: Path) -> bool:
+    from licheck.inputs.ollama import is_store
+
+    return is_store(folder)
 
 
 def _loose_unit(path: Path) -> bool:
@@ -84,6 +93,10 @@ def _loose_unit(path: Path) -> bool:
 
     if not path.name.lower().endswith(CANDIDATE_SUFFIXES):
         return False
+    from licheck.inputs.weights import is_later_part
+
+    if is_later_part(path.name):
+        return False  # a part of a split model: its first part is the unit
     try:
         with path.open("rb") as handle:
             head = handle.read(64 * 1024)
@@ -139,6 +152,12 @@ def _candidates(roots: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
                             continue
             except OSError:
                 continue
+            if "manifests" in subfolders and _ollama_store(folder):
+                # An Ollama store: each manifest is a model; blobs/ is read through them.
+                from licheck.inputs.ollama import manifest_paths
+
+                yield from ((manifest, True) for manifest in manifest_paths(folder))
+                subfolders.remove("manifests")
             if _is_model_folder(folder, files):
                 yield folder, True
             else:

@@ -99,7 +99,7 @@ def judge_model(
         access=access,
         bases=tuple(bases),
         openness=_openness(record, catalog),
-        warnings=tuple(warnings),
+        warnings=(*record.warnings, *warnings),
     )
 
 

@@ -32,6 +32,7 @@ _SPDX_YAML = re.compile(r"(?m)^spdxVersion:\s*['\"]?SPDX-")
 _TOP_LICENSE = re.compile(r"(?m)^license:")
 _TOP_NAME = re.compile(r"(?m)^name:")
 _FENCE = re.compile(r"---[ \t]*")
+_FROM = re.compile(r"(?im)^\s*FROM\s+\S")
 
 
 def _decode_head(head: bytes) -> str:
@@ -62,6 +63,8 @@ def _json_format(text: str, shown: str, certain: bool) -> str | None:
         return "spdx3-jsonld"
     if '"bomFormat"' in text and "CycloneDX" in text:
         return "cyclonedx-json"
+    if "application/vnd.ollama.image." in text and '"layers"' in text:
+        return "ollama"
     if not certain:
         return None
     raise InputError(
@@ -102,9 +105,21 @@ def detect_format(path: Path, head: bytes) -> str:
     model.yaml, whose reader then says precisely what is missing.
     """
     if path.is_dir():
-        return "folder"
+        return _folder_format(path)
+    # Weights are binary: their magic bytes decide before any text sniffing.
+    # A weights extension also decides, so that a damaged file gets the weights reader's error.
+    if head[:4] == b"GGUF" or path.suffix.lower() == ".gguf":
+        return "gguf"
+    from licheck.inputs.safetensors import looks_like_safetensors
+
+    if looks_like_safetensors(head) or path.suffix.lower() == ".safetensors":
+        return "safetensors"
     shown = str(path)
     text = _decode_head(head)
+    from licheck.inputs.modelfile import is_modelfile
+
+    if is_modelfile(path.name) and _FROM.search(text):
+        return "modelfile"  # the name and a FROM instruction: a YAML file may be so named
     stripped = text.lstrip()
     name = path.name.lower()
     suffix = path.suffix.lower()
@@ -140,6 +155,13 @@ def detect_format(path: Path, head: bytes) -> str:
     return "license-text"
 
 
+def _folder_format(path: Path) -> str:
+    """ "ollama" for an Ollama model store (`manifests/` beside `blobs/`), else "folder"."""
+    from licheck.inputs.ollama import is_store
+
+    return "ollama" if is_store(path) else "folder"
+
+
 def read_head(path: Path, *, limit: int = HEAD_BYTES, shown: str | None = None) -> bytes:
     """The first `limit` bytes of a regular file; FIFOs and devices are refused, never opened.
 
@@ -165,5 +187,5 @@ def read_head(path: Path, *, limit: int = HEAD_BYTES, shown: str | None = None) 
 def sniff(path: Path, *, shown: str | None = None) -> str:
     """detect_format on a path: "folder" for a directory, else judged from the file's head."""
     if path.is_dir():
-        return "folder"
+        return _folder_format(path)
     return detect_format(path, read_head(path, shown=shown))

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from licheck.errors import InputError
@@ -137,6 +138,28 @@ def _own_model_yaml(
     return parse_model_yaml(text, source=shown, folder=folder, allow_outside=allow_outside)
 
 
+def _read_weights(
+    folder: Path, entries: list[Path], shown: str, catalog: Catalog | None, allow_outside: bool
+) -> list[ModelRecord]:
+    """The records of a folder's weights files (headers only), in name order; a weights file
+    that links out of the folder is refused like any other file (inputs/layout.guard_inside)."""
+    from licheck.inputs.gguf import load_gguf
+    from licheck.inputs.safetensors import load_safetensors
+
+    records: list[ModelRecord] = []
+    files = {p.name: p for p in entries if not p.is_dir()}
+    from licheck.inputs.weights import weights_files
+
+    for path in weights_files(folder, files):
+        file_shown = os.path.join(shown, path.name)
+        guard_inside(folder, path, file_shown, allow_outside)
+        if path.name.lower().endswith(".gguf"):
+            records.append(load_gguf(path, shown=file_shown, catalog=catalog))
+        else:
+            records.append(load_safetensors(path, shown=file_shown, catalog=catalog))
+    return records
+
+
 def _is_card(readme: Path) -> bool:
     """A README is a model card when it opens a YAML front matter; a project's plain README
     (no front matter) describes no model, so a folder holding only that is no model folder."""
@@ -194,7 +217,11 @@ def load_folder(
     texts = (
         [] if card_read else beside_license_texts(path, source=shown, allow_outside=allow_outside)
     )
-    if not records and not texts:
+    # Weights carry their license too (GGUF, safetensors headers): they bind beside the card.
+    from licheck.inputs.weights import with_weights
+
+    weights = _read_weights(path, entries, shown, catalog, allow_outside)
+    if not records and not texts and not weights:
         subfolders = any(entry.is_dir() for entry in path.iterdir())
         raise InputError(
             "no model description or license file in this folder",
@@ -206,7 +233,14 @@ def load_folder(
                 "Openness Tool .yml file and LICENSE*, COPYING*, USE_POLICY* files"
             ),
         )
-    return [merge(records, texts, shown=shown, folder_name=folder_name)]
+    # A folder of weights alone is one model, named after its folder.
+    described = (
+        merge(records, texts, shown=shown, folder_name=folder_name) if records or texts else None
+    )
+    merged = with_weights(described, weights, catalog)
+    if described is None:
+        merged = replace(merged, name=folder_name, format=FORMAT)
+    return [merged]
 
 
 def read(path: Path, context: ReadContext) -> list[ModelRecord]:

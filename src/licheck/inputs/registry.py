@@ -53,6 +53,10 @@ READERS: tuple[Reader, ...] = (
     Reader("spdx-rdf", "licheck.inputs.spdx2", "SPDX 2.3 RDF/XML", loose_unit=True),
     Reader("spdx3-jsonld", "licheck.inputs.spdx3", "SPDX 3.0 JSON-LD", loose_unit=True),
     Reader("cyclonedx-json", "licheck.inputs.cyclonedx", "CycloneDX ML-BOM", loose_unit=True),
+    Reader("gguf", "licheck.inputs.gguf", "a GGUF weights file's metadata", loose_unit=True),
+    Reader("safetensors", "licheck.inputs.safetensors", "a safetensors file's __metadata__"),
+    Reader("ollama", "licheck.inputs.ollama", "an Ollama store or manifest", loose_unit=True),
+    Reader("modelfile", "licheck.inputs.modelfile", "an Ollama Modelfile"),
     Reader("license-text", "licheck.inputs.license_text", "a license text"),
     Reader("folder", "licheck.inputs.folder", "a model folder"),
 )
