@@ -531,6 +531,9 @@ class Policy:
     unknown: Literal["fail", "warn"] = "fail"
     source: str | None = None
     names: dict[str, str] = field(default_factory=dict, compare=False)
+    # A base model whose terms licheck cannot know (not in the run or the table, a loop, a chain
+    # too deep): a violation (`fail`, the default: nothing unverified passes) or a warning.
+    unknown_base: Literal["fail", "warn"] = "fail"
 
 
 @dataclass(frozen=True)

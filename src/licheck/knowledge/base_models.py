@@ -158,6 +158,11 @@ def _normalise(name: str) -> str:
     return "/".join(parts[:2]) if len(parts) > 2 else text
 
 
+def normalise_id(name: str) -> str:
+    """A Hub id or URL in the compared form (`org/model`, lower case, no revision)."""
+    return _normalise(name)
+
+
 def lookup_base_model(name: str) -> BaseModelFact | None:
     """The built-in fact about a base model named by a Hub id or family name, or None.
 
@@ -178,9 +183,9 @@ def lookup_base_model(name: str) -> BaseModelFact | None:
     kind = "trusted" if org in reuploaders else "resemblance"
     for candidate in _strip_reupload(model):
         for entry in entries:
-            for pattern in entry.models:
-                if pattern.fullmatch(candidate):
-                    return entry.fact(f"{org}/{pattern.pattern} (re-upload)", kind)
+            for model_pattern in entry.models:
+                if model_pattern.fullmatch(candidate):
+                    return entry.fact(f"{org}/{model_pattern.pattern} (re-upload)", kind)
     return None
 
 
