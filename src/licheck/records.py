@@ -265,6 +265,8 @@ class ModelRecord:
     # Conditions on getting the model that the input itself declares (a click-through gate on
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
+    # What the reader tolerated but a user should know (an empty list item, a repeated key).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,7 @@ def judge_model(
         access=access,
         bases=tuple(bases),
         openness=_openness(record, catalog),
+        warnings=record.warnings,
         gaps=tuple(gaps),
     )
 
