@@ -112,3 +112,36 @@ def test_a_huge_model_index_is_not_held_to_the_hostile_input_limits() -> None:
     )
     record = card(f"license: mit\nmodel-index:\n- name: big\n  results:\n{results}")
     assert record.name == "big"
+
+
+def test_a_marketing_consent_checkbox_is_not_accepting_terms() -> None:
+    record = card(
+        "license: mit\ngated: auto\nextra_gated_fields:\n  Company: text\n"
+        "  I want to receive marketing emails from the author: checkbox"
+    )
+    assert [(f.criterion, f.status) for f in record.access] == [("OSD7", "unknown")]
+
+
+def test_a_checkbox_that_accepts_the_license_still_fails_osd7_and_osd10() -> None:
+    record = card(
+        "license: mit\ngated: auto\nextra_gated_fields:\n"
+        "  I accept the license and the acceptable use policy: checkbox"
+    )
+    assert {(f.criterion, f.status) for f in record.access} == {
+        ("OSD7", "fail"),
+        ("OSD10", "fail"),
+    }
+
+
+def test_an_unknown_license_name_is_said_first_with_close_names() -> None:
+    from datetime import date
+
+    from licheck.engine.evaluate import evaluate
+    from licheck.knowledge.catalog import Catalog
+    from licheck.records import Policy
+
+    record = card("license: other\nlicense_name: qwen-research")
+    report = evaluate(record, catalog=Catalog(), policy=Policy(), today=date(2026, 11, 29))
+    (violation,) = report.violations
+    assert violation.message.startswith("license_name 'qwen-research' is not known to licheck")
+    assert "tongyi-qianwen-research" in violation.message

@@ -55,6 +55,8 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     if key in policy.allow or (result.family and result.family in policy.allow_families):
         return None
     if not result.known:
+        if result.name and result.name.startswith("license_name '"):
+            return "unknown-license", f"{result.name}; cannot verify the license"
         return (
             "unknown-license",
             f"cannot verify '{result.declared}': licheck does not know this license",

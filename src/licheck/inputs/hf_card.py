@@ -253,14 +253,30 @@ def _gate_mode(data: LocatedDict, source: str) -> str | bool | None:
     raise _wrong_type(data, "gated", source, "true, false, auto or manual")
 
 
+# A checkbox that only asks for consent to be contacted accepts no terms (issue 14).
+_CONSENT_ONLY = re.compile(
+    r"\b(e-?mails?|newsletters?|marketing|promotional|updates|news|contact(ed)?)\b", re.I
+)
+_ACCEPTS_TERMS = re.compile(
+    r"\b(agree|accept|terms|licen[cs]e|polic(y|ies)|comply|acknowledge|conditions)\b", re.I
+)
+
+
 def _has_checkbox(fields: Any) -> bool:
-    """Whether the access form makes the user tick a box (the Hub's way to accept terms)."""
+    """Whether the access form makes the user tick a box to accept terms (the Hub's way).
+
+    A box whose label only asks for consent to e-mails or marketing is not acceptance of terms.
+    """
     if not isinstance(fields, dict):
         return False
-    for value in fields.values():
+    for label, value in fields.items():
         kind = value.get("type") if isinstance(value, dict) else value
-        if isinstance(kind, str) and kind.strip().lower() == "checkbox":
-            return True
+        if not (isinstance(kind, str) and kind.strip().lower() == "checkbox"):
+            continue
+        text = str(label)
+        if _CONSENT_ONLY.search(text) and not _ACCEPTS_TERMS.search(text):
+            continue
+        return True
     return False
 
 
