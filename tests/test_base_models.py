@@ -29,7 +29,7 @@ def test_every_known_license_resolves(catalog: Catalog, fact: base_models.BaseMo
 
 def test_the_entries_marked_unknown_are_the_ones_we_doubt() -> None:
     unknown = sorted(f.family for f, _ in FACTS if f.license is None)
-    assert unknown == ["Qwen1.5 small and MoE models", "Qwen2.5 3B"]
+    assert unknown == ["Qwen2.5 3B"]
 
 
 @pytest.mark.parametrize(("fact", "examples"), FACTS, ids=[f.family for f, _ in FACTS])
@@ -74,9 +74,7 @@ def test_neighbouring_versions_do_not_cross(name: str, family: str) -> None:
 @pytest.mark.parametrize(
     "name",
     [
-        "TheBloke/Llama-2-7B-GPTQ",
-        "NousResearch/Llama-2-7b-hf",
-        "someone/gemma-7b",
+        "TheBloke/MythoMax-L2-13B-GPTQ",
         "stabilityai/sdxl-turbo",
         "meta-llama/Llama-5-8B",
         "mistral",
@@ -112,7 +110,29 @@ def test_fact_says_which_pattern_matched() -> None:
 
 
 def test_table_is_read_once() -> None:
-    base_models._table.cache_clear()
+    base_models._data.cache_clear()
     lookup_base_model("meta-llama/Llama-2-7b-hf")
     lookup_base_model("google/gemma-7b")
-    assert base_models._table.cache_info().misses == 1
+    assert base_models._data.cache_info().misses == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "family", "kind"),
+    [
+        ("TheBloke/Llama-2-7B-GPTQ", "Llama 2", "trusted"),
+        ("NousResearch/Llama-2-7b-hf", "Llama 2", "trusted"),
+        ("TheBloke/Mistral-7B-Instruct-v0.1-GGUF", "Mistral 7B", "trusted"),
+        ("unsloth/llama-3-8b-bnb-4bit", "Llama 3", "trusted"),
+        ("huggyllama/llama-7b", "Llama 1", "trusted"),
+        ("someone/gemma-7b", "Gemma (1)", "resemblance"),
+    ],
+)
+def test_reuploads_are_matched_by_name_and_say_so(name: str, family: str, kind: str) -> None:
+    fact = lookup_base_model(name)
+    assert fact is not None
+    assert (fact.family, fact.reupload) == (family, kind)
+
+
+def test_an_original_publishers_own_id_is_never_a_reupload() -> None:
+    assert lookup_base_model("meta-llama/Llama-2-7b-hf").reupload is None  # type: ignore[union-attr]
+    assert lookup_base_model("meta-llama/Llama-5-8B") is None

@@ -228,12 +228,16 @@ def test_base_in_the_same_run_wins_over_the_table(catalog: Catalog) -> None:
     assert [v.license for v in report.violations] == ["CC-BY-NC-4.0"]
 
 
-def test_unknown_base_is_a_warning_not_a_pass_or_a_crash(catalog: Catalog) -> None:
-    report = evaluate(
-        derivative("mit", "someone/unheard-of"), catalog=catalog, policy=Policy(), today=TODAY
-    )
-    assert report.passed
-    assert any("base model 'someone/unheard-of' is unknown" in w for w in report.warnings)
+def test_unknown_base_fails_by_default_and_warns_under_unknown_base_warn(
+    catalog: Catalog,
+) -> None:
+    ft = derivative("mit", "someone/unheard-of")
+    report = evaluate(ft, catalog=catalog, policy=Policy(), today=TODAY)
+    assert [v.rule for v in report.violations] == ["unknown-base"]
+    assert "base model 'someone/unheard-of' is unknown" in report.violations[0].message
+    warned = evaluate(ft, catalog=catalog, policy=Policy(unknown_base="warn"), today=TODAY)
+    assert warned.passed
+    assert any("base model 'someone/unheard-of' is unknown" in w for w in warned.warnings)
 
 
 def test_open_base_adds_no_violation(catalog: Catalog) -> None:

@@ -125,7 +125,7 @@ def test_invalid_yaml_reports_the_readme_line() -> None:
 @pytest.mark.parametrize(
     ("yaml_line", "message"),
     [
-        ("license: 3", "'license' must be text or a list of text, not int"),
+        ("license: 3", "'license' must be text or a list of text, not a number"),
         ("license: [mit, 2]", "each item of 'license' must be a name"),
         ("license_name: [a, b]", "'license_name' must be text, not a list"),
         ("license_link: {path: LICENSE}", "'license_link' must be text, not a mapping"),

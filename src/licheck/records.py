@@ -266,7 +266,8 @@ class ModelRecord:
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
     # What the reader noticed that the report must say: licenses that the card, a LICENSE and
-    # the weights' metadata disagree on (all of them bind), parts of a split model missing.
+    # the weights' metadata disagree on (all of them bind), parts of a split model missing, and
+    # what it tolerated but a user should know (an empty list item, a repeated key).
     warnings: tuple[str, ...] = ()
 
 
@@ -534,6 +535,9 @@ class Policy:
     unknown: Literal["fail", "warn"] = "fail"
     source: str | None = None
     names: dict[str, str] = field(default_factory=dict, compare=False)
+    # A base model whose terms licheck cannot know (not in the run or the table, a loop, a chain
+    # too deep): a violation (`fail`, the default: nothing unverified passes) or a warning.
+    unknown_base: Literal["fail", "warn"] = "fail"
 
 
 @dataclass(frozen=True)

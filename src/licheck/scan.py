@@ -7,6 +7,11 @@ each. Workers check units in order-preserving chunks, so results stream in a sta
 each unit has a time bound, and a unit that fails to read or times out is reported as
 unreadable (a violation: nothing unverified passes) while the run goes on.
 
+Models of one scan are each other's bases (a fine-tune beside its base, in a monorepo or a Hub
+cache): a first, light pass reads every unit's name, declared license and bases (no judging), and
+each chunk of the second pass carries the part of that index its units' chains reach, so scan
+and check agree on every chain (issue 14).
+
 The core yields results and prints nothing; the CLI decides how to show progress and output.
 """
 
@@ -33,7 +38,11 @@ from licheck.knowledge.bundle import Knowledge
 from licheck.records import SubjectReport
 
 if TYPE_CHECKING:
+    from licheck.engine.judgment import SameRunModel
     from licheck.records import Policy
+
+# One unit's models as bases: (their same-run keys, what they declare), and each one's bases.
+UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
 
 SKIP_DIRS = frozenset(
     {"node_modules", "__pycache__", "venv", "site-packages", "blobs", "refs", "dist", "build"}
@@ -214,6 +223,7 @@ class ScanWorker:
         self.lines_kb_version = lines_kb_version
         self._knowledge: Knowledge | None = None
         self._readers: TextReaders | None = None
+        self._known: dict[str, SameRunModel] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
@@ -228,8 +238,41 @@ class ScanWorker:
             self._readers = text_readers(self._knowledge)
         return self._knowledge, self._readers
 
-    def __call__(self, units: list[tuple[Path, bool]]) -> list[UnitResult]:
-        """Check a chunk of units in order; what cannot be read is an unreadable subject."""
+    def collect(self, units: list[tuple[Path, bool]]) -> list[tuple[Path, UnitBases]]:
+        """The first pass: each unit's models as bases (keys, license, bases), nothing judged.
+
+        A unit that cannot be read here is left to the second pass, which reports it.
+        """
+        from licheck.engine.judgment import same_run_keys, same_run_model
+        from licheck.inputs import load_path
+
+        knowledge, _ = self._ready()
+        found: list[tuple[Path, UnitBases]] = []
+        for path, certain in units:
+            try:
+                if not (certain or _loose_unit(path)):
+                    continue
+                records = load_path(path, self.options, knowledge.catalog)
+            except (LicheckError, OSError, ValueError):
+                continue
+            found.append(
+                (
+                    path,
+                    [(same_run_keys(r), same_run_model(r)) for r in records],
+                )
+            )
+        return found
+
+    def __call__(
+        self,
+        units: list[tuple[Path, bool]],
+        known_bases: dict[str, SameRunModel] | None = None,
+    ) -> list[UnitResult]:
+        """Check a chunk of units in order; what cannot be read is an unreadable subject.
+
+        `known_bases` is the part of the run's index of models this chunk's chains reach.
+        """
+        self._known = known_bases or {}
         results: list[SubjectReport] = []
         for path, certain in units:
             if certain or _loose_unit(path):
@@ -274,6 +317,7 @@ class ScanWorker:
                 today=self.today,
                 analyse_text=readers.analyse,
                 identify_text=readers.identify,
+                known_bases=dict(self._known),
             )
             for record in records
         ]
@@ -347,20 +391,23 @@ def scan(
         policy, today, options or InputOptions(), timeout, lines_kb_version=lines_kb_version
     )
     workers = jobs or _usable_cores()
-    candidates = _candidates(roots)
     found = False
     if workers == 1:
-        for chunk in _chunks(candidates, CHUNK):
-            for result in worker(chunk):
+        index, wanted = _same_run(
+            worker.collect(chunk) for chunk in _chunks(_candidates(roots), CHUNK)
+        )
+        for chunk in _chunks(_candidates(roots), CHUNK):
+            for result in worker(chunk, _reached(chunk, index, wanted)):
                 found = True
                 yield result
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
+            index, wanted = _same_run(pool.map(worker.collect, _chunks(_candidates(roots), CHUNK)))
             # A bounded window of chunks in flight, collected in order: results stream as the
             # walk goes on, and memory does not grow with the number of models.
             pending: deque[Future[list[UnitResult]]] = deque()
-            for chunk in _chunks(candidates, CHUNK):
-                pending.append(pool.submit(worker, chunk))
+            for chunk in _chunks(_candidates(roots), CHUNK):
+                pending.append(pool.submit(worker, chunk, _reached(chunk, index, wanted)))
                 if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                     for result in pending.popleft().result():
                         found = True
@@ -375,3 +422,44 @@ def scan(
             hint="scan looks for model.yaml, model cards (README.md with front matter), MOT "
             "files and SBOMs; nothing checked is not a pass",
         )
+
+
+def _same_run(
+    collected: Iterable[list[tuple[Path, UnitBases]]],
+) -> tuple[dict[str, SameRunModel], dict[Path, list[SameRunModel]]]:
+    """The run's index of models by same-run key, and the units whose models name bases."""
+    index: dict[str, SameRunModel] = {}
+    wanted: dict[Path, list[SameRunModel]] = {}
+    for chunk in collected:
+        for path, models in chunk:
+            for keys, model in models:
+                for key in keys:
+                    index.setdefault(key, model)
+                if model.bases:
+                    wanted.setdefault(path, []).append(model)
+    return index, wanted
+
+
+def _reached(
+    chunk: list[tuple[Path, bool]],
+    index: dict[str, SameRunModel],
+    wanted: dict[Path, list[SameRunModel]],
+) -> dict[str, SameRunModel]:
+    """The part of the index that the chains of a chunk's models reach (what its workers need)."""
+    from licheck.engine.judgment import base_key
+
+    reached: dict[str, SameRunModel] = {}
+    stack = [
+        (base, model.folder)
+        for path, _ in chunk
+        for model in wanted.get(path, ())
+        for base in model.bases
+    ]
+    while stack:
+        base, folder = stack.pop()
+        key = base_key(base, folder)
+        if key in reached or key not in index:
+            continue
+        model = reached[key] = index[key]
+        stack.extend((parent, model.folder) for parent in model.bases)
+    return reached

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from licheck.engine.judge import TextAnalyser, TextIdentifier
-from licheck.engine.judgment import judge_model
+from licheck.engine.judgment import SameRunModel, judge_model, same_run_index
 from licheck.engine.policy import decide
 from licheck.errors import LicheckError
 from licheck.knowledge.catalog import Catalog
@@ -24,7 +24,7 @@ def evaluate(
     today: date,
     analyse_text: TextAnalyser | None = None,
     identify_text: TextIdentifier | None = None,
-    known_bases: Mapping[str, str] | None = None,
+    known_bases: Mapping[str, str | SameRunModel] | None = None,
 ) -> SubjectReport:
     """Judge every license of a record (engine.judgment) and apply the policy as of `today`."""
     judgment = judge_model(
@@ -64,9 +64,10 @@ def evaluate_all(
 ) -> list[SubjectReport]:
     """Evaluate several records; an expression error names the record it came from.
 
-    Models in the same run are each other's known bases (by name), before the built-in table.
+    Models in the same run are each other's known bases, by full id or folder path only
+    (engine.judgment.same_run_keys), and their derivatives inherit their effective terms.
     """
-    known_bases = {r.name.lower(): r.license for r in records if r.license}
+    known_bases: dict[str, str | SameRunModel] = dict(same_run_index(records))
     reports = []
     for record in records:
         try:

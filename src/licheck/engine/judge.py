@@ -488,6 +488,11 @@ def _judge_declared(
                 and t.status != "no-license"
             ]
         remaining = [t for t in remaining if t not in own]
+        if placeholder and record.license_name and not own and resolution is resolutions[leaf]:
+            # A Hub `license_name` licheck does not know, with no text to read: say so first,
+            # once, with the closest names, rather than ten identical review paragraphs.
+            by_leaf[leaf] = _unknown_license_name(leaf.key, record.license_name, catalog)
+            continue
         result = judge_license(leaf.key, resolution, catalog, tuple(own))
         by_leaf[leaf] = _disguised_id(
             replace(result, declared=declared) if declared != leaf.key else result, leaf.key
@@ -546,6 +551,18 @@ def _disguised_id(result: LicenseResult, declared: str) -> LicenseResult:
     )
     verdict = "unknown" if result.verdict in ("osi-approved", "open") else result.verdict
     return replace(result, unverified=(*result.unverified, reason), verdict=verdict)
+
+
+def _unknown_license_name(declared: str, license_name: str, catalog: Catalog) -> LicenseResult:
+    """A `license: other` whose `license_name` licheck does not know and no text explains."""
+    close = catalog.suggest(license_name)
+    headline = f"license_name '{license_name}' is not known to licheck" + (
+        f" (did you mean {', '.join(close)}?)" if close else ""
+    )
+    result = judge_license(license_name, None, catalog)
+    return replace(
+        result, declared=f"{declared} (license_name: {license_name})", name=headline, known=False
+    )
 
 
 def _license_name(

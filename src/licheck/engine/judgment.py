@@ -8,8 +8,9 @@ Keeping the two apart is what lets one policy module make every accept/reject de
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from licheck.engine.expression import Leaf, Node, leaves, parse
 from licheck.engine.judge import (
@@ -26,19 +27,52 @@ from licheck.errors import LicheckError
 from licheck.knowledge.catalog import Catalog
 from licheck.records import LicenseResult, ModelRecord, Openness
 
+# A chain of bases longer than this is reported, not followed (real chains are 1 to 4 deep).
+MAX_BASE_DEPTH = 12
+
+
+@dataclass(frozen=True)
+class SameRunModel:
+    """A model read in the same run, as a base of another: its declared license and its bases.
+
+    `folder` is where its card lives, so that a base given as a relative path resolves there.
+    """
+
+    name: str
+    expression: str | None
+    bases: tuple[str, ...] = ()
+    folder: str | None = None
+
 
 @dataclass(frozen=True)
 class BaseJudgment:
     """A base model's license terms, which a derivative inherits (judged leaf by leaf).
 
     `judged` holds the leaves the derivative does not already declare; `source` says where the
-    base's license came from ("the same scan", or the built-in table's source URL).
+    base's license came from ("the same run", or the built-in table's source URL). `via` is the
+    chain of bases between the derivative and this one (empty for a direct base): a derivative
+    inherits its base's effective terms, declared and inherited, to any depth. `reupload` is the
+    table's word for a base matched as a re-upload ("trusted" or "resemblance").
     """
 
     base: str
     source: str
     tree: Node
     judged: dict[Leaf, LicenseResult]
+    via: tuple[str, ...] = ()
+    reupload: str | None = None
+    family: str | None = None
+
+
+@dataclass(frozen=True)
+class BaseGap:
+    """A base whose terms licheck cannot know: not in the run or the table (`unknown`), a chain
+    that loops (`cycle`) or runs too deep (`too-deep`). The policy's `unknown_base` decides."""
+
+    base: str
+    kind: str
+    reason: str
+    via: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -53,6 +87,7 @@ class ModelJudgment:
     bases: tuple[BaseJudgment, ...]
     openness: Openness
     warnings: tuple[str, ...] = ()
+    gaps: tuple[BaseGap, ...] = ()
 
     @property
     def results(self) -> tuple[LicenseResult, ...]:
@@ -71,7 +106,7 @@ def judge_model(
     catalog: Catalog,
     analyse_text: TextAnalyser | None = None,
     identify_text: TextIdentifier | None = None,
-    known_bases: Mapping[str, str] | None = None,
+    known_bases: Mapping[str, str | SameRunModel] | None = None,
 ) -> ModelJudgment:
     """Judge every set of terms of a record (see the module docstring); decide nothing.
 
@@ -90,7 +125,7 @@ def judge_model(
     shipped = judge_unmatched_texts(record, unmatched, catalog)
     declared_ids = frozenset(r.id for r in [*declared.values(), *(r for _, r in shipped)] if r.id)
     access = _access(record) if record.access else None
-    bases, warnings = _inherited(record, catalog, known_bases or {}, declared_ids)
+    bases, gaps = _inherited(record, catalog, known_bases or {}, declared_ids)
     return ModelJudgment(
         record=record,
         tree=tree,
@@ -99,61 +134,187 @@ def judge_model(
         access=access,
         bases=tuple(bases),
         openness=_openness(record, catalog),
-        warnings=(*record.warnings, *warnings),
+        warnings=record.warnings,
+        gaps=tuple(gaps),
     )
+
+
+def model_folder(source: str) -> Path:
+    """The folder of a model's card or file (a folder given as the source is its own)."""
+    path = Path(source)
+    return path if path.is_dir() else path.parent
+
+
+def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
+    """The names under which a model of this run may be another's base: its full Hub id
+    (`org/name`, from its card or its folder and the folder above) and its folder's path.
+
+    Never its last name part alone: a folder `Llama-2-7b-hf` holding an MIT card must not
+    answer for `meta-llama/Llama-2-7b-hf` (issue 14).
+    """
+    keys: list[str] = []
+    if "/" in record.name.strip("/"):
+        keys.append(_hub_key(record.name))
+    folder = model_folder(record.source)
+    try:
+        real = folder.resolve()
+    except (OSError, RuntimeError):
+        real = folder
+    if real.parent.name and real.name:
+        keys.append(f"{real.parent.name}/{real.name}".lower())
+    keys.append(str(real))
+    return tuple(dict.fromkeys(keys))
+
+
+def same_run_model(record: ModelRecord) -> SameRunModel:
+    """What a model of the run says as a base: its license, its own bases, its folder."""
+    return SameRunModel(
+        record.name, record.license, record.base_models, str(model_folder(record.source))
+    )
+
+
+def same_run_index(records: Iterable[ModelRecord]) -> dict[str, SameRunModel]:
+    """Every model of a run by the keys `same_run_keys` gives, for its derivatives to inherit."""
+    index: dict[str, SameRunModel] = {}
+    for record in records:
+        model = same_run_model(record)
+        for key in same_run_keys(record):
+            index.setdefault(key, model)
+    return index
+
+
+def _hub_key(name: str) -> str:
+    from licheck.knowledge.base_models import normalise_id
+
+    return normalise_id(name)
+
+
+def base_key(base: str, folder: str | None) -> str:
+    """How a derivative's base reference is looked up in the run: a path resolves from the
+    derivative's folder; anything else is a Hub id, compared whole."""
+    if base.startswith((".", "/", "~")) and folder is not None:
+        try:
+            return str((Path(folder) / Path(base).expanduser()).resolve())
+        except (OSError, RuntimeError):
+            return base
+    return _hub_key(base)
 
 
 def _inherited(
     record: ModelRecord,
     catalog: Catalog,
-    known_bases: Mapping[str, str],
+    known_bases: Mapping[str, str | SameRunModel],
     declared_ids: frozenset[str],
-) -> tuple[list[BaseJudgment], list[str]]:
-    """The base models' licenses, which a derivative (fine-tune, quantisation, merge) inherits.
+) -> tuple[list[BaseJudgment], list[BaseGap]]:
+    """The base models' effective terms, which a derivative (fine-tune, quantisation, merge)
+    inherits: each base's own declared license and everything that base inherits, to any depth.
 
-    A base found in the same run wins over the built-in table of well-known families.
+    The built-in table of original publishers always applies to an id it knows; a model of the
+    same run applies when its full id or path is the base named (both bind when both match).
     """
-    from licheck.knowledge.base_models import lookup_base_model
-
-    bases: list[BaseJudgment] = []
-    warnings: list[str] = []
+    index = {
+        key: value if isinstance(value, SameRunModel) else SameRunModel(key, value)
+        for key, value in known_bases.items()
+    }
+    walk = _Walk(catalog, index, declared_ids, record)
+    start = model_folder(record.source)
     for base in record.base_models:
-        expression = known_bases.get(base.lower()) or known_bases.get(
-            base.rsplit("/", 1)[-1].lower()
-        )
-        source = "the same scan"
-        if expression is None:
-            fact = lookup_base_model(base)
-            if fact is None or fact.license is None:
-                why = (
-                    fact.note
-                    if fact and fact.note
-                    else "it is not in licheck's table of base models"
+        walk.follow(base, str(start), (), frozenset(same_run_keys(record)))
+    return walk.bases, walk.gaps
+
+
+class _Walk:
+    """One derivative's walk down its chains of bases: terms found, gaps, what was seen."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        index: Mapping[str, SameRunModel],
+        declared_ids: frozenset[str],
+        record: ModelRecord,
+    ) -> None:
+        self.catalog = catalog
+        self.index = index
+        self.declared_ids = declared_ids
+        self.record = record
+        self.bases: list[BaseJudgment] = []
+        self.gaps: list[BaseGap] = []
+        self.done: set[str] = set()
+
+    def follow(
+        self, base: str, folder: str | None, via: tuple[str, ...], path: frozenset[str]
+    ) -> None:
+        from licheck.knowledge.base_models import lookup_base_model
+
+        key = base_key(base, folder)
+        if key in path:
+            loop = " → ".join((*via, base))
+            self.gaps.append(
+                BaseGap(base, "cycle", f"the chain of base models loops ({loop})", via)
+            )
+            return
+        if key in self.done:
+            return  # reached again by another branch (a merge of two fine-tunes of one base)
+        self.done.add(key)
+        if len(via) >= MAX_BASE_DEPTH:
+            self.gaps.append(
+                BaseGap(
+                    base,
+                    "too-deep",
+                    f"the chain of base models is longer than {MAX_BASE_DEPTH}; not followed",
+                    via,
                 )
-                warnings.append(
-                    f"{record.name}: the license of base model '{base}' is unknown ({why}); "
-                    "check it: a derivative inherits its base's terms"
-                )
-                continue
-            expression, source = fact.license, fact.source
+            )
+            return
+        same = self.index.get(key)
+        fact = None if key.startswith("/") else lookup_base_model(base)
+        known = False
+        if fact is not None and fact.license is not None:
+            known = self._add(base, fact.license, fact.source, via, fact.reupload, fact.family)
+        if same is not None:
+            if same.expression is not None:
+                known = self._add(base, same.expression, "the same run", via) or known
+            for parent in same.bases:
+                self.follow(parent, same.folder, (*via, base), path | {key})
+        if not known:
+            if fact is not None and fact.note:
+                why = fact.note
+            elif same is not None:
+                why = "its card in this run declares no license"
+            else:
+                why = "it is neither in this run nor in licheck's table of base models"
+            self.gaps.append(BaseGap(base, "unknown", why, via))
+
+    def _add(
+        self,
+        base: str,
+        expression: str,
+        source: str,
+        via: tuple[str, ...],
+        reupload: str | None = None,
+        family: str | None = None,
+    ) -> bool:
         try:
             tree = parse(expression)
         except LicheckError:
-            warnings.append(
-                f"{record.name}: base model '{base}' has an unreadable license '{expression}'"
+            self.gaps.append(
+                BaseGap(base, "unknown", f"its license '{expression}' cannot be read", via)
             )
-            continue
+            return False
+        through = f" through {' → '.join(via)}" if via else ""
         judged: dict[Leaf, LicenseResult] = {}
         for leaf in leaves(tree):
-            resolution = catalog.resolve(leaf.key)
-            if resolution is not None and resolution.id in declared_ids:
+            resolution = self.catalog.resolve(leaf.key)
+            if resolution is not None and resolution.id in self.declared_ids:
                 continue  # the derivative already declares its base's license: judged above
-            result = judge_license(leaf.key, resolution, catalog)
+            result = judge_license(leaf.key, resolution, self.catalog)
             judged[leaf] = replace(
-                result, note=f"inherited from base model {base} ({source})", inherited_from=base
+                result,
+                note=f"inherited from base model {base}{through} ({source})",
+                inherited_from=base,
             )
-        bases.append(BaseJudgment(base, source, tree, judged))
-    return bases, warnings
+        self.bases.append(BaseJudgment(base, source, tree, judged, via, reupload, family))
+        return True
 
 
 def _openness(record: ModelRecord, catalog: Catalog) -> Openness:

@@ -14,7 +14,7 @@ from datetime import date
 
 from licheck.engine.expression import Leaf, blocking
 from licheck.engine.judge import ReadText
-from licheck.engine.judgment import BaseJudgment, ModelJudgment
+from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment
 from licheck.records import (
     LicenseResult,
     ModelRecord,
@@ -55,6 +55,8 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     if key in policy.allow or (result.family and result.family in policy.allow_families):
         return None
     if not result.known:
+        if result.name and result.name.startswith("license_name '"):
+            return "unknown-license", f"{result.name}; cannot verify the license"
         return (
             "unknown-license",
             f"cannot verify '{result.declared}': licheck does not know this license",
@@ -111,8 +113,28 @@ def decide(judgment: ModelJudgment, policy: Policy, today: date) -> Decision:
             violations.append(text_violation)
     if judgment.access is not None and judgment.access.verdict == "not-open":
         violations.append(_access_violation(record, judgment.access))
+    gaps = list(judgment.gaps)
     for base in judgment.bases:
-        violations.extend(_inherited_violations(record, base, policy, declared_accepted=accepted))
+        found = _inherited_violations(record, base, policy, declared_accepted=accepted)
+        if base.reupload == "resemblance" and not found:
+            # A base merely named like a known release, under an organisation that is no known
+            # mirror: enough to inherit the release's restrictions, never to vouch for it.
+            gaps.append(
+                BaseGap(
+                    base.base,
+                    "unknown",
+                    f"it is named like {base.family}, but is no known re-upload of it",
+                    base.via,
+                )
+            )
+        violations.extend(found)
+    base_warnings: list[str] = []
+    for gap in gaps:
+        violation = _gap_violation(record, gap)
+        if policy.unknown_base == "warn":
+            base_warnings.append(f"{violation.message} (policy: unknown_base: warn)")
+        else:
+            violations.append(violation)
     if policy.require == "osaid" and not judgment.openness.osaid.passed:
         missing = "; ".join(str(miss) for miss in judgment.openness.osaid.missing)
         violations.append(
@@ -124,7 +146,26 @@ def decide(judgment: ModelJudgment, policy: Policy, today: date) -> Decision:
             )
         )
     standing, suppressed, warnings = apply_exceptions(violations, record, policy, today)
-    return Decision(tuple(standing), tuple(suppressed), (*judgment.warnings, *warnings))
+    return Decision(
+        tuple(standing), tuple(suppressed), (*judgment.warnings, *base_warnings, *warnings)
+    )
+
+
+def _gap_violation(record: ModelRecord, gap: BaseGap) -> Violation:
+    """A base whose terms cannot be known: a derivative inherits them, so it cannot pass."""
+    through = f" (through {' → '.join(gap.via)})" if gap.via else ""
+    if gap.kind == "unknown":
+        what = f"the license of base model '{gap.base}'{through} is unknown ({gap.reason})"
+    else:
+        what = f"base model '{gap.base}'{through}: {gap.reason}"
+    return Violation(
+        "unknown-base",
+        f"{record.name}: {what}; a derivative inherits its base's terms: give the base's "
+        "license or check it",
+        license=gap.base,
+        file=record.source,
+        line=record.license_line,
+    )
 
 
 def _declared_violation(
@@ -208,7 +249,13 @@ def _inherited_violations(
         why = rejection(policy, result)
         assert why is not None
         label = result.name or result.declared
-        message = f"{record.name} derives from {base.base}, so {why[1]}"
+        through = f" (through {' → '.join(base.via)})" if base.via else ""
+        copy = (
+            f", a re-upload of {base.family} (matched by name)"
+            if base.reupload is not None and base.family
+            else ""
+        )
+        message = f"{record.name} derives from {base.base}{copy}{through}, so {why[1]}"
         if declared_accepted and record.license:
             message += f"; declaring {record.license} does not remove the {label} terms"
         violations.append(

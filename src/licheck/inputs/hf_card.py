@@ -61,6 +61,16 @@ GATE_FORM_KEYS = (
     "extra_gated_description",
     "extra_gated_button_content",
 )
+# The keys that decide a license are read strictly; a repeated identical key elsewhere warns.
+STRICT_KEYS = frozenset(
+    {"license", "license_name", "license_link", "base_model", "base_model_relation", "gated"}
+    | set(GATE_FORM_KEYS)
+    | {"extra_gated_eu_disallowed"}
+)
+# Evaluation results: large on real cards, never read beyond a name, so not held to the limits.
+BULK_KEYS = frozenset({"model-index"})
+# The Hub's automatic tags naming a base: `base_model:ORG/NAME` and `base_model:REL:ORG/NAME`.
+_BASE_TAG = re.compile(r"base_model:(?:(finetune|quantized|adapter|merge):)?(\S+/\S+)")
 _FENCE = re.compile(r"---[ \t]*")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _EVIDENCE_CHARS = 160
@@ -92,13 +102,20 @@ def split_front_matter(text: str, *, source: str) -> tuple[str, int] | None:
 
 
 def _kind(value: Any) -> str:
+    """What a value is, in the card author's words (never a Python type name)."""
+    if value is None:
+        return "empty"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, bool):
         return "true/false"
-    return type(value).__name__
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "empty text" if not value.strip() else "text"
+    return "a date" if hasattr(value, "isoformat") else "a value of another kind"
 
 
 def _wrong_type(data: LocatedDict, key: str, source: str, expected: str) -> InputError:
@@ -128,8 +145,14 @@ def _text(data: LocatedDict, key: str, source: str) -> str | None:
     return value.strip() or None
 
 
-def _names(data: LocatedDict, key: str, source: str) -> tuple[str, ...]:
-    """A value the Hub allows as one name or a list of names (base_model, datasets, license)."""
+def _names(
+    data: LocatedDict, key: str, source: str, warnings: list[str] | None = None
+) -> tuple[str, ...]:
+    """A value the Hub allows as one name or a list of names (base_model, datasets, license).
+
+    With `warnings` (a key that does not decide the license, such as `datasets`), an empty or
+    non-text item is passed over with a warning instead of refused.
+    """
     value = data.get(key)
     if value is None:
         return ()
@@ -140,6 +163,12 @@ def _names(data: LocatedDict, key: str, source: str) -> tuple[str, ...]:
     names: list[str] = []
     for item, pos in zip(value, value.item_positions, strict=True):
         if not isinstance(item, str) or not item.strip():
+            if warnings is not None:
+                warnings.append(
+                    f"{source}:{pos.line}: an item of '{key}' is {_kind(item)}, not a name; "
+                    "it is ignored"
+                )
+                continue
             raise InputError(
                 f"each item of '{key}' must be a name, not {_kind(item)}",
                 file=source,
@@ -149,6 +178,30 @@ def _names(data: LocatedDict, key: str, source: str) -> tuple[str, ...]:
         if item.strip() not in names:
             names.append(item.strip())
     return tuple(names)
+
+
+def _tag_bases(
+    data: LocatedDict, source: str, warnings: list[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The bases the Hub's automatic `base_model:*` tags name, and the relations they give."""
+    tags = data.get("tags")
+    if tags is None:
+        return (), ()
+    if isinstance(tags, str):
+        tags = [tags]
+    if not isinstance(tags, list):
+        warnings.append(f"{source}:{data.line_of('tags')}: 'tags' is {_kind(tags)}; ignored")
+        return (), ()
+    bases: list[str] = []
+    relations: list[str] = []
+    for tag in tags:
+        match = _BASE_TAG.fullmatch(tag.strip()) if isinstance(tag, str) else None
+        if match is None:
+            continue
+        bases.append(match.group(2))
+        if match.group(1):
+            relations.append(match.group(1))
+    return tuple(dict.fromkeys(bases)), tuple(relations)
 
 
 def license_expression(items: tuple[str, ...]) -> str | None:
@@ -200,14 +253,30 @@ def _gate_mode(data: LocatedDict, source: str) -> str | bool | None:
     raise _wrong_type(data, "gated", source, "true, false, auto or manual")
 
 
+# A checkbox that only asks for consent to be contacted accepts no terms (issue 14).
+_CONSENT_ONLY = re.compile(
+    r"\b(e-?mails?|newsletters?|marketing|promotional|updates|news|contact(ed)?)\b", re.I
+)
+_ACCEPTS_TERMS = re.compile(
+    r"\b(agree|accept|terms|licen[cs]e|polic(y|ies)|comply|acknowledge|conditions)\b", re.I
+)
+
+
 def _has_checkbox(fields: Any) -> bool:
-    """Whether the access form makes the user tick a box (the Hub's way to accept terms)."""
+    """Whether the access form makes the user tick a box to accept terms (the Hub's way).
+
+    A box whose label only asks for consent to e-mails or marketing is not acceptance of terms.
+    """
     if not isinstance(fields, dict):
         return False
-    for value in fields.values():
+    for label, value in fields.items():
         kind = value.get("type") if isinstance(value, dict) else value
-        if isinstance(kind, str) and kind.strip().lower() == "checkbox":
-            return True
+        if not (isinstance(kind, str) and kind.strip().lower() == "checkbox"):
+            continue
+        text = str(label)
+        if _CONSENT_ONLY.search(text) and not _ACCEPTS_TERMS.search(text):
+            continue
+        return True
     return False
 
 
@@ -375,6 +444,7 @@ def parse_card(
     alone) no file is read. URLs are fetched only when `online`.
     """
     block = split_front_matter(text, source=source)
+    warnings: list[str] = []
     data: Any = None
     if block is not None:
         yaml_text, first_line = block
@@ -385,7 +455,14 @@ def parse_card(
                 line=first_line - 1,
                 hint="the front matter holds metadata; move long text below the closing `---`",
             )
-        data = load_yaml(yaml_text, source=source, first_line=first_line)
+        data = load_yaml(
+            yaml_text,
+            source=source,
+            first_line=first_line,
+            tolerated=lambda key: key not in STRICT_KEYS,
+            bulk_keys=BULK_KEYS,
+            warnings=warnings,
+        )
     if data is None:
         data = LocatedDict(Position(1, 1))
     if not isinstance(data, LocatedDict):
@@ -400,9 +477,18 @@ def parse_card(
     expression = license_expression(_names(data, "license", source))
     license_name = _text(data, "license_name", source)
     license_link = _text(data, "license_link", source)
-    base_models = _names(data, "base_model", source)
+    declared_bases = _names(data, "base_model", source)
     relation = _text(data, "base_model_relation", source)
-    datasets = _names(data, "datasets", source)
+    tagged, tag_relations = _tag_bases(data, source, warnings)
+    beside: tuple[str, ...] = ()
+    if folder is not None and _is_readme(source):
+        from licheck.inputs.base_signals import bases_beside
+
+        beside = bases_beside(folder, warnings)
+    base_models = tuple(dict.fromkeys((*declared_bases, *tagged, *beside)))
+    if relation is None and len(set(tag_relations)) == 1:
+        relation = tag_relations[0]
+    datasets = _names(data, "datasets", source, warnings)
     access = gate_findings(data, source)
     texts: list[LicenseText] = []
     if license_link is not None:
@@ -435,6 +521,7 @@ def parse_card(
         license_name=license_name,
         license_link=license_link,
         access=access,
+        warnings=tuple(warnings),
     )
 
 

@@ -21,7 +21,16 @@ if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
 
 POLICY_FILE = ".licheck.yaml"
-POLICY_KEYS = ("version", "require", "allow", "deny", "allow_families", "exceptions", "unknown")
+POLICY_KEYS = (
+    "version",
+    "require",
+    "allow",
+    "deny",
+    "allow_families",
+    "exceptions",
+    "unknown",
+    "unknown_base",
+)
 EXCEPTION_KEYS = ("model", "license", "reason", "expires", "owner", "ticket")
 
 
@@ -176,6 +185,9 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
     unknown = data.get("unknown", "fail")
     if unknown not in ("fail", "warn"):
         raise _error("'unknown' must be fail or warn", source, data, "unknown")
+    unknown_base = data.get("unknown_base", "fail")
+    if unknown_base not in ("fail", "warn"):
+        raise _error("'unknown_base' must be fail or warn", source, data, "unknown_base")
     names: dict[str, str] = {}
     allow: set[str] = set()
     deny: set[str] = set()
@@ -192,6 +204,7 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
         allow_families=frozenset(families),
         exceptions=_exceptions(data, source, catalog),
         unknown=unknown,
+        unknown_base=unknown_base,
         source=source,
         names=names,
     )
@@ -281,6 +294,10 @@ exceptions: []
 
 # A license licheck cannot identify or judge: fail (default) or warn.
 unknown: fail
+
+# A base model whose license licheck cannot know (not in this run, not in its table of base
+# models, a loop of bases): fail (default: a derivative inherits its base's terms) or warn.
+unknown_base: fail
 """
 
 

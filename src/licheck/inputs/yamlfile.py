@@ -8,6 +8,7 @@ depth and node count so that an alias bomb ("billion laughs") is refused instead
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from licheck.errors import InputError
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
+# A card's evaluation results (`model-index`) may be large; they get their own budget.
+MAX_BULK_NODES = 2_000_000
 MAX_DEPTH = 64
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
@@ -99,10 +102,23 @@ def decode_text(data: bytes, shown: str, what: str) -> str:
     return text
 
 
-def load_yaml(text: str, *, source: str, first_line: int = 1) -> Any:
+def load_yaml(
+    text: str,
+    *,
+    source: str,
+    first_line: int = 1,
+    tolerated: Callable[[str], bool] | None = None,
+    bulk_keys: frozenset[str] = frozenset(),
+    warnings: list[str] | None = None,
+) -> Any:
     """Parse one YAML document into plain values with positions (LocatedDict / LocatedList).
 
     `first_line` shifts reported lines, for YAML that starts inside another file (front matter).
+    A duplicate top-level key whose name `tolerated` accepts and whose value repeats the first
+    is a warning appended to `warnings` instead of an error (real model cards repeat
+    `pipeline_tag`; the keys that decide a license stay strict). The values under a top-level
+    key of `bulk_keys` (a card's `model-index` results) have their own, larger node budget,
+    so that metadata licheck does not read is not held to the limits meant for hostile input.
     """
     import yaml
 
@@ -122,7 +138,13 @@ def load_yaml(text: str, *, source: str, first_line: int = 1) -> Any:
         raise InputError(f"not valid YAML: {exc}", file=source) from exc
     if node is None:
         return None
-    return _Builder(source, first_line).build(node, 0)
+    builder = _Builder(source, first_line)
+    builder.tolerated = tolerated
+    builder.bulk_keys = bulk_keys
+    value = builder.build(node, 0)
+    if warnings is not None:
+        warnings.extend(builder.warnings)
+    return value
 
 
 class _Builder:
@@ -136,6 +158,10 @@ class _Builder:
         self.nodes = 0
         self.constructor = yaml.constructor.SafeConstructor()
         self.yaml = yaml
+        self.tolerated: Callable[[str], bool] | None = None
+        self.bulk_keys: frozenset[str] = frozenset()
+        self.warnings: list[str] = []
+        self.limit = MAX_NODES
 
     def position(self, node: Any) -> Position:
         return Position(node.start_mark.line + self.offset, node.start_mark.column + 1)
@@ -146,10 +172,10 @@ class _Builder:
 
     def build(self, node: Any, depth: int) -> Any:
         self.nodes += 1
-        if self.nodes > MAX_NODES:
+        if self.nodes > self.limit:
             raise self.fail(
                 f"the document is too large "
-                f"(more than {MAX_NODES:,} values after expanding aliases)",
+                f"(more than {self.limit:,} values after expanding aliases)",
                 node,
                 hint="a model description is small; remove repeated aliases",
             )
@@ -189,9 +215,30 @@ class _Builder:
                 raise self.fail("YAML merge keys (<<) are not supported", key_node)
             key = self.build(key_node, depth + 1)
             if not isinstance(key, str):
-                raise self.fail(f"keys must be text, not {type(key).__name__}", key_node)
+                kind = "a number" if isinstance(key, (int, float)) else "a list, mapping or date"
+                raise self.fail(f"keys must be text, not {kind}", key_node, hint="quote the key")
+            if depth == 0 and key in self.bulk_keys:
+                counted, self.nodes, self.limit = self.nodes, 0, MAX_BULK_NODES
+                value = self.build(value_node, depth + 1)
+                self.nodes, self.limit = counted, MAX_NODES  # its own budget: see load_yaml
+                mapping[key] = value
+                mapping.key_positions[key] = self.position(key_node)
+                mapping.value_positions[key] = self.position(value_node)
+                continue
             if key in mapping:
                 first = mapping.key_positions[key].line
+                if (
+                    depth == 0
+                    and self.tolerated is not None
+                    and self.tolerated(key)
+                    and self.build(value_node, depth + 1) == mapping[key]
+                ):
+                    pos = self.position(key_node)
+                    self.warnings.append(
+                        f"{self.source}:{pos.line}: duplicate key '{key}' (first on line "
+                        f"{first}) repeats the same value; the second is ignored"
+                    )
+                    continue
                 raise self.fail(
                     f"duplicate key '{key}' (first defined on line {first})",
                     key_node,

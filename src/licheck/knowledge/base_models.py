@@ -6,10 +6,12 @@ licheck needs to know that base's license from somewhere it can trust offline, s
 keeps a small table of facts (base_models.yaml), each with the URL of the publisher's model
 card or license that states it.
 
-Only the original publisher's Hub ids and plain family names match: a quantisation or re-upload
-by someone else (TheBloke/..., NousResearch/...) is not a fact about the base and must be read
-from its own card. Version numbers are spelled out in every pattern, so Llama 3 never answers
-for Llama 3.1.
+The original publisher's Hub ids and plain family names match as facts. A re-upload under
+another organisation whose model part plainly names a release (`TheBloke/Llama-2-7B-GGUF`,
+`unsloth/llama-3-8b-bnb-4bit`) matches by name once quantisation suffixes are taken off, and
+says so (`reupload`): from a known mirror or quantiser it is "trusted", from anyone else it is a
+"resemblance" that the policy may use to fail a derivative but never to pass one (issue 14).
+Version numbers are spelled out in every pattern, so Llama 3 never answers for Llama 3.1.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ class BaseModelFact:
     license: str | None
     source: str
     note: str | None = None
+    # None for the original publisher's id or a family name; "trusted" for a re-upload by a
+    # known mirror or quantiser, "resemblance" for a name match under any other organisation.
+    reupload: str | None = None
 
 
 @dataclass(frozen=True)
@@ -52,8 +57,8 @@ class _Entry:
     names: frozenset[str]
     examples: tuple[str, ...]
 
-    def fact(self, pattern: str) -> BaseModelFact:
-        return BaseModelFact(pattern, self.family, self.license, self.source, self.note)
+    def fact(self, pattern: str, reupload: str | None = None) -> BaseModelFact:
+        return BaseModelFact(pattern, self.family, self.license, self.source, self.note, reupload)
 
 
 def _plain(name: str) -> str:
@@ -87,15 +92,44 @@ def _entry(raw: Any, index: int) -> _Entry:
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[_Entry, ...]:
-    """The table, read once per process and only when a base model is first looked up."""
+def _data() -> tuple[tuple[_Entry, ...], frozenset[str]]:
+    """The table and the re-uploaders' organisations, read once per process, when first needed."""
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     data = yaml.load(DATA_FILE.read_text(encoding="utf-8"), Loader=loader)
     if not isinstance(data, list):
         raise ValueError(f"{DATA_FILE.name}: expected a list of entries")
-    return tuple(_entry(raw, index) for index, raw in enumerate(data))
+    reuploaders: set[str] = set()
+    entries = []
+    for index, raw in enumerate(data):
+        if isinstance(raw, dict) and set(raw) == {"reuploaders"}:
+            reuploaders.update(str(org).lower() for org in raw["reuploaders"])
+        else:
+            entries.append(_entry(raw, index))
+    return tuple(entries), frozenset(reuploaders)
+
+
+def _table() -> tuple[_Entry, ...]:
+    return _data()[0]
+
+
+# What quantisers and converters append to a model's name (TheBloke/Llama-2-7B-Chat-GGUF,
+# unsloth/mistral-7b-v0.3-bnb-4bit, mlx-community/Mistral-7B-Instruct-v0.3-4bit).
+_REUPLOAD_SUFFIX = re.compile(
+    r"[-_.](gguf|ggml|gptq|awq|exl2|mlx|onnx|fp16|bf16|fp8|int4|int8|q[2-8](_k(_[msl])?|_0)?|"
+    r"[248]bit|bnb|hf|unsloth|imatrix|i1|safetensors)$"
+)
+
+
+def _strip_reupload(model: str) -> list[str]:
+    """The model part, and the same with each quantisation suffix taken off in turn."""
+    names = [model]
+    while True:
+        stripped = _REUPLOAD_SUFFIX.sub("", names[-1])
+        if stripped == names[-1] or not stripped:
+            return names
+        names.append(stripped)
 
 
 def _matches(entry: _Entry, name: str) -> str | None:
@@ -124,20 +158,39 @@ def _normalise(name: str) -> str:
     return "/".join(parts[:2]) if len(parts) > 2 else text
 
 
+def normalise_id(name: str) -> str:
+    """A Hub id or URL in the compared form (`org/model`, lower case, no revision)."""
+    return _normalise(name)
+
+
 def lookup_base_model(name: str) -> BaseModelFact | None:
     """The built-in fact about a base model named by a Hub id or family name, or None.
 
     `meta-llama/Llama-2-7b-hf`, `Llama-2-7b-hf` and `llama 2` all find the Llama 2 fact;
-    `TheBloke/Llama-2-7B-GPTQ` finds nothing, on purpose (see the module docstring).
+    `TheBloke/Llama-2-7B-GPTQ` finds it as a trusted re-upload (see the module docstring).
     """
     normalised = _normalise(name)
     if not normalised:
         return None
-    for entry in _table():
+    entries, reuploaders = _data()
+    for entry in entries:
         pattern = _matches(entry, normalised)
         if pattern is not None:
             return entry.fact(pattern)
+    org, slash, model = normalised.partition("/")
+    if not slash or any(org in entry.orgs for entry in entries if _named(entry, model)):
+        return None  # an original publisher's own id that no pattern knows is not a re-upload
+    kind = "trusted" if org in reuploaders else "resemblance"
+    for candidate in _strip_reupload(model):
+        for entry in entries:
+            for model_pattern in entry.models:
+                if model_pattern.fullmatch(candidate):
+                    return entry.fact(f"{org}/{model_pattern.pattern} (re-upload)", kind)
     return None
+
+
+def _named(entry: _Entry, model: str) -> bool:
+    return any(p.fullmatch(c) for p in entry.models for c in _strip_reupload(model))
 
 
 def all_facts() -> list[tuple[BaseModelFact, tuple[str, ...]]]:

@@ -379,6 +379,21 @@ class Catalog:
             return self._from_scancode(entry)
         return None
 
+    def suggest(self, name: str, limit: int = 3) -> list[str]:
+        """The known license names closest to an unknown one (for "did you mean ...?")."""
+        import difflib
+
+        key = normalise_alias(name)
+        names = list(self.index["aliases"])
+        # Hub names often shorten a known name ("qwen-research" for a Qwen research license):
+        # names holding every part come first, then the closest spellings.
+        parts = [p for p in key.split("-") if len(p) > 2]
+        close = sorted((n for n in names if parts and all(p in n for p in parts)), key=len)
+        close += [
+            n for n in difflib.get_close_matches(key, names, n=limit, cutoff=0.6) if n not in close
+        ]
+        return close[:limit]
+
     def _from_spdx(self, spdx: SpdxLicense) -> Resolution:
         owner = self.index["aliases"].get(normalise_alias(spdx.id))
         if owner is not None:
