@@ -69,7 +69,9 @@ def read_text_file(path: Path, *, what: str, max_bytes: int, shown: str | None =
                 file=shown,
                 hint="licheck reads model metadata and license texts, not data files",
             )
-        data = path.read_bytes()
+        from licheck.inputs.guarded import read_regular
+
+        data = read_regular(path, limit=max_bytes, shown=shown, what=what)
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc
     return decode_text(data, shown, what)
