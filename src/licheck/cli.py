@@ -6,15 +6,16 @@ licheck (with a --traceback flag to see it). Nothing else in licheck prints.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -31,6 +32,7 @@ EXIT_PASS = 0
 EXIT_VIOLATION = 1
 EXIT_INPUT = 2
 EXIT_BUG = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells and CI expect of Ctrl-C
 
 
 class _DefaultToCheck(click.Group):
@@ -78,17 +80,70 @@ def _color_wanted(stream: Any, choice: bool | None) -> bool:
     return bool(isatty and isatty())
 
 
+def _safe_text(text: str) -> str:
+    """Text any stream can take: a lone surrogate (a JSON card can hold "\\ud800") becomes
+    U+FFFD rather than a UnicodeEncodeError in the middle of a report."""
+    return text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def _report_file(output: Path) -> Iterator[TextIO]:
+    """A report file written whole or not at all: to a temporary file beside it, renamed at the
+    end, so two runs writing one file never interleave and a reader never sees half a report.
+
+    A target that is not a regular file (/dev/stdout, a FIFO, /dev/full) is written directly;
+    any write error is a clear exit-2 error naming the file.
+    """
+    import tempfile
+
+    def fail(exc: OSError) -> LicheckError:
+        return LicheckError(
+            f"cannot write the report: {exc.strerror or exc}",
+            file=str(output),
+            hint="check the path, its permissions and the free space",
+        )
+
+    try:
+        special = output.exists() and not output.is_file()
+        if special:
+            handle = output.open("w", encoding="utf-8", errors="replace")
+            tmp = None
+        else:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path(".")
+            )
+            handle = os.fdopen(fd, "w", encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise fail(exc) from exc
+    try:
+        with handle:
+            yield handle
+        if tmp is not None:
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, output)
+            tmp = None
+    except OSError as exc:
+        raise fail(exc) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
+    text = _safe_text(text)
     if output is None:
         # color=True: click would otherwise strip the ANSI codes the user asked for off a pipe.
         click.echo(text, nl=False, color=color)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise LicheckError(
-            f"cannot write the report: {exc.strerror or exc}", file=str(output)
-        ) from exc
+    with _report_file(output) as handle:
+        handle.write(text)
 
 
 # The registries drive both dispatch and --help (check-jsonschema's REPORTER_BY_NAME pattern);
@@ -320,11 +375,22 @@ def check(
     show_default=True,
     help="Seconds one model may take before it is reported unreadable (0: no limit).",
 )
-def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -> int:
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths matching GLOB (relative to the root; repeatable); counted in the "
+    "summary.",
+)
+def scan(
+    roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float, exclude: tuple[str, ...]
+) -> int:
     """Find and check every model under ROOTS (a monorepo, a Hugging Face cache, a folder of cards).
 
     With --format jsonl, results stream as they are judged and memory stays flat however many
-    models there are; other formats gather the whole report first.
+    models there are; other formats gather the whole report first. Nothing is left out
+    silently: what the walk leaves out is counted in the summary, by reason.
     """
     from licheck.check import choose_policy
     from licheck.inputs.registry import InputOptions
@@ -334,9 +400,24 @@ def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -
     policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
     options = InputOptions(allow_outside=run.allow_outside, online=run.online)
     passed = _run_scan(
-        list(roots), run.outputs, policy, run.today, options, jobs, timeout, catalog.version
+        list(roots),
+        run.outputs,
+        policy,
+        run.today,
+        options,
+        _ScanLimits(jobs, timeout, (*policy.exclude, *exclude)),
+        catalog.version,
     )
     return run.exit_code(passed)
+
+
+@dataclass(frozen=True)
+class _ScanLimits:
+    """How a scan runs: worker count, per-model time bound, what to leave out."""
+
+    jobs: int | None
+    timeout: float
+    exclude: tuple[str, ...] = ()
 
 
 def _run_scan(
@@ -345,18 +426,15 @@ def _run_scan(
     policy: Policy,
     today: date,
     options: InputOptions,
-    jobs: int | None,
-    timeout: float,
+    limits: _ScanLimits,
     kb_version: str,
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
-    import contextlib
-
-    from licheck.engine.report import SummaryBuilder, build_report, tally
+    from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
-    from licheck.scan import ScanLine, scan
+    from licheck.scan import scan
 
     counts = SummaryBuilder(policy, kb_version)
     stream_lines = outputs.format_name == "jsonl"
@@ -364,12 +442,7 @@ def _run_scan(
     target = None
     with contextlib.ExitStack() as stack:
         if stream_lines and outputs.output is not None:
-            try:
-                target = stack.enter_context(outputs.output.open("w", encoding="utf-8"))
-            except OSError as exc:
-                raise LicheckError(
-                    f"cannot write the report: {exc.strerror or exc}", file=str(outputs.output)
-                ) from exc
+            target = stack.enter_context(_report_file(outputs.output))
         progress = None
         if sys.stderr.isatty() and not os.environ.get("CI"):
             from rich.console import Console
@@ -384,50 +457,82 @@ def _run_scan(
                     transient=True,
                 )
             )
-            task = progress.add_task("scanning", total=None)
+            progress.add_task("scanning", total=None)
         results = scan(
             roots,
             policy=policy,
             today=today,
             options=options,
-            jobs=jobs,
-            timeout=timeout,
+            jobs=limits.jobs,
+            timeout=limits.timeout,
             lines_kb_version=kb_version if stream_lines else None,
+            exclude=limits.exclude,
+            on_skip=lambda skip: counts.skip(skip.reason),
         )
-        for result in results:
-            if isinstance(result, ScanLine):
-                counts.add(result.tally)
-                if target is not None:
-                    target.write(result.line)
-                else:
-                    click.echo(result.line, nl=False)
-            else:
-                counts.add(tally(result, policy))
-                subjects.append(result)
-            if progress is not None:
-                progress.update(
-                    task, description=f"{counts.subjects} models: {counts.failed} failed"
-                )
+        try:
+            _consume(results, counts, subjects, target, progress)
+        except KeyboardInterrupt:
+            # An honest partial summary: what was judged before the interrupt, and that the
+            # run did not finish (exit 130, never a pass).
+            click.echo(
+                f"licheck: interrupted after {counts.subjects} models ({counts.failed} failed, "
+                f"{counts.unreadable} unreadable); the scan did not finish",
+                err=True,
+            )
+            raise
         summary = counts.summary(today)
         if stream_lines:
-            line = summary_line(summary)
+            line = _safe_text(summary_line(summary))
             if target is not None:
                 target.write(line)
             else:
                 click.echo(line, nl=False)
     if not stream_lines:
-        report = build_report(subjects, policy=policy, kb_version=kb_version, today=today)
+        report = build_report(
+            subjects, policy=policy, kb_version=kb_version, today=today, skipped=summary.skipped
+        )
         # A scan's terminal report is one line per model; the evidence is in the other formats.
         outputs.write(report, compact=True)
     by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
     top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
+    left = ", ".join(f"{k} {v}" for k, v in summary.skipped) or "nothing"
     click.echo(
         f"scan: {summary.subjects} models, {summary.passed_subjects} passed, {summary.failed} "
         f"failed, {summary.unreadable} unreadable; licenses by verdict: {by_verdict}; "
-        f"most common: {top}",
+        f"most common: {top}; left out: {left}; "
+        f"policy: {summary.policy_file or 'built-in default'}",
         err=True,
     )
     return summary.passed
+
+
+def _consume(
+    results: Iterator[Any],
+    counts: Any,
+    subjects: list[Any],
+    target: TextIO | None,
+    progress: Any,
+) -> None:
+    """Count each result, then stream it (a JSON line) or gather it; update the progress line."""
+    from licheck.engine.report import tally
+    from licheck.scan import ScanLine
+
+    for result in results:
+        if isinstance(result, ScanLine):
+            counts.add(result.tally)
+            line = _safe_text(result.line)
+            if target is not None:
+                target.write(line)
+            else:
+                click.echo(line, nl=False)
+        else:
+            counts.add(tally(result, counts.policy))
+            subjects.append(result)
+        if progress is not None:
+            progress.update(
+                progress.task_ids[0],
+                description=f"{counts.subjects} models: {counts.failed} failed",
+            )
 
 
 @cli.command()
@@ -534,12 +639,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return EXIT_INPUT
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort: that is an interrupt (128 + SIGINT), not bad input.
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            click.echo("licheck: interrupted", err=True)
+            return EXIT_INTERRUPTED
         click.echo("licheck: aborted", err=True)
         return EXIT_INPUT
     except KeyboardInterrupt:
         click.echo("licheck: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_PASS
     except Exception:
