@@ -338,8 +338,20 @@ class _Run:
     is_flag=True,
     help="Skip files that are no model description (a README without front matter).",
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths matching GLOB (relative to the current folder; repeatable), e.g. "
+    "'vendor/*' in the pre-commit hook; counted in the summary.",
+)
 def check(
-    paths: tuple[Path, ...], run: _Run, input_format: str | None, skip_non_models: bool
+    paths: tuple[Path, ...],
+    run: _Run,
+    input_format: str | None,
+    skip_non_models: bool,
+    exclude: tuple[str, ...],
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
@@ -357,6 +369,7 @@ def check(
         policy_file=run.policy_file,
         today=run.today,
         options=options,
+        exclude=exclude,
     )
     run.outputs.write(report)
     return run.exit_code(report.passed)

@@ -32,43 +32,21 @@ from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError
 from licheck.inputs import shown_path
 from licheck.inputs.registry import LOOSE_UNIT_FORMATS, InputOptions
-from licheck.inputs.tree import CANDIDATE_SUFFIXES, Skip, Unit, walk
+from licheck.inputs.tree import CANDIDATE_SUFFIXES, Skip, Unit, is_model_folder, walk
 from licheck.knowledge.bundle import Knowledge
 from licheck.records import ModelRecord, SubjectReport
 
 if TYPE_CHECKING:
     from licheck.records import Policy
 
-MODEL_FILES = ("model.yaml", "model.yml")
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
 DEFAULT_TIMEOUT = 20.0
 
 
-def _head_text(path: Path) -> str:
-    from licheck.inputs.guarded import read_regular
-
-    try:
-        return read_regular(path, limit=4096, shown=str(path), head=True).decode(
-            "utf-8", errors="replace"
-        )
-    except LicheckError:
-        return ""
-
-
-def _is_model_folder(folder: Path, files: dict[str, str]) -> bool:
-    """Whether a folder describes one model; `files` maps lower-case names to real names."""
-    from licheck.inputs.detect import has_front_matter, is_mot
-
-    if any(name in files for name in MODEL_FILES):
-        return True
-    readme = files.get("readme.md")
-    if readme is not None and has_front_matter(_head_text(folder / readme)):
-        return True
-    return any(
-        lower.endswith((".yml", ".yaml")) and is_mot(_head_text(folder / name))
-        for lower, name in files.items()
-    )
+# Shared with `licheck check` (one model, one verdict): inputs/tree.py decides what a model
+# folder is, for every entry point.
+_is_model_folder = is_model_folder
 
 
 def _loose_unit(path: Path) -> bool:

@@ -9,7 +9,7 @@ license is a violation ("cannot verify") unless the policy says `unknown: warn`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -261,8 +261,15 @@ def _exceptions(data: LocatedDict, source: str, catalog: Catalog) -> tuple[Polic
             if key in item and not (isinstance(item[key], (str, int)) and str(item[key]).strip()):
                 raise _error(f"'{key}' must be text", source, item, key)
         expires = item["expires"]
-        if not isinstance(expires, date):
-            raise _error("'expires' must be a date written YYYY-MM-DD", source, item, "expires")
+        # A date-time is a date subclass in Python; an exception expires on a day, not a time.
+        if not isinstance(expires, date) or isinstance(expires, datetime):
+            raise _error(
+                "'expires' must be a date written YYYY-MM-DD",
+                source,
+                item,
+                "expires",
+                hint="a day, without a time: e.g. 2027-03-31",
+            )
         license_name = str(item["license"]).strip()
         line = item.value_positions["license"].line
         found.append(

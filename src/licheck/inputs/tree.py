@@ -88,6 +88,75 @@ class Skip:
 Found = Unit | Skip
 
 
+def _head_text(path: Path) -> str:
+    from licheck.errors import LicheckError
+    from licheck.inputs.guarded import read_regular
+
+    try:
+        return read_regular(path, limit=4096, shown=str(path), head=True).decode(
+            "utf-8", errors="replace"
+        )
+    except LicheckError:
+        return ""
+
+
+def is_model_folder(folder: Path, files: dict[str, str]) -> bool:
+    """Whether a folder describes one model (model.yaml, a card with front matter, a MOT
+    file); `files` maps lower-case names to real names. Every entry point asks this."""
+    from licheck.inputs.detect import has_front_matter, is_mot
+
+    if any(name in files for name in MODEL_FILES):
+        return True
+    readme = files.get("readme.md")
+    if readme is not None and has_front_matter(_head_text(folder / readme)):
+        return True
+    return any(
+        lower.endswith((".yml", ".yaml")) and is_mot(_head_text(folder / name))
+        for lower, name in files.items()
+    )
+
+
+def model_folder_of(path: Path) -> Path | None:
+    """The model folder a file belongs to, when it is one of the folder's own files.
+
+    One model, one verdict: model.yaml, the card, a MOT file or any LICENSE*/USE_POLICY* file
+    given alone is judged as its folder (with the folder's license files), so that
+    `licheck dir/`, `licheck dir/model.yaml` and the pre-commit hook agree. None when the
+    file's folder is no model folder (then the file is what it is: a card, a license text).
+    """
+    from licheck.inputs.layout import license_role
+
+    if path.is_dir() or not path.exists():
+        return None
+    lower = path.name.lower()
+    from licheck.inputs.detect import is_mot
+
+    own = (
+        lower in MODEL_FILES
+        or lower == "readme.md"
+        or license_role(path.name) is not None
+        or (lower.endswith((".yml", ".yaml")) and is_mot(_head_text(path)))
+    )
+    if not own:
+        return None
+    folder = path.parent
+    try:
+        files = {entry.name.lower(): entry.name for entry in os.scandir(folder)}
+    except OSError:
+        return None
+    return folder if is_model_folder(folder, files) else None
+
+
+def excluded(path: Path, patterns: tuple[str, ...]) -> str | None:
+    """The pattern that leaves `path` out (relative to the current folder), for `check`."""
+    try:
+        base = Path.cwd()
+        relative = path.absolute().relative_to(base)
+    except ValueError:
+        return None
+    return _excluded(base / relative, base, patterns)
+
+
 def _excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> str | None:
     """The --exclude pattern that matches `path` (relative to the root, POSIX slashes)."""
     if not patterns:

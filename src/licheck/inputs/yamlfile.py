@@ -175,6 +175,14 @@ class _Builder:
             return items
         try:
             return self.constructor.construct_object(node, deep=True)
+        except ValueError as exc:
+            # A value that looks like a date but is none (2024-02-30): PyYAML raises a bare
+            # ValueError; it is the user's typo, located, not a bug.
+            raise self.fail(
+                f"{node.value!r} is not a valid date or time ({exc})",
+                node,
+                hint="write a real date as YYYY-MM-DD, or quote the value if it is text",
+            ) from exc
         except yaml.YAMLError as exc:
             # Unknown tags such as !!python/object/apply land here: the safe constructor
             # refuses them, and so do we (nothing in a model file may construct an object).
