@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from licheck.check import CardChecker
 from licheck.cli import main
 from licheck.inputs.registry import InputOptions
-from licheck.records import Policy
 from licheck.inputs.tree import Unit
+from licheck.records import Policy
 from licheck.scan import ScanWorker
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,15 +11,16 @@ import functools
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from licheck import __version__
+from licheck.cli_output import report_file, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
@@ -80,69 +81,13 @@ def _color_wanted(stream: Any, choice: bool | None) -> bool:
     return bool(isatty and isatty())
 
 
-def _safe_text(text: str) -> str:
-    """Text any stream can take: a lone surrogate (a JSON card can hold "\\ud800") becomes
-    U+FFFD rather than a UnicodeEncodeError in the middle of a report."""
-    return text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
-
-
-@contextlib.contextmanager
-def _report_file(output: Path) -> Iterator[TextIO]:
-    """A report file written whole or not at all: to a temporary file beside it, renamed at the
-    end, so two runs writing one file never interleave and a reader never sees half a report.
-
-    A target that is not a regular file (/dev/stdout, a FIFO, /dev/full) is written directly;
-    any write error is a clear exit-2 error naming the file.
-    """
-    import tempfile
-
-    def fail(exc: OSError) -> LicheckError:
-        return LicheckError(
-            f"cannot write the report: {exc.strerror or exc}",
-            file=str(output),
-            hint="check the path, its permissions and the free space",
-        )
-
-    try:
-        special = output.exists() and not output.is_file()
-        if special:
-            handle = output.open("w", encoding="utf-8", errors="replace")
-            tmp = None
-        else:
-            fd, tmp = tempfile.mkstemp(
-                prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path(".")
-            )
-            handle = os.fdopen(fd, "w", encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise fail(exc) from exc
-    try:
-        with handle:
-            yield handle
-        if tmp is not None:
-            os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, output)
-            tmp = None
-    except OSError as exc:
-        raise fail(exc) from exc
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
-    text = _safe_text(text)
+    text = safe_text(text)
     if output is None:
         # color=True: click would otherwise strip the ANSI codes the user asked for off a pipe.
         click.echo(text, nl=False, color=color)
         return
-    with _report_file(output) as handle:
+    with report_file(output) as handle:
         handle.write(text)
 
 
@@ -444,6 +389,7 @@ def _run_scan(
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
+    from licheck.cli_output import consume
     from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
@@ -455,7 +401,7 @@ def _run_scan(
     target = None
     with contextlib.ExitStack() as stack:
         if stream_lines and outputs.output is not None:
-            target = stack.enter_context(_report_file(outputs.output))
+            target = stack.enter_context(report_file(outputs.output))
         progress = None
         if sys.stderr.isatty() and not os.environ.get("CI"):
             from rich.console import Console
@@ -483,7 +429,7 @@ def _run_scan(
             on_skip=lambda skip: counts.skip(skip.reason),
         )
         try:
-            _consume(results, counts, subjects, target, progress)
+            consume(results, counts, subjects, target, progress)
         except KeyboardInterrupt:
             # An honest partial summary: what was judged before the interrupt, and that the
             # run did not finish (exit 130, never a pass).
@@ -495,7 +441,7 @@ def _run_scan(
             raise
         summary = counts.summary(today)
         if stream_lines:
-            line = _safe_text(summary_line(summary))
+            line = safe_text(summary_line(summary))
             if target is not None:
                 target.write(line)
             else:
@@ -517,35 +463,6 @@ def _run_scan(
         err=True,
     )
     return summary.passed
-
-
-def _consume(
-    results: Iterator[Any],
-    counts: Any,
-    subjects: list[Any],
-    target: TextIO | None,
-    progress: Any,
-) -> None:
-    """Count each result, then stream it (a JSON line) or gather it; update the progress line."""
-    from licheck.engine.report import tally
-    from licheck.scan import ScanLine
-
-    for result in results:
-        if isinstance(result, ScanLine):
-            counts.add(result.tally)
-            line = _safe_text(result.line)
-            if target is not None:
-                target.write(line)
-            else:
-                click.echo(line, nl=False)
-        else:
-            counts.add(tally(result, counts.policy))
-            subjects.append(result)
-        if progress is not None:
-            progress.update(
-                progress.task_ids[0],
-                description=f"{counts.subjects} models: {counts.failed} failed",
-            )
 
 
 @cli.command()
