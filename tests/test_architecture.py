@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from licheck.check import CardChecker
 from licheck.cli import main
 from licheck.inputs.registry import InputOptions
+from licheck.inputs.tree import Unit
 from licheck.records import Policy
 from licheck.scan import ScanWorker
 
@@ -72,10 +73,10 @@ def test_scan_gives_the_expired_exception_warning_check_gives(
 
 def test_the_scan_worker_travels_to_other_processes_without_its_knowledge() -> None:
     worker = ScanWorker(Policy(), TODAY, InputOptions(), 5.0)
-    worker([(EXAMPLES / "pythia-6.9b", True)])  # builds its knowledge here
+    worker([Unit(EXAMPLES / "pythia-6.9b", "model")])  # builds its knowledge here
     copy = pickle.loads(pickle.dumps(worker))
     assert copy._knowledge is None
-    (subject,) = copy([(EXAMPLES / "pythia-6.9b", True)])
+    (subject,) = copy([Unit(EXAMPLES / "pythia-6.9b", "model")])
     assert not isinstance(subject, str) and subject.passed  # type: ignore[union-attr]
 
 

@@ -46,7 +46,7 @@ def test_json_has_the_contract_fields(monkeypatch: pytest.MonkeyPatch) -> None:
     assert data["schema_version"] == 1 and data["passed"] is False
     (subject,) = data["subjects"]
     assert subject["source"] == "examples/llama-2-7b/model.yaml"
-    assert subject["format"] == "model-yaml" and subject["name"] == "Llama-2-7b"
+    assert subject["format"] == "folder" and subject["name"] == "Llama-2-7b"
     (lic,) = subject["licenses"]
     assert lic["id"] == "LicenseRef-licheck-llama-2" and lic["declared"] == "llama2"
     assert lic["osi_approved"] is False and lic["verdict"] == "not-open"

@@ -7,6 +7,8 @@ prints nothing.
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -44,6 +46,49 @@ def choose_policy(
     return policy
 
 
+def model_paths(
+    paths: list[Path], options: InputOptions | None = None, exclude: tuple[str, ...] = ()
+) -> tuple[list[Path], Counter[str]]:
+    """The models the given paths stand for, each once, and what was left out, by reason.
+
+    One model, one verdict: a file of a model folder (its model.yaml, card, MOT file, LICENSE*
+    or USE_POLICY*) stands for the folder, judged with all its files, so every entry point
+    (a folder, one of its files, the pre-commit hook's changed files) judges it the same way.
+    With `skip_non_models` (the hook), a license file outside any model folder is no model of
+    its own and is left out (counted). `exclude` globs (relative to the current folder) leave
+    paths out, counted too. `--input-format` reads each path as given.
+    """
+    from licheck.inputs.layout import license_role
+    from licheck.inputs.tree import excluded, model_folder_of
+
+    options = options or InputOptions()
+    chosen: list[Path] = []
+    seen: set[str] = set()
+    skipped: Counter[str] = Counter()
+    for path in paths:
+        pattern = excluded(path, exclude)
+        if pattern is not None:
+            skipped[f"--exclude {pattern}"] += 1
+            continue
+        target = path
+        if options.input_format is None:
+            folder = model_folder_of(path)
+            if folder is not None:
+                target = folder
+            elif (
+                options.skip_non_models
+                and not path.is_dir()
+                and license_role(path.name) is not None
+            ):
+                skipped["license files outside a model folder"] += 1
+                continue
+        key = os.path.realpath(target)
+        if key not in seen:
+            seen.add(key)
+            chosen.append(target)
+    return chosen, skipped
+
+
 def read_records(
     paths: list[Path], options: InputOptions | None = None, catalog: Catalog | None = None
 ) -> list[ModelRecord]:
@@ -74,6 +119,7 @@ def check_records(
     today: date | None = None,
     catalog: Catalog | None = None,
     knowledge: Knowledge | None = None,
+    skipped: Iterable[tuple[str, int]] = (),
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire).
 
@@ -96,7 +142,13 @@ def check_records(
         analyse_text=readers.analyse,
         identify_text=readers.identify,
     )
-    return build_report(subjects, policy=policy, kb_version=knowledge.catalog.version, today=today)
+    return build_report(
+        subjects,
+        policy=policy,
+        kb_version=knowledge.catalog.version,
+        today=today,
+        skipped=skipped,
+    )
 
 
 def run_check(
@@ -107,12 +159,17 @@ def run_check(
     today: date | None = None,
     options: InputOptions | None = None,
     knowledge: Knowledge | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> Report:
-    """Read and judge the models at `paths` under the project's policy."""
+    """Read and judge the models at `paths` under the project's policy (each model once, as
+    its folder when a path is one of a model folder's files: see model_paths)."""
     knowledge = knowledge or Knowledge()
     policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, require=require)
-    records = read_records(paths, options, knowledge.catalog)
-    return check_records(records, policy=policy, today=today, knowledge=knowledge)
+    chosen, skipped = model_paths(paths, options, (*policy.exclude, *exclude))
+    records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
+    return check_records(
+        records, policy=policy, today=today, knowledge=knowledge, skipped=skipped.items()
+    )
 
 
 class CardChecker:

@@ -6,6 +6,7 @@ licheck (with a --traceback flag to see it). Nothing else in licheck prints.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from licheck import __version__
+from licheck.cli_output import report_file, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
@@ -31,6 +33,7 @@ EXIT_PASS = 0
 EXIT_VIOLATION = 1
 EXIT_INPUT = 2
 EXIT_BUG = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells and CI expect of Ctrl-C
 
 
 class _DefaultToCheck(click.Group):
@@ -79,16 +82,13 @@ def _color_wanted(stream: Any, choice: bool | None) -> bool:
 
 
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
+    text = safe_text(text)
     if output is None:
         # color=True: click would otherwise strip the ANSI codes the user asked for off a pipe.
         click.echo(text, nl=False, color=color)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise LicheckError(
-            f"cannot write the report: {exc.strerror or exc}", file=str(output)
-        ) from exc
+    with report_file(output) as handle:
+        handle.write(text)
 
 
 # The registries drive both dispatch and --help (check-jsonschema's REPORTER_BY_NAME pattern);
@@ -283,8 +283,20 @@ class _Run:
     is_flag=True,
     help="Skip files that are no model description (a README without front matter).",
 )
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths matching GLOB (relative to the current folder; repeatable), e.g. "
+    "'vendor/*' in the pre-commit hook; counted in the summary.",
+)
 def check(
-    paths: tuple[Path, ...], run: _Run, input_format: str | None, skip_non_models: bool
+    paths: tuple[Path, ...],
+    run: _Run,
+    input_format: str | None,
+    skip_non_models: bool,
+    exclude: tuple[str, ...],
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
@@ -302,6 +314,7 @@ def check(
         policy_file=run.policy_file,
         today=run.today,
         options=options,
+        exclude=exclude,
     )
     run.outputs.write(report)
     return run.exit_code(report.passed)
@@ -320,11 +333,22 @@ def check(
     show_default=True,
     help="Seconds one model may take before it is reported unreadable (0: no limit).",
 )
-def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -> int:
+@click.option(
+    "--exclude",
+    "exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out paths matching GLOB (relative to the root; repeatable); counted in the "
+    "summary.",
+)
+def scan(
+    roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float, exclude: tuple[str, ...]
+) -> int:
     """Find and check every model under ROOTS (a monorepo, a Hugging Face cache, a folder of cards).
 
     With --format jsonl, results stream as they are judged and memory stays flat however many
-    models there are; other formats gather the whole report first.
+    models there are; other formats gather the whole report first. Nothing is left out
+    silently: what the walk leaves out is counted in the summary, by reason.
     """
     from licheck.check import choose_policy
     from licheck.inputs.registry import InputOptions
@@ -334,9 +358,24 @@ def scan(roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float) -
     policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
     options = InputOptions(allow_outside=run.allow_outside, online=run.online)
     passed = _run_scan(
-        list(roots), run.outputs, policy, run.today, options, jobs, timeout, catalog.version
+        list(roots),
+        run.outputs,
+        policy,
+        run.today,
+        options,
+        _ScanLimits(jobs, timeout, (*policy.exclude, *exclude)),
+        catalog.version,
     )
     return run.exit_code(passed)
+
+
+@dataclass(frozen=True)
+class _ScanLimits:
+    """How a scan runs: worker count, per-model time bound, what to leave out."""
+
+    jobs: int | None
+    timeout: float
+    exclude: tuple[str, ...] = ()
 
 
 def _run_scan(
@@ -345,18 +384,16 @@ def _run_scan(
     policy: Policy,
     today: date,
     options: InputOptions,
-    jobs: int | None,
-    timeout: float,
+    limits: _ScanLimits,
     kb_version: str,
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
-    import contextlib
-
-    from licheck.engine.report import SummaryBuilder, build_report, tally
+    from licheck.cli_output import consume
+    from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
-    from licheck.scan import ScanLine, scan
+    from licheck.scan import scan
 
     counts = SummaryBuilder(policy, kb_version)
     stream_lines = outputs.format_name == "jsonl"
@@ -364,12 +401,7 @@ def _run_scan(
     target = None
     with contextlib.ExitStack() as stack:
         if stream_lines and outputs.output is not None:
-            try:
-                target = stack.enter_context(outputs.output.open("w", encoding="utf-8"))
-            except OSError as exc:
-                raise LicheckError(
-                    f"cannot write the report: {exc.strerror or exc}", file=str(outputs.output)
-                ) from exc
+            target = stack.enter_context(report_file(outputs.output))
         progress = None
         if sys.stderr.isatty() and not os.environ.get("CI"):
             from rich.console import Console
@@ -384,52 +416,55 @@ def _run_scan(
                     transient=True,
                 )
             )
-            task = progress.add_task("scanning", total=None)
+            progress.add_task("scanning", total=None)
         results = scan(
             roots,
             policy=policy,
             today=today,
             options=options,
-            jobs=jobs,
-            timeout=timeout,
+            jobs=limits.jobs,
+            timeout=limits.timeout,
             lines_kb_version=kb_version if stream_lines else None,
+            exclude=limits.exclude,
+            on_skip=lambda skip: counts.skip(skip.reason),
         )
-        for result in results:
-            if isinstance(result, ScanLine):
-                counts.add(result.tally)
-                if target is not None:
-                    target.write(result.line)
-                else:
-                    click.echo(result.line, nl=False)
-            else:
-                counts.add(tally(result, policy))
-                subjects.append(result)
-            if progress is not None:
-                progress.update(
-                    task, description=f"{counts.subjects} models: {counts.failed} failed"
-                )
+        try:
+            consume(results, counts, subjects, target, progress)
+        except KeyboardInterrupt:
+            # An honest partial summary: what was judged before the interrupt, and that the
+            # run did not finish (exit 130, never a pass).
+            click.echo(
+                f"licheck: interrupted after {counts.subjects} models ({counts.failed} failed, "
+                f"{counts.unreadable} unreadable); the scan did not finish",
+                err=True,
+            )
+            raise
         summary = counts.summary(today)
         if stream_lines:
-            line = summary_line(summary)
+            line = safe_text(summary_line(summary))
             if target is not None:
                 target.write(line)
             else:
                 click.echo(line, nl=False)
     if not stream_lines:
-        report = build_report(subjects, policy=policy, kb_version=kb_version, today=today)
+        report = build_report(
+            subjects, policy=policy, kb_version=kb_version, today=today, skipped=summary.skipped
+        )
         # A scan's terminal report is one line per model; the evidence is in the other formats.
         outputs.write(report, compact=True)
     by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
     top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
     from licheck.formats.sanitise import display, guard_lines
 
+    left = ", ".join(f"{k} {v}" for k, v in summary.skipped) or "nothing"
     # The declared license names come from the cards: shown inert, as in every format.
     click.echo(
         guard_lines(
             display(
                 f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
                 f"{summary.failed} failed, {summary.unreadable} unreadable; licenses by "
-                f"verdict: {by_verdict}; most common: {top}"
+                f"verdict: {by_verdict}; most common: {top}; left out: {left}; "
+                f"policy: {summary.policy_file or 'built-in default'}"
             )
         ),
         err=True,
@@ -566,12 +601,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         _show_usage_error(exc)
         return EXIT_INPUT
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
+        # click turns Ctrl-C into Abort: that is an interrupt (128 + SIGINT), not bad input.
+        if isinstance(exc.__cause__ or exc.__context__, KeyboardInterrupt):
+            click.echo("licheck: interrupted", err=True)
+            return EXIT_INTERRUPTED
         click.echo("licheck: aborted", err=True)
         return EXIT_INPUT
     except KeyboardInterrupt:
         click.echo("licheck: interrupted", err=True)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_PASS
     except Exception:

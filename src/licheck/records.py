@@ -318,6 +318,10 @@ class Summary:
     policy: str
     kb_version: str
     licheck_version: str
+    # What a scan left out, by reason (default exclusions, --exclude, dataset repos), and the
+    # policy file in force (None: the built-in default): nothing is left out silently.
+    skipped: tuple[tuple[str, int], ...] = ()
+    policy_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -332,6 +336,8 @@ class Report:
     # The day the policy was applied (exceptions expire), YYYY-MM-DD.
     date: str | None = None
     summary: Summary | None = None
+    # The policy file in force (None: the built-in default).
+    policy_file: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -534,6 +540,8 @@ class Policy:
     exceptions: tuple[PolicyException, ...] = ()
     unknown: Literal["fail", "warn"] = "fail"
     source: str | None = None
+    # Globs a scan leaves out (counted in its summary), as `--exclude` does.
+    exclude: tuple[str, ...] = ()
     names: dict[str, str] = field(default_factory=dict, compare=False)
     # A base model whose terms licheck cannot know (not in the run or the table, a loop, a chain
     # too deep): a violation (`fail`, the default: nothing unverified passes) or a warning.

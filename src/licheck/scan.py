@@ -7,22 +7,20 @@ each. Workers check units in order-preserving chunks, so results stream in a sta
 each unit has a time bound, and a unit that fails to read or times out is reported as
 unreadable (a violation: nothing unverified passes) while the run goes on.
 
-Models of one scan are each other's bases (a fine-tune beside its base, in a monorepo or a Hub
-cache): a first, light pass reads every unit's name, declared license and bases (no judging), and
-each chunk of the second pass carries the part of that index its units' chains reach, so scan
-and check agree on every chain (issue 14).
-
 The core yields results and prints nothing; the CLI decides how to show progress and output.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +32,9 @@ from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError
 from licheck.inputs import shown_path
 from licheck.inputs.registry import LOOSE_UNIT_FORMATS, InputOptions
+from licheck.inputs.tree import CANDIDATE_SUFFIXES, Skip, Unit, is_model_folder, walk
 from licheck.knowledge.bundle import Knowledge
-from licheck.records import SubjectReport
+from licheck.records import ModelRecord, SubjectReport
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import SameRunModel
@@ -44,61 +43,24 @@ if TYPE_CHECKING:
 # One unit's models as bases: (their same-run keys, what they declare), and each one's bases.
 UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
 
-SKIP_DIRS = frozenset(
-    {"node_modules", "__pycache__", "venv", "site-packages", "blobs", "refs", "dist", "build"}
-)
-MODEL_FILES = ("model.yaml", "model.yml")
-CANDIDATE_SUFFIXES = (
-    ".md",
-    ".markdown",
-    ".json",
-    ".jsonld",
-    ".spdx",
-    ".yml",
-    ".yaml",
-    ".xml",
-    ".rdf",
-    ".gguf",  # each GGUF file is a model of its own (the first part stands for a split one)
-)
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
 DEFAULT_TIMEOUT = 20.0
 
 
-def _head_text(path: Path) -> str:
-    try:
-        with path.open("rb") as handle:
-            return handle.read(4096).decode("utf-8", errors="replace")
-    except OSError:
-        return ""
-
-
-def _is_model_folder(folder: Path, files: dict[str, str]) -> bool:
-    """Whether a folder describes one model; `files` maps lower-case names to real names."""
-    from licheck.inputs.detect import has_front_matter, is_mot
-
-    if any(name in files for name in MODEL_FILES):
-        return True
-    readme = files.get("readme.md")
-    if readme is not None and has_front_matter(_head_text(folder / readme)):
-        return True
-    if any(lower.endswith(".safetensors") for lower in files):
-        return True  # a folder of safetensors weights is one model (issue 20)
-    return any(
-        lower.endswith((".yml", ".yaml")) and is_mot(_head_text(folder / name))
-        for lower, name in files.items()
-    )
-
-
-def _ollama_store(folder: Path) -> bool:
-    from licheck.inputs.ollama import is_store
-
-    return is_store(folder)
+# Shared with `licheck check` (one model, one verdict): inputs/tree.py decides what a model
+# folder is, for every entry point.
+_is_model_folder = is_model_folder
 
 
 def _loose_unit(path: Path) -> bool:
-    """A file outside a model folder that describes a model on its own (a card, an SBOM)."""
+    """A file outside a model folder that describes a model on its own (a card, an SBOM).
+
+    A file that cannot be read raises (the caller reports it unreadable): what licheck did not
+    read is never passed over as "not a model".
+    """
     from licheck.inputs.detect import detect_format
+    from licheck.inputs.guarded import read_regular
 
     if not path.name.lower().endswith(CANDIDATE_SUFFIXES):
         return False
@@ -106,11 +68,10 @@ def _loose_unit(path: Path) -> bool:
 
     if is_later_part(path.name):
         return False  # a part of a split model: its first part is the unit
+    head = read_regular(path, limit=64 * 1024, shown=shown_path(path), head=True)
     try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
         kind = detect_format(path, head)
-    except (OSError, LicheckError):
+    except LicheckError:
         return False
     if kind == "hf-card":
         from licheck.inputs.detect import has_front_matter
@@ -119,61 +80,39 @@ def _loose_unit(path: Path) -> bool:
     return kind in LOOSE_UNIT_FORMATS
 
 
-def discover(roots: Iterable[Path]) -> Iterator[Path]:
+def discover(roots: Iterable[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
     """Every model unit under the roots, in a stable order: model folders and loose files.
 
-    Hidden folders and dependency or cache internals (node_modules, blobs, ...) are skipped;
-    symlinked folders are never followed (a loop or an escape from the tree), symlinked files
-    are read (a Hugging Face cache snapshot links its files into blobs/).
+    Reads each loose candidate's head in this process (scan leaves that to its workers);
+    for tests and library callers that want the list. Skips are not returned (scan counts them).
     """
-    for path, certain in _candidates(roots):
-        if certain or _loose_unit(path):
-            yield path
+    for unit in _candidates(roots, exclude):
+        if unit.kind == "candidate":
+            try:
+                if not _loose_unit(unit.path):
+                    continue
+            except LicheckError:
+                pass
+        yield unit.path
 
 
-def _candidates(roots: Iterable[Path]) -> Iterator[tuple[Path, bool]]:
-    """Model folders (certain) and loose files that may be models (their content decides).
+def _candidates(
+    roots: Iterable[Path],
+    exclude: tuple[str, ...] = (),
+    on_skip: Callable[[Skip], None] | None = None,
+) -> Iterator[Unit]:
+    """Model folders, cache repos, unreadable places and loose files that may be models.
 
     Deciding a loose file means reading its head; scan leaves that to the workers, so that the
-    walk itself stays cheap and serial work in the main process is small.
+    walk itself stays cheap and serial work in the main process is small. What the walk leaves
+    out goes to `on_skip` with its reason (inputs/tree.py lists the default exclusions).
     """
-    for root in roots:
-        if not root.is_dir():
-            yield root, True
-            continue
-        stack = [root]
-        while stack:
-            folder = stack.pop()
-            # Only names are kept (a folder of 100k cards is 100k short strings, not 100k
-            # DirEntry and Path objects), sorted so that every run walks in the same order.
-            files: dict[str, str] = {}
-            subfolders: list[str] = []
-            try:
-                with os.scandir(folder) as entries:
-                    for entry in entries:
-                        try:
-                            if entry.is_dir(follow_symlinks=False):
-                                if not entry.name.startswith(".") and entry.name not in SKIP_DIRS:
-                                    subfolders.append(entry.name)
-                            elif entry.is_file():
-                                files[entry.name.lower()] = entry.name
-                        except OSError:
-                            continue
-            except OSError:
-                continue
-            if "manifests" in subfolders and _ollama_store(folder):
-                # An Ollama store: each manifest is a model; blobs/ is read through them.
-                from licheck.inputs.ollama import manifest_paths
-
-                yield from ((manifest, True) for manifest in manifest_paths(folder))
-                subfolders.remove("manifests")
-            if _is_model_folder(folder, files):
-                yield folder, True
-            else:
-                for lower in sorted(files):
-                    if lower.endswith(CANDIDATE_SUFFIXES):
-                        yield folder / files[lower], False
-            stack.extend(folder / name for name in sorted(subfolders, reverse=True))
+    for found in walk(roots, exclude=exclude, is_model_folder=_is_model_folder):
+        if isinstance(found, Skip):
+            if on_skip is not None:
+                on_skip(found)
+        else:
+            yield found
 
 
 @dataclass(frozen=True)
@@ -238,35 +177,34 @@ class ScanWorker:
             self._readers = text_readers(self._knowledge)
         return self._knowledge, self._readers
 
-    def collect(self, units: list[tuple[Path, bool]]) -> list[tuple[Path, UnitBases]]:
+    def collect(self, units: list[Unit]) -> list[tuple[Path, UnitBases]]:
         """The first pass: each unit's models as bases (keys, license, bases), nothing judged.
 
         A unit that cannot be read here is left to the second pass, which reports it.
         """
+        from dataclasses import replace
+
         from licheck.engine.judgment import same_run_keys, same_run_model
         from licheck.inputs import load_path
 
         knowledge, _ = self._ready()
         found: list[tuple[Path, UnitBases]] = []
-        for path, certain in units:
+        for unit in units:
             try:
-                if not (certain or _loose_unit(path)):
+                if unit.kind == "unreadable" or (
+                    unit.kind == "candidate" and not _loose_unit(unit.path)
+                ):
                     continue
-                records = load_path(path, self.options, knowledge.catalog)
+                records = load_path(unit.path, self.options, knowledge.catalog)
             except (LicheckError, OSError, ValueError):
                 continue
-            found.append(
-                (
-                    path,
-                    [(same_run_keys(r), same_run_model(r)) for r in records],
-                )
-            )
+            if unit.repo_id:
+                records = [replace(r, name=unit.repo_id) for r in records]
+            found.append((unit.path, [(same_run_keys(r), same_run_model(r)) for r in records]))
         return found
 
     def __call__(
-        self,
-        units: list[tuple[Path, bool]],
-        known_bases: dict[str, SameRunModel] | None = None,
+        self, units: list[Unit], known_bases: dict[str, SameRunModel] | None = None
     ) -> list[UnitResult]:
         """Check a chunk of units in order; what cannot be read is an unreadable subject.
 
@@ -274,9 +212,8 @@ class ScanWorker:
         """
         self._known = known_bases or {}
         results: list[SubjectReport] = []
-        for path, certain in units:
-            if certain or _loose_unit(path):
-                results.extend(self.check_unit(path))
+        for unit in units:
+            results.extend(self.check_unit(unit))
         if self.lines_kb_version is None:
             return list(results)
         from licheck.formats.jsonl_format import subject_line
@@ -285,31 +222,52 @@ class ScanWorker:
             ScanLine(subject_line(s, self.lines_kb_version), tally(s, self.policy)) for s in results
         ]
 
-    def check_unit(self, path: Path) -> list[SubjectReport]:
-        """Read and judge one unit within the time bound; errors become unreadable subjects."""
-        shown = shown_path(path)
+    def check_unit(self, unit: Unit | Path) -> list[SubjectReport]:
+        """Read and judge one unit within the time bound; errors become unreadable subjects.
+
+        Everything happens inside the bound, deciding whether a loose file is a model included
+        (its first read may meet a FIFO swapped in since the walk).
+        """
+        if isinstance(unit, Path):
+            unit = Unit(unit, "model")
+        shown = shown_path(unit.path)
+        name = unit.repo_id or shown
+        if unit.kind == "unreadable":
+            return [_named(unreadable(shown, unit.note), name)]
         try:
             if self.timeout <= 0:
-                return self._judge(path)
+                return self._judge(unit)
             if threading.current_thread() is threading.main_thread() and hasattr(
                 signal, "setitimer"
             ):
-                return self._with_alarm(path)
-            return self._in_thread(path)
+                return self._with_alarm(unit)
+            return self._in_thread(unit)
         except _TimeoutError:
-            return [unreadable(shown, f"not judged within {self.timeout:g} s; skipped")]
+            return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
         except LicheckError as exc:
             where = exc.file or shown
             message = exc.message + (f" ({exc.hint})" if exc.hint else "")
-            return [unreadable(where, message, exc.line)]
+            return [_named(unreadable(where, message, exc.line), name)]
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as exc:
+            # A bug in licheck on one model: that model is unreadable (never a pass) and the
+            # scan goes on; the message says it is a bug, so that it gets reported.
+            message = f"internal error ({type(exc).__name__}: {exc}); this is a bug in licheck"
+            return [_named(unreadable(shown, message), name)]
 
-    def _judge(self, path: Path) -> list[SubjectReport]:
+    def _judge(self, unit: Unit) -> list[SubjectReport]:
         from licheck.engine.evaluate import evaluate
         from licheck.inputs import load_path
 
+        if unit.kind == "candidate" and not _loose_unit(unit.path):
+            return []
         knowledge, readers = self._ready()
-        records = load_path(path, self.options, knowledge.catalog)
-        return [
+        if unit.kind == "cache-repo":
+            records = self._cache_records(unit, knowledge)
+        else:
+            records = load_path(unit.path, self.options, knowledge.catalog)
+        subjects = [
             evaluate(
                 record,
                 catalog=knowledge.catalog,
@@ -321,22 +279,53 @@ class ScanWorker:
             )
             for record in records
         ]
+        return [_named(s, unit.repo_id) for s in subjects] if unit.repo_id else subjects
 
-    def _with_alarm(self, path: Path) -> list[SubjectReport]:
+    def lost(self, unit: Unit, why: str) -> list[UnitResult]:
+        """What a unit whose worker died or hung becomes: unreadable, in this worker's form."""
+        subject = _named(unreadable(shown_path(unit.path), why), unit.repo_id)
+        if self.lines_kb_version is None:
+            return [subject]
+        from licheck.formats.jsonl_format import subject_line
+
+        return [ScanLine(subject_line(subject, self.lines_kb_version), tally(subject, self.policy))]
+
+    def _cache_records(self, unit: Unit, knowledge: Knowledge) -> list[ModelRecord]:
+        """A cache repo is a model even with no card or no front matter: then it declares no
+        license, which the engine reports as cannot verify (never a pass)."""
+        from licheck.inputs.folder import NO_DESCRIPTION, load_folder
+
+        try:
+            return load_folder(
+                unit.path,
+                allow_outside=self.options.allow_outside,
+                online=self.options.online,
+                catalog=knowledge.catalog,
+            )
+        except LicheckError as exc:
+            if exc.message != NO_DESCRIPTION:
+                raise
+        return [
+            ModelRecord(
+                source=shown_path(unit.path), format="folder", name=unit.repo_id or "", license=None
+            )
+        ]
+
+    def _with_alarm(self, unit: Unit) -> list[SubjectReport]:
         previous = signal.signal(signal.SIGALRM, _alarm)
         try:
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
-            return self._judge(path)
+            return self._judge(unit)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
-    def _in_thread(self, path: Path) -> list[SubjectReport]:
+    def _in_thread(self, unit: Unit) -> list[SubjectReport]:
         outcome: list[list[SubjectReport] | BaseException] = []
 
         def run() -> None:
             try:
-                outcome.append(self._judge(path))
+                outcome.append(self._judge(unit))
             except BaseException as exc:  # handed back to the caller's thread, re-raised there
                 outcome.append(exc)
 
@@ -351,6 +340,13 @@ class ScanWorker:
         return result
 
 
+def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
+    """A cache repo's subject is named by its repo id, not by what its card calls itself."""
+    from dataclasses import replace
+
+    return replace(subject, name=name) if name and subject.name != name else subject
+
+
 def _usable_cores() -> int:
     """The cores this process may run on (a container's limit, not the host's count)."""
     if hasattr(os, "sched_getaffinity"):
@@ -358,8 +354,8 @@ def _usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-def _chunks(units: Iterable[tuple[Path, bool]], size: int) -> Iterator[list[tuple[Path, bool]]]:
-    batch: list[tuple[Path, bool]] = []
+def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
+    batch: list[Unit] = []
     for unit in units:
         batch.append(unit)
         if len(batch) == size:
@@ -367,6 +363,108 @@ def _chunks(units: Iterable[tuple[Path, bool]], size: int) -> Iterator[list[tupl
             batch = []
     if batch:
         yield batch
+
+
+def _quiet_worker() -> None:
+    """Pool workers leave Ctrl-C to the main process, which stops them (no traceback spam)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool now, its stuck or running workers included (shutdown alone would wait).
+
+    ProcessPoolExecutor has no public kill; its `_processes` map is the one way to the workers.
+    """
+    processes = dict(getattr(pool, "_processes", None) or {})
+    for process in processes.values():
+        with contextlib.suppress(Exception):
+            process.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        with contextlib.suppress(Exception):
+            process.join(5)
+
+
+def _bound(chunk: list[Unit], timeout: float) -> float | None:
+    """How long the main process waits for a chunk: every unit's bound, plus start-up (a worker
+    builds its knowledge on first use). The main process never waits without one."""
+    return None if timeout <= 0 else len(chunk) * timeout + 60.0
+
+
+_LOST = (BrokenProcessPool, FutureTimeout)
+
+
+def _isolated(worker: ScanWorker, chunks: list[list[Unit]], reach: _Reach) -> Iterator[UnitResult]:
+    """Re-run chunks after a worker died or hung, one at a time, to find the unit at fault.
+
+    A chunk that breaks its pool while alone is split into single units; a single unit that
+    breaks it is reported unreadable and the scan goes on.
+    """
+    pool = _new_pool(1)
+    try:
+        queue = deque(chunks)
+        while queue:
+            chunk = queue.popleft()
+            future = pool.submit(worker, chunk, reach(chunk))
+            try:
+                yield from future.result(timeout=_bound(chunk, worker.timeout))
+                continue
+            except _LOST as exc:
+                _kill(pool)
+                pool = _new_pool(1)
+                if len(chunk) > 1:
+                    queue.extendleft(reversed([[unit] for unit in chunk]))
+                    continue
+                why = (
+                    "the worker judging it did not answer in time"
+                    if isinstance(exc, FutureTimeout)
+                    else "the worker process judging it died"
+                )
+                yield from worker.lost(chunk[0], why)
+    finally:
+        _kill(pool)
+
+
+def _parallel(
+    worker: ScanWorker, chunks: Iterable[list[Unit]], workers: int, reach: _Reach
+) -> Iterator[UnitResult]:
+    """Chunks on a pool, a bounded window in flight, collected in order with a time bound.
+
+    A dead worker (kill -9, out of memory) or a hung one breaks the pool: the chunks in flight
+    are re-run in isolation (see _isolated) and a fresh pool takes the rest.
+    """
+    pool = _new_pool(workers)
+    pending: deque[tuple[list[Unit], Future[list[UnitResult]]]] = deque()
+    iterator = iter(chunks)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                chunk = next(iterator, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                pending.append((chunk, pool.submit(worker, chunk, reach(chunk))))
+            if not pending:
+                return
+            chunk, future = pending.popleft()
+            try:
+                yield from future.result(timeout=_bound(chunk, worker.timeout))
+            except _LOST:
+                _kill(pool)
+                retry = [chunk, *(c for c, _ in pending)]
+                pending.clear()
+                yield from _isolated(worker, retry, reach)
+                pool = _new_pool(workers)
+    except BaseException:
+        _kill(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def scan(
@@ -378,50 +476,87 @@ def scan(
     jobs: int | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     lines_kb_version: str | None = None,
+    exclude: tuple[str, ...] = (),
+    on_skip: Callable[[Skip], None] | None = None,
 ) -> Iterator[UnitResult]:
     """Check every model under `roots`, yielding each judged subject in discovery order.
 
     `jobs` processes (default: every core); 1 checks in this process. With `lines_kb_version`,
-    each result comes as a ScanLine (the subject's JSON line and its tally) instead.
+    each result comes as a ScanLine (the subject's JSON line and its tally) instead. What the
+    walk leaves out (default exclusions, `exclude` globs, dataset repos) goes to `on_skip`.
     """
     for root in roots:
-        if not root.exists():
+        if not root.exists() and not root.is_symlink():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
     worker = ScanWorker(
         policy, today, options or InputOptions(), timeout, lines_kb_version=lines_kb_version
     )
     workers = jobs or _usable_cores()
+    # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
+    # inherits from a base in the same tree however far apart they are (issue 14); the second
+    # judges, each chunk carrying only the part of the index its chains reach.
+    index, wanted = _same_run(_collect(worker, roots, exclude, workers))
+
+    def reach(chunk: list[Unit]) -> dict[str, SameRunModel]:
+        return _reached(chunk, index, wanted)
+
+    chunks = _chunks(_candidates(roots, exclude, on_skip), CHUNK)
     found = False
     if workers == 1:
-        index, wanted = _same_run(
-            worker.collect(chunk) for chunk in _chunks(_candidates(roots), CHUNK)
-        )
-        for chunk in _chunks(_candidates(roots), CHUNK):
-            for result in worker(chunk, _reached(chunk, index, wanted)):
+        for chunk in chunks:
+            for result in worker(chunk, reach(chunk)):
                 found = True
                 yield result
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            index, wanted = _same_run(pool.map(worker.collect, _chunks(_candidates(roots), CHUNK)))
-            # A bounded window of chunks in flight, collected in order: results stream as the
-            # walk goes on, and memory does not grow with the number of models.
-            pending: deque[Future[list[UnitResult]]] = deque()
-            for chunk in _chunks(_candidates(roots), CHUNK):
-                pending.append(pool.submit(worker, chunk, _reached(chunk, index, wanted)))
-                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                    for result in pending.popleft().result():
-                        found = True
-                        yield result
-            while pending:
-                for result in pending.popleft().result():
-                    found = True
-                    yield result
+        for result in _parallel(worker, chunks, workers, reach):
+            found = True
+            yield result
     if not found:
         raise InputError(
             "no model found under " + ", ".join(shown_path(r) for r in roots),
             hint="scan looks for model.yaml, model cards (README.md with front matter), MOT "
             "files and SBOMs; nothing checked is not a pass",
         )
+
+
+_Reach = Callable[[list[Unit]], "dict[str, SameRunModel]"]
+
+
+def _collect(
+    worker: ScanWorker, roots: list[Path], exclude: tuple[str, ...], workers: int
+) -> Iterator[list[tuple[Path, UnitBases]]]:
+    """The first pass over the tree, on the pool when there is one.
+
+    A pool that breaks here (a worker killed) is no verdict on any model: each chunk is
+    collected again in a pool of its own, and a chunk that breaks that one too is left out of
+    the index (its units are judged, and the one at fault reported, by the second pass; a base
+    it would have given is then unknown, which never passes).
+    """
+    chunks = _chunks(_candidates(roots, exclude, None), CHUNK)
+    if workers == 1:
+        yield from (worker.collect(chunk) for chunk in chunks)
+        return
+    pool = _new_pool(workers)
+    try:
+        futures = [(chunk, pool.submit(worker.collect, chunk)) for chunk in chunks]
+        done = [f.result(timeout=_bound(chunk, worker.timeout)) for chunk, f in futures]
+    except _LOST:
+        done = []
+        for chunk in _chunks(_candidates(roots, exclude, None), CHUNK):
+            alone = _new_pool(1)
+            try:
+                done.append(
+                    alone.submit(worker.collect, chunk).result(
+                        timeout=_bound(chunk, worker.timeout)
+                    )
+                )
+            except _LOST:
+                pass
+            finally:
+                _kill(alone)
+    finally:
+        _kill(pool)
+    yield from done
 
 
 def _same_run(
@@ -441,7 +576,7 @@ def _same_run(
 
 
 def _reached(
-    chunk: list[tuple[Path, bool]],
+    chunk: list[Unit],
     index: dict[str, SameRunModel],
     wanted: dict[Path, list[SameRunModel]],
 ) -> dict[str, SameRunModel]:
@@ -451,8 +586,8 @@ def _reached(
     reached: dict[str, SameRunModel] = {}
     stack = [
         (base, model.folder)
-        for path, _ in chunk
-        for model in wanted.get(path, ())
+        for unit in chunk
+        for model in wanted.get(unit.path, ())
         for base in model.bases
     ]
     while stack:

@@ -58,6 +58,11 @@ class SummaryBuilder:
     by_license: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
     exceptions_used: set[int] = field(default_factory=set)
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str) -> None:
+        """Count one thing a scan left out, by its reason (shown in the summary)."""
+        self.skipped[reason] += 1
 
     def add(self, counted: Tally) -> None:
         """Count one judged subject."""
@@ -89,15 +94,26 @@ class SummaryBuilder:
             policy=self.policy.require,
             kb_version=self.kb_version,
             licheck_version=__version__,
+            skipped=tuple(sorted(self.skipped.items())),
+            policy_file=self.policy.source,
         )
 
 
 def build_report(
-    subjects: Iterable[SubjectReport], *, policy: Policy, kb_version: str, today: date
+    subjects: Iterable[SubjectReport],
+    *,
+    policy: Policy,
+    kb_version: str,
+    today: date,
+    skipped: Iterable[tuple[str, int]] = (),
 ) -> Report:
-    """A Report of judged subjects: the one place a run's result is assembled."""
+    """A Report of judged subjects: the one place a run's result is assembled.
+
+    `skipped` is what a scan left out, by reason, with counts.
+    """
     gathered = tuple(subjects)
     builder = SummaryBuilder(policy, kb_version)
+    builder.skipped.update(dict(skipped))
     for subject in gathered:
         builder.add(tally(subject, policy))
     summary = builder.summary(today)
@@ -109,6 +125,7 @@ def build_report(
         warnings=summary.warnings,
         date=today.isoformat(),
         summary=summary,
+        policy_file=policy.source,
     )
 
 

@@ -121,10 +121,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "licheck_version": report.licheck_version,
         "kb_version": report.kb_version,
-        "policy": {"require": report.policy},
+        "policy": {"require": report.policy, "file": report.policy_file},
         "passed": report.passed,
         "subjects": [subject_to_dict(s) for s in report.subjects],
         "warnings": list(report.warnings),
+        "skipped": dict(report.summary.skipped) if report.summary else {},
     }
 
 

@@ -253,10 +253,15 @@ def render(report: Report, options: RenderOptions) -> str:
     )
     summary.append(
         f": {checked} model{'s' if checked != 1 else ''} checked, {checked - failed} passed, "
-        f"{failed} failed (policy: {report.policy}; knowledge base {report.kb_version}; "
+        f"{failed} failed (policy: {report.policy}"
+        f"{' from ' + report.policy_file if report.policy_file else ''}; "
+        f"knowledge base {report.kb_version}; "
         f"licheck {report.licheck_version})"
     )
     console.print(summary)
+    if report.summary is not None and report.summary.skipped:
+        left = ", ".join(f"{reason}: {n}" for reason, n in report.summary.skipped)
+        console.print(Text(f"left out (not judged): {left}"))
     for warning in report.warnings:
         console.print(Text(f"warning: {display(warning)}", style="yellow"))
     output = console.file

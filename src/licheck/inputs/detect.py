@@ -177,11 +177,11 @@ def read_head(path: Path, *, limit: int = HEAD_BYTES, shown: str | None = None) 
         raise InputError(f"cannot read the file: {exc.strerror or exc}", file=shown) from exc
     if not stat.S_ISREG(info.st_mode):
         raise InputError("not a regular file", file=shown, hint="give a file or a folder path")
-    try:
-        with path.open("rb") as handle:
-            return handle.read(limit)
-    except OSError as exc:
-        raise InputError(f"cannot read the file: {exc.strerror or exc}", file=shown) from exc
+    from licheck.inputs.guarded import read_regular
+
+    # The stat above gives the early, clear answer; the guarded open decides (a FIFO swapped in
+    # since is refused, never waited on).
+    return read_regular(path, limit=limit, shown=shown, head=True)
 
 
 def sniff(path: Path, *, shown: str | None = None) -> str:

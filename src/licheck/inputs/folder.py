@@ -43,6 +43,7 @@ from licheck.records import Finding, LicenseText, ModelRecord
 FORMAT = "folder"
 MODEL_YAML = "model.yaml"
 CARD = "readme.md"
+NO_DESCRIPTION = "no model description or license file in this folder"
 
 
 def _find_mot(folder: Path, entries: list[Path], shown: str, allow_outside: bool) -> Path | None:
@@ -224,7 +225,7 @@ def load_folder(
     if not records and not texts and not weights:
         subfolders = any(entry.is_dir() for entry in path.iterdir())
         raise InputError(
-            "no model description or license file in this folder",
+            NO_DESCRIPTION,
             file=shown,
             hint=(
                 f"to check every model in the folders below it, run `licheck scan {shown}`"

@@ -72,11 +72,13 @@ def read_license_file(
             line=line,
             hint="a license text is a few hundred KB at most; check that the right file is named",
         )
+    from licheck.inputs.guarded import read_regular
+
     try:
-        data = path.read_bytes()
-    except OSError as exc:
+        data = read_regular(path, limit=MAX_LICENSE_BYTES, shown=source, what=f"'{name}'")
+    except InputError as exc:
         raise InputError(
-            f"cannot read license_file '{name}': {exc.strerror or exc}", file=source, line=line
+            f"license_file {exc.message}", file=source, line=line, hint=exc.hint
         ) from exc
     return LicenseText(
         path=shown, text=decode_text(data, shown, "license file"), declared_line=line

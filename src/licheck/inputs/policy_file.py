@@ -9,7 +9,7 @@ license is a violation ("cannot verify") unless the policy says `unknown: warn`.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,28 +30,50 @@ POLICY_KEYS = (
     "exceptions",
     "unknown",
     "unknown_base",
+    "exclude",
 )
+# What marks a project's root when the search for a policy goes up: a repository (.git, .hg,
+# .svn) or a project file. The search never goes above it (see find_policy_file).
+ROOT_MARKERS = (".git", ".hg", ".svn", "pyproject.toml", "setup.cfg")
 EXCEPTION_KEYS = ("model", "license", "reason", "expires", "owner", "ticket")
 
 
-def find_policy_file(start: Path) -> Path | None:
+def find_policy_file(start: Path, top: Path | None = None) -> Path | None:
     """`.licheck.yaml`, or a pyproject.toml with [tool.licheck], in `start` or a parent folder.
 
-    The search stops at the repository root (a folder holding .git), so a policy above the
-    project never applies by accident.
+    The search never leaves the project: it stops at the nearest folder (from `start` up) that
+    marks a project root (ROOT_MARKERS: a repository, a pyproject.toml or setup.cfg). With no
+    such folder above (a tarball, a Docker build context), it goes no higher than `top` (the
+    current folder, by default) when `start` is inside it, else it looks in `start` only, so a
+    policy two folders above the project can never turn a gate green.
     """
-    for folder in (start, *start.parents):
+    start = start.absolute()
+    folders = [start, *start.parents]
+    boundary = next(
+        (i for i, f in enumerate(folders) if any((f / m).exists() for m in ROOT_MARKERS)), None
+    )
+    if boundary is None:
+        top = (top or Path.cwd()).absolute()
+        boundary = folders.index(top) if top in folders else 0
+    for folder in folders[: boundary + 1]:
         candidate = folder / POLICY_FILE
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and "[tool.licheck]" in pyproject.read_text(
-            encoding="utf-8", errors="replace"
-        ):
+        if pyproject.is_file() and "[tool.licheck]" in _head(pyproject):
             return pyproject
-        if (folder / ".git").exists():
-            return None
     return None
+
+
+def _head(path: Path) -> str:
+    from licheck.errors import InputError
+    from licheck.inputs.guarded import read_regular
+
+    try:
+        data = read_regular(path, limit=1024 * 1024, shown=str(path), head=True)
+    except InputError:
+        return ""
+    return data.decode("utf-8", errors="replace")
 
 
 def load_policy(path: Path, *, catalog: Catalog, shown: str | None = None) -> Policy:
@@ -206,6 +228,7 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
         unknown=unknown,
         unknown_base=unknown_base,
         source=source,
+        exclude=tuple(name for name, _line in _names(data, "exclude", source)),
         names=names,
     )
 
@@ -243,8 +266,15 @@ def _exceptions(data: LocatedDict, source: str, catalog: Catalog) -> tuple[Polic
             if key in item and not (isinstance(item[key], (str, int)) and str(item[key]).strip()):
                 raise _error(f"'{key}' must be text", source, item, key)
         expires = item["expires"]
-        if not isinstance(expires, date):
-            raise _error("'expires' must be a date written YYYY-MM-DD", source, item, "expires")
+        # A date-time is a date subclass in Python; an exception expires on a day, not a time.
+        if not isinstance(expires, date) or isinstance(expires, datetime):
+            raise _error(
+                "'expires' must be a date written YYYY-MM-DD",
+                source,
+                item,
+                "expires",
+                hint="a day, without a time: e.g. 2027-03-31",
+            )
         license_name = str(item["license"]).strip()
         line = item.value_positions["license"].line
         found.append(

@@ -42,7 +42,9 @@ def read_sbom_bytes(path: Path, *, shown: str, what: str) -> bytes:
                 file=shown,
                 hint="split the SBOM, or give licheck the part that describes the model",
             )
-        return path.read_bytes()
+        from licheck.inputs.guarded import read_regular
+
+        return read_regular(path, limit=MAX_SBOM_BYTES, shown=shown, what=what)
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc
 

@@ -72,7 +72,9 @@ def read_text_file(path: Path, *, what: str, max_bytes: int, shown: str | None =
                 file=shown,
                 hint="licheck reads model metadata and license texts, not data files",
             )
-        data = path.read_bytes()
+        from licheck.inputs.guarded import read_regular
+
+        data = read_regular(path, limit=max_bytes, shown=shown, what=what)
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc
     return decode_text(data, shown, what)
@@ -199,6 +201,14 @@ class _Builder:
             return items
         try:
             return self.constructor.construct_object(node, deep=True)
+        except ValueError as exc:
+            # A value that looks like a date but is none (2024-02-30): PyYAML raises a bare
+            # ValueError; it is the user's typo, located, not a bug.
+            raise self.fail(
+                f"{node.value!r} is not a valid date or time ({exc})",
+                node,
+                hint="write a real date as YYYY-MM-DD, or quote the value if it is text",
+            ) from exc
         except yaml.YAMLError as exc:
             # Unknown tags such as !!python/object/apply land here: the safe constructor
             # refuses them, and so do we (nothing in a model file may construct an object).

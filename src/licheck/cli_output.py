@@ -1,0 +1,99 @@
+"""The CLI's output plumbing: report files written whole, text any stream can take, and the
+loop that streams a scan's results. Split from cli.py to keep each module to one job."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from licheck.errors import LicheckError
+
+
+def safe_text(text: str) -> str:
+    """Text any stream can take: a lone surrogate (a JSON card can hold "\\ud800") becomes
+    U+FFFD rather than a UnicodeEncodeError in the middle of a report."""
+    return text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def report_file(output: Path) -> Iterator[TextIO]:
+    """A report file written whole or not at all: to a temporary file beside it, renamed at the
+    end, so two runs writing one file never interleave and a reader never sees half a report.
+
+    A target that is not a regular file (/dev/stdout, a FIFO, /dev/full) is written directly;
+    any write error is a clear exit-2 error naming the file.
+    """
+    import tempfile
+
+    def fail(exc: OSError) -> LicheckError:
+        return LicheckError(
+            f"cannot write the report: {exc.strerror or exc}",
+            file=str(output),
+            hint="check the path, its permissions and the free space",
+        )
+
+    try:
+        special = output.exists() and not output.is_file()
+        if special:
+            handle = output.open("w", encoding="utf-8", errors="replace")
+            tmp = None
+        else:
+            fd, tmp = tempfile.mkstemp(
+                prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path(".")
+            )
+            handle = os.fdopen(fd, "w", encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise fail(exc) from exc
+    try:
+        with handle:
+            yield handle
+        if tmp is not None:
+            os.chmod(tmp, 0o666 & ~_umask())
+            os.replace(tmp, output)
+            tmp = None
+    except OSError as exc:
+        raise fail(exc) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def consume(
+    results: Iterator[Any],
+    counts: Any,
+    subjects: list[Any],
+    target: TextIO | None,
+    progress: Any,
+) -> None:
+    """Count each result, then stream it (a JSON line) or gather it; update the progress line."""
+    from licheck.engine.report import tally
+    from licheck.scan import ScanLine
+
+    for result in results:
+        if isinstance(result, ScanLine):
+            counts.add(result.tally)
+            line = safe_text(result.line)
+            if target is not None:
+                target.write(line)
+            else:
+                click.echo(line, nl=False)
+        else:
+            counts.add(tally(result, counts.policy))
+            subjects.append(result)
+        if progress is not None:
+            progress.update(
+                progress.task_ids[0],
+                description=f"{counts.subjects} models: {counts.failed} failed",
+            )

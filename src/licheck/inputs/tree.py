@@ -1,0 +1,312 @@
+"""Walking a tree for models: what is a unit to judge, and what is left out, and why.
+
+`licheck scan` is what CI runs, so a model it does not see is a model nobody judged. The walk
+therefore leaves nothing out silently: it yields every unit to judge (a model folder, a file
+that may be a model, a Hugging Face cache repo at its revision) and, for everything it does
+not judge, either an `unreadable` unit (a folder it cannot list, a link out of the tree: a
+violation, never a skip) or a `Skip` with its reason, which the summary counts.
+
+Left out by default, and counted: version-control internals (.git, .hg, .svn), virtualenvs
+(a folder holding pyvenv.cfg, or site-packages), node_modules, __pycache__ and tool caches
+(.mypy_cache, .pytest_cache, .ruff_cache, .tox), symlinked folders (never followed: a loop or
+an escape from the tree), and in a Hugging Face cache the dataset and space repos (not models).
+`build/`, `dist/` and hidden folders are walked: a model there is a model. `--exclude GLOB`
+leaves out more, matched against the path relative to the scanned root.
+
+A Hugging Face cache (`models--ORG--NAME/{refs,snapshots,blobs}`) is read as a cache, not as
+folders: one unit per repo, at the revision `refs/main` names (each snapshot when no ref says
+which is current), named by its repo id. licheck reads this layout itself rather than with
+`huggingface_hub.scan_cache_dir`: that function only accepts a cache root (not a tree holding a
+cache, nor one repo), raises on the first irregular repo (one odd folder would hide every
+model), and stats every blob for sizes licheck does not need; the layout it reads is three
+folder names and a one-line ref file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+UnitKind = Literal["model", "candidate", "cache-repo", "unreadable"]
+
+MODEL_FILES = ("model.yaml", "model.yml")
+CANDIDATE_SUFFIXES = (
+    ".md",
+    ".markdown",
+    ".json",
+    ".jsonld",
+    ".spdx",
+    ".yml",
+    ".yaml",
+    ".xml",
+    ".rdf",
+    ".gguf",  # each GGUF file is a model of its own (the first part stands for a split one)
+)
+# Default exclusions, by folder name, with the reason the summary shows.
+DEFAULT_EXCLUDED = {
+    ".git": "version control (.git)",
+    ".hg": "version control (.hg)",
+    ".svn": "version control (.svn)",
+    "node_modules": "node_modules",
+    "__pycache__": "__pycache__",
+    "site-packages": "site-packages",
+    ".mypy_cache": "tool cache",
+    ".pytest_cache": "tool cache",
+    ".ruff_cache": "tool cache",
+    ".tox": "tool cache",
+}
+_CACHE_REPO = re.compile(r"^(models|datasets|spaces)--(.+)$")
+_REVISION = re.compile(r"^[0-9a-f]{6,64}$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing to judge: its path, what it is, and for a cache repo its id and revision.
+
+    `note` says why an `unreadable` unit could not be read.
+    """
+
+    path: Path
+    kind: UnitKind
+    repo_id: str | None = None
+    revision: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Something the walk left out, and why (counted in the summary)."""
+
+    path: Path
+    reason: str
+
+
+Found = Unit | Skip
+
+
+def _head_text(path: Path) -> str:
+    from licheck.errors import LicheckError
+    from licheck.inputs.guarded import read_regular
+
+    try:
+        return read_regular(path, limit=4096, shown=str(path), head=True).decode(
+            "utf-8", errors="replace"
+        )
+    except LicheckError:
+        return ""
+
+
+def is_model_folder(folder: Path, files: dict[str, str]) -> bool:
+    """Whether a folder describes one model (model.yaml, a card with front matter, a MOT
+    file); `files` maps lower-case names to real names. Every entry point asks this."""
+    from licheck.inputs.detect import has_front_matter, is_mot
+
+    if any(name in files for name in MODEL_FILES):
+        return True
+    readme = files.get("readme.md")
+    if readme is not None and has_front_matter(_head_text(folder / readme)):
+        return True
+    if any(lower.endswith(".safetensors") for lower in files):
+        return True  # a folder of safetensors weights is one model (issue 20)
+    return any(
+        lower.endswith((".yml", ".yaml")) and is_mot(_head_text(folder / name))
+        for lower, name in files.items()
+    )
+
+
+def model_folder_of(path: Path) -> Path | None:
+    """The model folder a file belongs to, when it is one of the folder's own files.
+
+    One model, one verdict: model.yaml, the card, a MOT file or any LICENSE*/USE_POLICY* file
+    given alone is judged as its folder (with the folder's license files), so that
+    `licheck dir/`, `licheck dir/model.yaml` and the pre-commit hook agree. None when the
+    file's folder is no model folder (then the file is what it is: a card, a license text).
+    """
+    from licheck.inputs.layout import license_role
+
+    if path.is_dir() or not path.exists():
+        return None
+    lower = path.name.lower()
+    from licheck.inputs.detect import is_mot
+
+    own = (
+        lower in MODEL_FILES
+        or lower == "readme.md"
+        or license_role(path.name) is not None
+        or (lower.endswith((".yml", ".yaml")) and is_mot(_head_text(path)))
+    )
+    if not own:
+        return None
+    folder = path.parent
+    try:
+        files = {entry.name.lower(): entry.name for entry in os.scandir(folder)}
+    except OSError:
+        return None
+    return folder if is_model_folder(folder, files) else None
+
+
+def excluded(path: Path, patterns: tuple[str, ...]) -> str | None:
+    """The pattern that leaves `path` out (relative to the current folder), for `check`."""
+    try:
+        base = Path.cwd()
+        relative = path.absolute().relative_to(base)
+    except ValueError:
+        return None
+    return _excluded(base / relative, base, patterns)
+
+
+def _excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> str | None:
+    """The --exclude pattern that matches `path` (relative to the root, POSIX slashes)."""
+    if not patterns:
+        return None
+    relative = path.relative_to(root).as_posix() if path != root else "."
+    for pattern in patterns:
+        bare = pattern.rstrip("/")
+        if fnmatch.fnmatch(relative, bare) or fnmatch.fnmatch(relative, bare + "/*"):
+            return pattern
+        if "/" not in bare and fnmatch.fnmatch(path.name, bare):
+            return pattern
+    return None
+
+
+def _inside(path: Path, root_real: str) -> bool:
+    try:
+        real = os.path.realpath(path)
+    except (OSError, ValueError):
+        return False
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+def cache_units(repo: Path, kind: str, name: str) -> Iterator[Found]:
+    """A Hugging Face cache repo: one unit at `refs/main`'s revision, or a skip (not a model)."""
+    repo_id = name.replace("--", "/", 1)
+    if kind != "models":
+        yield Skip(repo, f"Hugging Face {kind} repos (not models)")
+        return
+    snapshots = repo / "snapshots"
+    try:
+        revisions = sorted(p.name for p in snapshots.iterdir() if p.is_dir())
+    except OSError as exc:
+        yield Unit(repo, "unreadable", repo_id, note=f"cannot list snapshots/: {exc.strerror}")
+        return
+    ref = repo / "refs" / "main"
+    wanted: list[str] = []
+    try:
+        from licheck.inputs.guarded import read_regular
+
+        head = read_regular(ref, limit=256, shown=str(ref), what="refs/main", head=True)
+        wanted = [head.decode("ascii", errors="replace").strip()]
+    except Exception:  # no ref (a cache filled by revision), or not a file: see below
+        wanted = revisions
+    if not wanted:
+        yield Unit(repo, "unreadable", repo_id, note="the cache repo holds no snapshot")
+        return
+    for revision in wanted:
+        if not _REVISION.match(revision) or revision not in revisions:
+            yield Unit(
+                repo,
+                "unreadable",
+                repo_id,
+                revision,
+                note=f"refs/main names revision '{revision[:40]}', which has no snapshot",
+            )
+            continue
+        yield Unit(snapshots / revision, "cache-repo", repo_id, revision)
+
+
+def _ollama_store(folder: Path) -> bool:
+    from licheck.inputs.ollama import is_store
+
+    return is_store(folder)
+
+
+def walk(
+    roots: Iterable[Path],
+    *,
+    exclude: tuple[str, ...] = (),
+    is_model_folder: Callable[[Path, dict[str, str]], bool],
+) -> Iterator[Found]:
+    """Every unit under the roots in a stable order, and every skip with its reason.
+
+    `is_model_folder(folder, files)` decides a folder (scan passes its own); `files` maps
+    lower-case names to real names.
+    """
+    for root in roots:
+        if not root.is_dir():
+            if root.is_symlink() or root.exists():
+                yield Unit(root, "model")
+            continue
+        root_real = os.path.realpath(root)
+        match = _CACHE_REPO.match(root.name)
+        if match and (root / "snapshots").is_dir():
+            yield from cache_units(root, match.group(1), match.group(2))
+            continue
+        stack = [root]
+        while stack:
+            folder = stack.pop()
+            cache = _CACHE_REPO.match(folder.name) if folder != root else None
+            if cache and (folder / "snapshots").is_dir():
+                # A cache repo is one model at its revision, not a tree of folders.
+                yield from cache_units(folder, cache.group(1), cache.group(2))
+                continue
+            files: dict[str, str] = {}
+            subfolders: list[str] = []
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        try:
+                            if entry.is_dir(follow_symlinks=False):
+                                subfolders.append(entry.name)
+                            elif entry.is_symlink() and entry.is_dir():
+                                yield Skip(Path(entry.path), "symlinked folders (not followed)")
+                            elif entry.is_file() or entry.is_symlink():
+                                files[entry.name.lower()] = entry.name
+                        except OSError as exc:
+                            yield Unit(
+                                Path(entry.path), "unreadable", note=f"cannot stat: {exc.strerror}"
+                            )
+            except OSError as exc:
+                yield Unit(folder, "unreadable", note=f"cannot list the folder: {exc.strerror}")
+                continue
+            if "pyvenv.cfg" in files and folder != root:
+                yield Skip(folder, "virtualenvs")
+                continue
+            if "manifests" in subfolders and _ollama_store(folder):
+                # An Ollama store: each manifest is a model; blobs/ is read through them.
+                from licheck.inputs.ollama import manifest_paths
+
+                yield from (Unit(manifest, "model") for manifest in manifest_paths(folder))
+                subfolders = [name for name in subfolders if name not in ("manifests", "blobs")]
+            if is_model_folder(folder, files):
+                yield Unit(folder, "model")
+            else:
+                for lower in sorted(files):
+                    if not lower.endswith(CANDIDATE_SUFFIXES):
+                        continue
+                    path = folder / files[lower]
+                    if _excluded(path, root, exclude):
+                        yield Skip(path, "--exclude " + str(_excluded(path, root, exclude)))
+                    elif not _inside(path, root_real):
+                        yield Unit(
+                            path,
+                            "unreadable",
+                            note="a link that points outside the scanned tree (not read)",
+                        )
+                    else:
+                        yield Unit(path, "candidate")
+            later: list[Path] = []
+            for name in sorted(subfolders):
+                path = folder / name
+                pattern = _excluded(path, root, exclude)
+                if pattern is not None:
+                    yield Skip(path, f"--exclude {pattern}")
+                elif name in DEFAULT_EXCLUDED:
+                    yield Skip(path, DEFAULT_EXCLUDED[name] + " (default exclusion)")
+                else:
+                    later.append(path)
+            stack.extend(reversed(later))
