@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING
 
 from licheck.knowledge.mof import (
@@ -470,12 +471,24 @@ def osaid(record: ModelRecord, license_verdicts: LicenseVerdicts) -> OsaidResult
 
 def openness(record: ModelRecord, license_verdicts: LicenseVerdicts) -> Openness:
     """OSAID verdict, MOT's MOF class, licheck's corrected class and the differences, at once."""
+    if not record.components:
+        # Most cards list no component: both classes are "Unclassified" and nothing diverges,
+        # whatever the license (a scan of a Hub dump meets this a million times).
+        mof, mof_licheck = _unclassified()
+        return Openness(osaid(record, license_verdicts), mof, mof_licheck, ())
     return Openness(
         osaid=osaid(record, license_verdicts),
         mof=mof_class(record),
         mof_licheck=mof_class_licheck(record, license_verdicts),
         divergences=mot_divergences(record, license_verdicts),
     )
+
+
+@cache
+def _unclassified() -> tuple[MofResult, MofResult]:
+    """MOT's and licheck's classes of a model with no component inventory (computed once)."""
+    empty = ModelRecord(source="", format="", name="", license=None)
+    return mof_class(empty), mof_class_licheck(empty, {})
 
 
 def license_names(record: ModelRecord, catalog: Catalog) -> dict[str, str | None]:

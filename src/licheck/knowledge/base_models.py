@@ -163,8 +163,12 @@ def normalise_id(name: str) -> str:
     return _normalise(name)
 
 
+@lru_cache(maxsize=8192)
 def lookup_base_model(name: str) -> BaseModelFact | None:
     """The built-in fact about a base model named by a Hub id or family name, or None.
+
+    Remembered per process: a scan of a Hub dump names the same few bases thousands of times
+    (every Llama fine-tune names meta-llama/...), and a lookup tries every family's patterns.
 
     `meta-llama/Llama-2-7b-hf`, `Llama-2-7b-hf` and `llama 2` all find the Llama 2 fact;
     `TheBloke/Llama-2-7B-GPTQ` finds it as a trusted re-upload (see the module docstring).
