@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
 # One unit's models as bases: (their same-run keys, what they declare), and each one's bases.
 UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
+# What the first pass makes of a unit: the unit as the second pass takes it (None: no model),
+# and its models as bases.
+Collected = tuple["Unit | None", UnitBases]
 
 CHUNK = 32
 IN_FLIGHT_PER_WORKER = 4
@@ -177,10 +180,12 @@ class ScanWorker:
             self._readers = text_readers(self._knowledge)
         return self._knowledge, self._readers
 
-    def collect(self, units: list[Unit]) -> list[tuple[Path, UnitBases]]:
+    def collect(self, units: list[Unit]) -> list[Collected]:
         """The first pass: each unit's models as bases (keys, license, bases), nothing judged.
 
-        A unit that cannot be read here is left to the second pass, which reports it.
+        Each unit comes back as the second pass should take it: a loose file found to be a
+        model as a model (its head is not read twice), one found to be none as None (left
+        out), anything that could not be read as it was (the second pass reports it).
         """
         from dataclasses import replace
 
@@ -188,19 +193,25 @@ class ScanWorker:
         from licheck.inputs import load_path
 
         knowledge, _ = self._ready()
-        found: list[tuple[Path, UnitBases]] = []
-        for unit in units:
+        found: list[Collected] = []
+        for given in units:
+            if given.kind == "unreadable":
+                found.append((given, []))
+                continue
+            unit = given
             try:
-                if unit.kind == "unreadable" or (
-                    unit.kind == "candidate" and not _loose_unit(unit.path)
-                ):
-                    continue
+                if given.kind == "candidate":
+                    if not _loose_unit(given.path):
+                        found.append((None, []))
+                        continue
+                    unit = replace(given, kind="model")
                 records = load_path(unit.path, self.options, knowledge.catalog)
             except (LicheckError, OSError, ValueError):
+                found.append((unit, []))
                 continue
             if unit.repo_id:
                 records = [replace(r, name=unit.repo_id) for r in records]
-            found.append((unit.path, [(same_run_keys(r), same_run_model(r)) for r in records]))
+            found.append((unit, [(same_run_keys(r), same_run_model(r)) for r in records]))
         return found
 
     def __call__(
@@ -495,12 +506,16 @@ def scan(
     # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
     # inherits from a base in the same tree however far apart they are (issue 14); the second
     # judges, each chunk carrying only the part of the index its chains reach.
-    index, wanted = _same_run(_collect(worker, roots, exclude, workers))
+    # One walk: the first pass's units, as it decided them, are the second pass's.
+    collected = list(_collect(worker, list(_candidates(roots, exclude, on_skip)), workers))
+    index, wanted = _same_run(collected)
 
     def reach(chunk: list[Unit]) -> dict[str, SameRunModel]:
         return _reached(chunk, index, wanted)
 
-    chunks = _chunks(_candidates(roots, exclude, on_skip), CHUNK)
+    units = [unit for part in collected for unit, _ in part if unit is not None]
+    del collected
+    chunks = _chunks(units, CHUNK)
     found = False
     if workers == 1:
         for chunk in chunks:
@@ -522,17 +537,15 @@ def scan(
 _Reach = Callable[[list[Unit]], "dict[str, SameRunModel]"]
 
 
-def _collect(
-    worker: ScanWorker, roots: list[Path], exclude: tuple[str, ...], workers: int
-) -> Iterator[list[tuple[Path, UnitBases]]]:
-    """The first pass over the tree, on the pool when there is one.
+def _collect(worker: ScanWorker, units: list[Unit], workers: int) -> Iterator[list[Collected]]:
+    """The first pass over the units, on the pool when there is one.
 
     A pool that breaks here (a worker killed) is no verdict on any model: each chunk is
-    collected again in a pool of its own, and a chunk that breaks that one too is left out of
-    the index (its units are judged, and the one at fault reported, by the second pass; a base
-    it would have given is then unknown, which never passes).
+    collected again in a pool of its own, and a chunk that breaks that one too passes on its
+    units as they were (the second pass, with its own fault handling, reports the unit at
+    fault; a base it would have given is then unknown, which never passes).
     """
-    chunks = _chunks(_candidates(roots, exclude, None), CHUNK)
+    chunks = list(_chunks(units, CHUNK))
     if workers == 1:
         yield from (worker.collect(chunk) for chunk in chunks)
         return
@@ -542,7 +555,7 @@ def _collect(
         done = [f.result(timeout=_bound(chunk, worker.timeout)) for chunk, f in futures]
     except _LOST:
         done = []
-        for chunk in _chunks(_candidates(roots, exclude, None), CHUNK):
+        for chunk in chunks:
             alone = _new_pool(1)
             try:
                 done.append(
@@ -551,7 +564,7 @@ def _collect(
                     )
                 )
             except _LOST:
-                pass
+                done.append([(unit, []) for unit in chunk])
             finally:
                 _kill(alone)
     finally:
@@ -560,18 +573,18 @@ def _collect(
 
 
 def _same_run(
-    collected: Iterable[list[tuple[Path, UnitBases]]],
+    collected: Iterable[list[Collected]],
 ) -> tuple[dict[str, SameRunModel], dict[Path, list[SameRunModel]]]:
     """The run's index of models by same-run key, and the units whose models name bases."""
     index: dict[str, SameRunModel] = {}
     wanted: dict[Path, list[SameRunModel]] = {}
     for chunk in collected:
-        for path, models in chunk:
+        for unit, models in chunk:
             for keys, model in models:
                 for key in keys:
                     index.setdefault(key, model)
-                if model.bases:
-                    wanted.setdefault(path, []).append(model)
+                if model.bases and unit is not None:
+                    wanted.setdefault(unit.path, []).append(model)
     return index, wanted
 
 
