@@ -381,8 +381,28 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _new_pool(workers: int) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+# The one worker of a pool process, installed when the process starts: a worker sent with
+# every chunk would arrive without the knowledge it built (the text readers' memory of the
+# licenses it read: every Llama fine-tune ships the same text), so each process keeps the
+# copy it was started with. This is the only state a process keeps, and only in pool workers.
+_PROCESS_WORKER: list[ScanWorker] = []
+
+
+def _install(worker: ScanWorker) -> None:
+    _quiet_worker()
+    _PROCESS_WORKER[:] = [worker]
+
+
+def _judge_chunk(units: list[Unit], known: dict[str, SameRunModel]) -> list[UnitResult]:
+    return _PROCESS_WORKER[0](units, known)
+
+
+def _collect_chunk(units: list[Unit]) -> list[Collected]:
+    return _PROCESS_WORKER[0].collect(units)
+
+
+def _new_pool(workers: int, worker: ScanWorker) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_install, initargs=(worker,))
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
@@ -415,18 +435,18 @@ def _isolated(worker: ScanWorker, chunks: list[list[Unit]], reach: _Reach) -> It
     A chunk that breaks its pool while alone is split into single units; a single unit that
     breaks it is reported unreadable and the scan goes on.
     """
-    pool = _new_pool(1)
+    pool = _new_pool(1, worker)
     try:
         queue = deque(chunks)
         while queue:
             chunk = queue.popleft()
-            future = pool.submit(worker, chunk, reach(chunk))
+            future = pool.submit(_judge_chunk, chunk, reach(chunk))
             try:
                 yield from future.result(timeout=_bound(chunk, worker.timeout))
                 continue
             except _LOST as exc:
                 _kill(pool)
-                pool = _new_pool(1)
+                pool = _new_pool(1, worker)
                 if len(chunk) > 1:
                     queue.extendleft(reversed([[unit] for unit in chunk]))
                     continue
@@ -448,7 +468,7 @@ def _parallel(
     A dead worker (kill -9, out of memory) or a hung one breaks the pool: the chunks in flight
     are re-run in isolation (see _isolated) and a fresh pool takes the rest.
     """
-    pool = _new_pool(workers)
+    pool = _new_pool(workers, worker)
     pending: deque[tuple[list[Unit], Future[list[UnitResult]]]] = deque()
     iterator = iter(chunks)
     try:
@@ -459,7 +479,7 @@ def _parallel(
                 if chunk is None:
                     exhausted = True
                     break
-                pending.append((chunk, pool.submit(worker, chunk, reach(chunk))))
+                pending.append((chunk, pool.submit(_judge_chunk, chunk, reach(chunk))))
             if not pending:
                 return
             chunk, future = pending.popleft()
@@ -470,7 +490,7 @@ def _parallel(
                 retry = [chunk, *(c for c, _ in pending)]
                 pending.clear()
                 yield from _isolated(worker, retry, reach)
-                pool = _new_pool(workers)
+                pool = _new_pool(workers, worker)
     except BaseException:
         _kill(pool)
         raise
@@ -506,15 +526,18 @@ def scan(
     # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
     # inherits from a base in the same tree however far apart they are (issue 14); the second
     # judges, each chunk carrying only the part of the index its chains reach.
-    # One walk: the first pass's units, as it decided them, are the second pass's.
-    collected = list(_collect(worker, list(_candidates(roots, exclude, on_skip)), workers))
-    index, wanted = _same_run(collected)
+    # One walk: the first pass's units, as it decided them, are the second pass's (kept as
+    # paths; the models' bases as a small index, not as records).
+    units: list[Unit] = []
+    index: dict[str, SameRunModel] = {}
+    wanted: dict[Path, list[SameRunModel]] = {}
+    for part in _collect(worker, _candidates(roots, exclude, on_skip), workers):
+        _same_run_add(part, index, wanted)
+        units.extend(unit for unit, _ in part if unit is not None)
 
     def reach(chunk: list[Unit]) -> dict[str, SameRunModel]:
         return _reached(chunk, index, wanted)
 
-    units = [unit for part in collected for unit, _ in part if unit is not None]
-    del collected
     chunks = _chunks(units, CHUNK)
     found = False
     if workers == 1:
@@ -537,55 +560,65 @@ def scan(
 _Reach = Callable[[list[Unit]], "dict[str, SameRunModel]"]
 
 
-def _collect(worker: ScanWorker, units: list[Unit], workers: int) -> Iterator[list[Collected]]:
-    """The first pass over the units, on the pool when there is one.
+def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterator[list[Collected]]:
+    """The first pass over the units, in order, on the pool when there is one, with a bounded
+    window of chunks in flight (memory does not grow with the tree).
 
-    A pool that breaks here (a worker killed) is no verdict on any model: each chunk is
+    A pool that breaks here (a worker killed) is no verdict on any model: each chunk left is
     collected again in a pool of its own, and a chunk that breaks that one too passes on its
     units as they were (the second pass, with its own fault handling, reports the unit at
     fault; a base it would have given is then unknown, which never passes).
     """
-    chunks = list(_chunks(units, CHUNK))
+    chunks = _chunks(units, CHUNK)
     if workers == 1:
         yield from (worker.collect(chunk) for chunk in chunks)
         return
-    pool = _new_pool(workers)
+    pool = _new_pool(workers, worker)
+    pending: deque[tuple[list[Unit], Future[list[Collected]]]] = deque()
     try:
-        futures = [(chunk, pool.submit(worker.collect, chunk)) for chunk in chunks]
-        done = [f.result(timeout=_bound(chunk, worker.timeout)) for chunk, f in futures]
-    except _LOST:
-        done = []
         for chunk in chunks:
-            alone = _new_pool(1)
+            pending.append((chunk, pool.submit(_collect_chunk, chunk)))
+            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                first, future = pending[0]
+                result = future.result(timeout=_bound(first, worker.timeout))
+                pending.popleft()
+                yield result
+        while pending:
+            first, future = pending[0]
+            result = future.result(timeout=_bound(first, worker.timeout))
+            pending.popleft()
+            yield result
+    except _LOST:
+        _kill(pool)
+        left = [chunk for chunk, _ in pending]
+        pending.clear()
+        for chunk in [*left, *chunks]:
+            alone = _new_pool(1, worker)
             try:
-                done.append(
-                    alone.submit(worker.collect, chunk).result(
-                        timeout=_bound(chunk, worker.timeout)
-                    )
+                yield alone.submit(_collect_chunk, chunk).result(
+                    timeout=_bound(chunk, worker.timeout)
                 )
             except _LOST:
-                done.append([(unit, []) for unit in chunk])
+                yield [(unit, []) for unit in chunk]
             finally:
                 _kill(alone)
     finally:
         _kill(pool)
-    yield from done
 
 
-def _same_run(
-    collected: Iterable[list[Collected]],
-) -> tuple[dict[str, SameRunModel], dict[Path, list[SameRunModel]]]:
-    """The run's index of models by same-run key, and the units whose models name bases."""
-    index: dict[str, SameRunModel] = {}
-    wanted: dict[Path, list[SameRunModel]] = {}
-    for chunk in collected:
-        for unit, models in chunk:
-            for keys, model in models:
-                for key in keys:
-                    index.setdefault(key, model)
-                if model.bases and unit is not None:
-                    wanted.setdefault(unit.path, []).append(model)
-    return index, wanted
+def _same_run_add(
+    chunk: list[Collected],
+    index: dict[str, SameRunModel],
+    wanted: dict[Path, list[SameRunModel]],
+) -> None:
+    """Add a chunk's models to the run's index by same-run key, and note the units whose
+    models name bases."""
+    for unit, models in chunk:
+        for keys, model in models:
+            for key in keys:
+                index.setdefault(key, model)
+            if model.bases and unit is not None:
+                wanted.setdefault(unit.path, []).append(model)
 
 
 def _reached(
