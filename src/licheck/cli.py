@@ -625,3 +625,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_BUG
     return int(result) if isinstance(result, int) else EXIT_PASS
+
+
+# Registered last: the module reuses this one's shared options (see its docstring).
+import licheck.cli_obligations  # noqa: E402, F401
