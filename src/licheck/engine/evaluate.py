@@ -16,7 +16,9 @@ from licheck.knowledge.catalog import Catalog
 from licheck.records import ModelRecord, ObligationResult, Policy, SubjectReport
 
 # Checks a judged model's obligations against its files (engine.obligations, bound to a run).
-ObligationChecker = Callable[[ModelJudgment, Mapping[str, SameRunModel]], tuple[ObligationResult, ...]]
+ObligationChecker = Callable[
+    [ModelJudgment, Mapping[str, SameRunModel]], tuple[ObligationResult, ...]
+]
 
 
 def evaluate(

@@ -247,9 +247,7 @@ def _card_statement(result: LicenseResult, check: ObligationCheck, subject: _Sub
     return "unmet", (), f'add "{check.phrases[0]}" to the model card ({card})', card
 
 
-def _use_restrictions(
-    result: LicenseResult, check: ObligationCheck, subject: _Subject
-) -> _Outcome:
+def _use_restrictions(result: LicenseResult, check: ObligationCheck, subject: _Subject) -> _Outcome:
     # The license text itself includes (RAIL: paragraph 5 and Attachment A) or incorporates by
     # reference (Llama 1.b.iv, Gemma 3.2) the restrictions; so does a copy of the policy, or a
     # license or card that names them.
@@ -261,7 +259,7 @@ def _use_restrictions(
     name = result.name or _label(result)
     fix = (
         f"ship the {name} text (it carries the use restrictions) or state in the license or "
-        f"card ({card}) that the use restrictions apply (e.g. \"{check.phrases[0]}\")"
+        f'card ({card}) that the use restrictions apply (e.g. "{check.phrases[0]}")'
     )
     return "unmet", (), fix, card
 
@@ -277,7 +275,7 @@ def _modification_notice(
     if found:
         return "met", (found[0],), None, found[0].file
     base = subject.judgment.record.base_models[0]
-    return "unmet", (), f'say in the card ({card}) what you changed in {base}', card
+    return "unmet", (), f"say in the card ({card}) what you changed in {base}", card
 
 
 def _notice_propagation(

@@ -189,11 +189,11 @@ def obligation_outcome(
         rule = "obligation-unmet" if duty.status == "unmet" else "obligation-unknown"
         what = "unmet" if duty.status == "unmet" else "cannot be checked"
         fix = f": {duty.fix}" if duty.fix else ""
-        message = f"{record.name}: {duty.license} obligation {what} ({duty.duty}){fix}"
+        message = f"{duty.license} obligation {what} ({duty.duty}){fix}"
         if policy.obligations == "enforce":
             violations.append(Violation(rule, message, license=duty.license, file=duty.file))
         else:
-            warnings.append(f"{message} (policy: obligations: warn)")
+            warnings.append(f"{record.name}: {message} (policy: obligations: warn)")
     return violations, warnings
 
 

@@ -70,7 +70,9 @@ def _obligation_cases(suite: ET.Element, subject: SubjectReport, counts: dict[st
     strict = any(v.rule == "obligation-unknown" for v in subject.violations)
     for number, duty in enumerate(subject.obligations, start=1):
         section = f" {duty.section}" if duty.section else ""
-        name = xml_text(f"{subject.name} :: obligation {number} {duty.license}{section} {duty.kind}")
+        name = xml_text(
+            f"{subject.name} :: obligation {number} {duty.license}{section} {duty.kind}"
+        )
         case = ET.SubElement(suite, "testcase", classname=classname(subject), name=name)
         counts["tests"] += 1
         fix = f": {duty.fix}" if duty.fix else ""
@@ -84,10 +86,8 @@ def _obligation_cases(suite: ET.Element, subject: SubjectReport, counts: dict[st
         elif duty.status != "met":
             counts["skipped"] += 1
             ET.SubElement(case, "skipped", message=message)
-        evidence = [f"{e.file}:{e.line or ''} {e.text}" for e in duty.evidence]
-        ET.SubElement(case, "system-out").text = xml_safe(
-            "\n".join([f"status: {duty.status}", *evidence])
-        )
+        evidence = [xml_text(f"{e.file}:{e.line or ''} {e.text}") for e in duty.evidence]
+        ET.SubElement(case, "system-out").text = "\n".join([f"status: {duty.status}", *evidence])
 
 
 def classname(subject: SubjectReport) -> str:

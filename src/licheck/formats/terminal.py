@@ -189,7 +189,8 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
             )
         console.print(table)
     for result in subject.licenses:
-        print_evidence(console, result)
+        # Checked obligations get their own section below: the list is not repeated.
+        print_evidence(console, result, duties=subject.obligation_mode is None)
     if subject.openness is not None and (subject.components or show_openness):
         _openness(console, subject)
     if subject.obligation_mode is not None:
@@ -223,8 +224,8 @@ def _obligations(console: Console, subject: SubjectReport) -> None:
     for duty in subject.obligations:
         mark, style = _MARKS[duty.status]
         line = Text(f"{mark} {duty.status} ", style=style)
-        section = f" {duty.section}" if duty.section else ""
-        inherited = f", from {duty.inherited_from}" if duty.inherited_from else ""
+        section = f" {display(duty.section)}" if duty.section else ""
+        inherited = f", from {display(duty.inherited_from)}" if duty.inherited_from else ""
         line.append(f"{display(duty.license)}{section} {duty.kind}{inherited}: ")
         line.append(display(duty.duty))
         _indented(console, line, 4)
@@ -232,10 +233,12 @@ def _obligations(console: Console, subject: SubjectReport) -> None:
             where = display(item.file) + (f":{item.line}" if item.line else "")
             _indented(console, f'{where}: "{display(item.text)}"', 8)
         if duty.fix:
-            _indented(console, f"{'fix' if duty.status == 'unmet' else 'note'}: {display(duty.fix)}", 8)
+            _indented(
+                console, f"{'fix' if duty.status == 'unmet' else 'note'}: {display(duty.fix)}", 8
+            )
 
 
-def print_evidence(console: Console, result: LicenseResult) -> None:
+def print_evidence(console: Console, result: LicenseResult, duties: bool = True) -> None:
     """The failing and doubtful criteria of a license with their evidence, then its obligations."""
 
     label = result.name or result.declared
@@ -259,7 +262,7 @@ def print_evidence(console: Console, result: LicenseResult) -> None:
             for detail in ([where] if where else []) + details:
                 _indented(console, detail, 6)
             _indented(console, f"why: {message}", 6)
-    if result.obligations and result.verdict != "osi-approved":
+    if duties and result.obligations and result.verdict != "osi-approved":
         _indented(console, f"{label}: obligations (do not break the OSD)", 2, "bold")
         for obligation in result.obligations:
             section = f" ({obligation.section})" if obligation.section else ""
