@@ -22,7 +22,14 @@ from click.testing import CliRunner
 from licheck.cli import main
 from licheck.formats import FORMATS, RenderOptions, renderer
 from licheck.formats.sanitise import display, guard_lines, json_inert, markdown
-from licheck.records import Finding, Report, Suppression, Violation
+from licheck.records import (
+    Evidence,
+    Finding,
+    ObligationResult,
+    Report,
+    Suppression,
+    Violation,
+)
 
 HOSTILE = (
     "evil\x1b[2J\x1b[31m\x1b]0;owned\x07\x1b]8;;https://x.example\x1b\\link\x1b]8;;\x1b\\"
@@ -87,6 +94,21 @@ def _hostile(report: Report) -> Report:
                 publisher=HOSTILE,
                 datasets=(HOSTILE,),
                 base_models=(HOSTILE,),
+                obligations=tuple(
+                    ObligationResult(
+                        HOSTILE,
+                        "notice",
+                        HOSTILE,
+                        status,
+                        (Evidence(f"m/{HOSTILE}", 2, HOSTILE),),
+                        fix=HOSTILE,
+                        section=HOSTILE,
+                        inherited_from=HOSTILE,
+                        file=f"m/{HOSTILE}",
+                    )
+                    for status in ("met", "unmet", "unknown")
+                ),
+                obligation_mode="enforce",
             )
         )
     return replace(report, subjects=tuple(subjects), warnings=(HOSTILE,))

@@ -8,18 +8,23 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from licheck.errors import LicheckError
 from licheck.inputs.policy_file import named_policy
 from licheck.inputs.registry import InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
-from licheck.records import IdentifiedFile, ModelRecord, Policy, Report
+from licheck.records import IdentifiedFile, ModelRecord, ObligationResult, Policy, Report
+
+if TYPE_CHECKING:
+    from licheck.engine.evaluate import ObligationChecker
+    from licheck.engine.judge import TextIdentifier
+    from licheck.engine.judgment import ModelJudgment, SameRunModel
 
 
 def choose_policy(
@@ -120,11 +125,14 @@ def check_records(
     catalog: Catalog | None = None,
     knowledge: Knowledge | None = None,
     skipped: Iterable[tuple[str, int]] = (),
+    only_obligations: bool = False,
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire).
 
     `knowledge` (or a `catalog` to build it from) is the run's: built once by the caller and
-    used for every record, identification included.
+    used for every record, identification included. Under the policy's `obligations: warn` or
+    `enforce` (or `only_obligations`: `licheck obligations`), each model's licenses' duties are
+    checked against the files of its folder.
     """
     from licheck.engine.evaluate import evaluate_all
     from licheck.engine.readers import text_readers
@@ -134,6 +142,11 @@ def check_records(
     policy = policy or Policy()
     today = today or date.today()
     readers = text_readers(knowledge)
+    checker = (
+        _obligation_checker(records, knowledge, readers.identify)
+        if policy.obligations != "off" or only_obligations
+        else None
+    )
     subjects = evaluate_all(
         records,
         catalog=knowledge.catalog,
@@ -141,6 +154,8 @@ def check_records(
         today=today,
         analyse_text=readers.analyse,
         identify_text=readers.identify,
+        check_obligations=checker,
+        only_obligations=only_obligations,
     )
     return build_report(
         subjects,
@@ -148,6 +163,61 @@ def check_records(
         kb_version=knowledge.catalog.version,
         today=today,
         skipped=skipped,
+    )
+
+
+def _obligation_checker(
+    records: list[ModelRecord], knowledge: Knowledge, identify: TextIdentifier
+) -> ObligationChecker:
+    """Obligations checked against each model's folder (read here, once per folder: a base in
+    the same run lends its NOTICE to a derivative's check)."""
+    from licheck.engine.judgment import model_folder
+    from licheck.engine.obligations import Published, check_obligations
+    from licheck.inputs.published import published_files
+
+    published: dict[str, Published] = {}
+    for record in records:
+        published.setdefault(str(model_folder(record.source)), published_files(record))
+
+    def check(
+        judgment: ModelJudgment, bases: Mapping[str, SameRunModel]
+    ) -> tuple[ObligationResult, ...]:
+        return check_obligations(
+            judgment,
+            catalog=knowledge.catalog,
+            identify=identify,
+            published=published,
+            bases=bases,
+        )
+
+    return check
+
+
+def run_obligations(
+    paths: list[Path],
+    *,
+    strict: bool = False,
+    policy_file: Path | None = None,
+    today: date | None = None,
+    options: InputOptions | None = None,
+    knowledge: Knowledge | None = None,
+) -> Report:
+    """`licheck obligations`: every obligation of every license of the models at `paths`,
+    checked against their files; a violation for each unmet one (and unknown, with `strict`)."""
+    knowledge = knowledge or Knowledge()
+    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file)
+    policy = replace(
+        policy, obligations="enforce", obligations_unknown="fail" if strict else "warn"
+    )
+    chosen, skipped = model_paths(paths, options, policy.exclude)
+    records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
+    return check_records(
+        records,
+        policy=policy,
+        today=today,
+        knowledge=knowledge,
+        skipped=skipped.items(),
+        only_obligations=True,
     )
 
 

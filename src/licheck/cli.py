@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from licheck import __version__
+from licheck.cli_obligations import obligations_command
 from licheck.cli_output import report_file, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
@@ -625,3 +626,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return EXIT_BUG
     return int(result) if isinstance(result, int) else EXIT_PASS
+
+
+cli.add_command(obligations_command(_report_options))

@@ -146,6 +146,51 @@ class Obligation:
     section: str | None = None
 
 
+ObligationStatus = Literal["met", "unmet", "unknown"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a file shows (or fails to show) that an obligation is met: file, line, its words."""
+
+    file: str
+    line: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ObligationResult:
+    """One duty of one license a model carries or inherits, checked against the files shipped.
+
+    `status` is `met` only on positive evidence (a quote from a file at its line); `unknown`
+    when the files cannot tell. `fix` says what to add when it is unmet; `file` is where the
+    duty should be met (the NOTICE, LICENSE or card path), for formats that point at a file.
+    """
+
+    license: str
+    kind: str
+    duty: str
+    status: ObligationStatus
+    evidence: tuple[Evidence, ...] = ()
+    fix: str | None = None
+    section: str | None = None
+    test: str | None = None
+    inherited_from: str | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class ShippedFile:
+    """A file of a model folder that obligations are checked against (card, NOTICE, LICENSE).
+
+    `role`: "card" (README.md or model.yaml), "notice" (NOTICE*), "license" (a license or use
+    policy file) or "other"."""
+
+    path: str
+    text: str
+    role: str
+
+
 @dataclass(frozen=True)
 class LicenseResult:
     """One license of a model's expression, judged against the ten criteria."""
@@ -291,6 +336,11 @@ class SubjectReport:
     publisher: str | None = None
     datasets: tuple[str, ...] = ()
     base_models: tuple[str, ...] = ()
+    # What the model's licenses demand of whoever publishes it, checked against its files
+    # (issue 19); `obligation_mode` is the policy's word ("warn" or "enforce"), None when the
+    # obligations were not checked.
+    obligations: tuple[ObligationResult, ...] = ()
+    obligation_mode: str | None = None
 
     @property
     def passed(self) -> bool:
@@ -546,6 +596,11 @@ class Policy:
     # A base model whose terms licheck cannot know (not in the run or the table, a loop, a chain
     # too deep): a violation (`fail`, the default: nothing unverified passes) or a warning.
     unknown_base: Literal["fail", "warn"] = "fail"
+    # The licenses' obligations (issue 19): not checked (`off`, the default), unmet ones
+    # reported as warnings (`warn`) or as violations (`enforce`); `obligations_unknown: fail`
+    # (`licheck obligations --strict`) makes an obligation licheck cannot check a violation too.
+    obligations: Literal["off", "warn", "enforce"] = "off"
+    obligations_unknown: Literal["warn", "fail"] = "warn"
 
 
 @dataclass(frozen=True)

@@ -5,15 +5,20 @@ What it returns (a SubjectReport) is all a formatter may show.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
 from licheck.engine.judge import TextAnalyser, TextIdentifier
-from licheck.engine.judgment import SameRunModel, judge_model, same_run_index
+from licheck.engine.judgment import ModelJudgment, SameRunModel, judge_model, same_run_index
 from licheck.engine.policy import decide
 from licheck.errors import LicheckError
 from licheck.knowledge.catalog import Catalog
-from licheck.records import ModelRecord, Policy, SubjectReport
+from licheck.records import ModelRecord, ObligationResult, Policy, SubjectReport
+
+# Checks a judged model's obligations against its files (engine.obligations, bound to a run).
+ObligationChecker = Callable[
+    [ModelJudgment, Mapping[str, SameRunModel]], tuple[ObligationResult, ...]
+]
 
 
 def evaluate(
@@ -25,8 +30,11 @@ def evaluate(
     analyse_text: TextAnalyser | None = None,
     identify_text: TextIdentifier | None = None,
     known_bases: Mapping[str, str | SameRunModel] | None = None,
+    check_obligations: ObligationChecker | None = None,
+    only_obligations: bool = False,
 ) -> SubjectReport:
-    """Judge every license of a record (engine.judgment) and apply the policy as of `today`."""
+    """Judge every license of a record (engine.judgment) and apply the policy as of `today`;
+    with `check_obligations`, its licenses' duties are checked against its files too."""
     judgment = judge_model(
         record,
         catalog=catalog,
@@ -34,7 +42,11 @@ def evaluate(
         identify_text=identify_text,
         known_bases=known_bases,
     )
-    decision = decide(judgment, policy, today)
+    obligations: tuple[ObligationResult, ...] = ()
+    if check_obligations is not None:
+        same_run = {k: v for k, v in (known_bases or {}).items() if isinstance(v, SameRunModel)}
+        obligations = check_obligations(judgment, same_run)
+    decision = decide(judgment, policy, today, obligations, only_obligations=only_obligations)
     return SubjectReport(
         source=record.source,
         format=record.format,
@@ -50,6 +62,8 @@ def evaluate(
         publisher=record.publisher,
         datasets=record.datasets,
         base_models=record.base_models,
+        obligations=obligations,
+        obligation_mode=policy.obligations if check_obligations is not None else None,
     )
 
 
@@ -61,6 +75,8 @@ def evaluate_all(
     today: date,
     analyse_text: TextAnalyser | None = None,
     identify_text: TextIdentifier | None = None,
+    check_obligations: ObligationChecker | None = None,
+    only_obligations: bool = False,
 ) -> list[SubjectReport]:
     """Evaluate several records; an expression error names the record it came from.
 
@@ -80,6 +96,8 @@ def evaluate_all(
                     analyse_text=analyse_text,
                     identify_text=identify_text,
                     known_bases=known_bases,
+                    check_obligations=check_obligations,
+                    only_obligations=only_obligations,
                 )
             )
         except LicheckError as exc:

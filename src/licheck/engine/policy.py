@@ -18,6 +18,7 @@ from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment
 from licheck.records import (
     LicenseResult,
     ModelRecord,
+    ObligationResult,
     Policy,
     SubjectReport,
     Suppression,
@@ -82,9 +83,25 @@ class Decision:
     warnings: tuple[str, ...]
 
 
-def decide(judgment: ModelJudgment, policy: Policy, today: date) -> Decision:
-    """Every accept/reject decision about one judged model, as of `today` (exceptions expire)."""
+def decide(
+    judgment: ModelJudgment,
+    policy: Policy,
+    today: date,
+    obligations: tuple[ObligationResult, ...] = (),
+    *,
+    only_obligations: bool = False,
+) -> Decision:
+    """Every accept/reject decision about one judged model, as of `today` (exceptions expire).
+
+    `obligations` are its licenses' duties checked against its files (engine.obligations):
+    under `obligations: enforce` an unmet one is a violation, under `warn` a warning.
+    `only_obligations` (`licheck obligations`) decides on them alone.
+    """
     record = judgment.record
+    duty_violations, duty_warnings = obligation_outcome(record, obligations, policy)
+    if only_obligations:
+        standing, suppressed, warnings = apply_exceptions(duty_violations, record, policy, today)
+        return Decision(tuple(standing), tuple(suppressed), (*duty_warnings, *warnings))
     violations: list[Violation] = []
     accepted = False
     if judgment.tree is not None:
@@ -145,10 +162,39 @@ def decide(judgment: ModelJudgment, policy: Policy, today: date) -> Decision:
                 line=record.license_line,
             )
         )
+    violations.extend(duty_violations)
     standing, suppressed, warnings = apply_exceptions(violations, record, policy, today)
     return Decision(
-        tuple(standing), tuple(suppressed), (*judgment.warnings, *base_warnings, *warnings)
+        tuple(standing),
+        tuple(suppressed),
+        (*judgment.warnings, *base_warnings, *duty_warnings, *warnings),
     )
+
+
+def obligation_outcome(
+    record: ModelRecord, obligations: tuple[ObligationResult, ...], policy: Policy
+) -> tuple[list[Violation], list[str]]:
+    """What the policy makes of a model's obligations: under `enforce`, each unmet one (and,
+    with `obligations_unknown: fail`, each unknown one) is a violation (`obligation-unmet`,
+    `obligation-unknown`); under `warn`, a warning; under `off`, nothing."""
+    violations: list[Violation] = []
+    warnings: list[str] = []
+    if policy.obligations == "off":
+        return violations, warnings
+    for duty in obligations:
+        if duty.status == "met":
+            continue
+        if duty.status == "unknown" and policy.obligations_unknown != "fail":
+            continue
+        rule = "obligation-unmet" if duty.status == "unmet" else "obligation-unknown"
+        what = "unmet" if duty.status == "unmet" else "cannot be checked"
+        fix = f": {duty.fix}" if duty.fix else ""
+        message = f"{duty.license} obligation {what} ({duty.duty}){fix}"
+        if policy.obligations == "enforce":
+            violations.append(Violation(rule, message, license=duty.license, file=duty.file))
+        else:
+            warnings.append(f"{record.name}: {message} (policy: obligations: warn)")
+    return violations, warnings
 
 
 def _gap_violation(record: ModelRecord, gap: BaseGap) -> Violation:

@@ -16,6 +16,7 @@ from licheck.records import (
     Finding,
     LicenseResult,
     MofResult,
+    ObligationResult,
     Openness,
     Report,
     SubjectReport,
@@ -112,6 +113,31 @@ def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
         ],
         "warnings": list(subject.warnings),
         "openness": openness_to_dict(subject.openness) if subject.openness else None,
+        # Added by issue 19, only when the obligations were checked (schema_version stays 1).
+        **(
+            {
+                "obligation_mode": subject.obligation_mode,
+                "obligations": [obligation_to_dict(o) for o in subject.obligations],
+            }
+            if subject.obligation_mode is not None
+            else {}
+        ),
+    }
+
+
+def obligation_to_dict(duty: ObligationResult) -> dict[str, Any]:
+    """One obligation: `{license, kind, duty, status, evidence: [{file, line, text}], fix}`."""
+    return {
+        "license": duty.license,
+        "kind": duty.kind,
+        "section": duty.section,
+        "duty": duty.duty,
+        "status": duty.status,
+        "test": duty.test,
+        "inherited_from": duty.inherited_from,
+        "evidence": [{"file": e.file, "line": e.line, "text": e.text} for e in duty.evidence],
+        "fix": duty.fix,
+        "file": duty.file,
     }
 
 

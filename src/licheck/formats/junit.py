@@ -45,7 +45,11 @@ def _cases(
     claimed: set[int] = set()
     for result in subject.licenses:
         keys = {result.id, result.declared}
-        own = [v for v in subject.violations if v.license in keys]
+        own = [
+            v
+            for v in subject.violations
+            if v.license in keys and not v.rule.startswith("obligation-")
+        ]
         claimed.update(id(v) for v in own)
         reasons = [
             f"{s.violation.message}; suppressed until {s.expires}: {s.reason}"
@@ -53,10 +57,37 @@ def _cases(
             if s.violation.license in keys
         ]
         cases.append((result.declared, result, own, reasons))
+    claimed.update(id(v) for v in subject.violations if v.rule.startswith("obligation-"))
     rest = [v for v in subject.violations if id(v) not in claimed]
     if rest or not subject.licenses:
         cases.append(("license declaration", None, rest, []))
     return cases
+
+
+def _obligation_cases(suite: ET.Element, subject: SubjectReport, counts: dict[str, int]) -> None:
+    """One case per obligation: unmet fails when enforced; unknown is skipped (fails under
+    --strict); met passes."""
+    strict = any(v.rule == "obligation-unknown" for v in subject.violations)
+    for number, duty in enumerate(subject.obligations, start=1):
+        section = f" {duty.section}" if duty.section else ""
+        name = xml_text(
+            f"{subject.name} :: obligation {number} {duty.license}{section} {duty.kind}"
+        )
+        case = ET.SubElement(suite, "testcase", classname=classname(subject), name=name)
+        counts["tests"] += 1
+        fix = f": {duty.fix}" if duty.fix else ""
+        message = xml_text(f"{duty.status}: {duty.duty}{fix}")
+        failing = (duty.status == "unmet" and subject.obligation_mode == "enforce") or (
+            duty.status == "unknown" and strict
+        )
+        if failing:
+            counts["failures"] += 1
+            ET.SubElement(case, "failure", message=message, type=f"obligation-{duty.status}")
+        elif duty.status != "met":
+            counts["skipped"] += 1
+            ET.SubElement(case, "skipped", message=message)
+        evidence = [xml_text(f"{e.file}:{e.line or ''} {e.text}") for e in duty.evidence]
+        ET.SubElement(case, "system-out").text = "\n".join([f"status: {duty.status}", *evidence])
 
 
 def classname(subject: SubjectReport) -> str:
@@ -96,6 +127,7 @@ def render(report: Report, options: RenderOptions) -> str:
             if result is not None:
                 verdict = f"verdict: {result.verdict}, score {result.score}/10"
                 ET.SubElement(case, "system-out").text = verdict
+        _obligation_cases(suite, subject, counts)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

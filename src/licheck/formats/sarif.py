@@ -102,13 +102,25 @@ POLICY_RULES: dict[str, tuple[str, str]] = {
 }
 
 
+# One rule per obligation kind (issue 19), listed only when a run checked obligations.
+OBLIGATION_RULES: dict[str, tuple[str, str]] = {
+    f"obligation-{kind}": (
+        f"License obligation not met: {kind}",
+        f"A license the model carries or inherits demands a {kind} duty of whoever publishes it "
+        "(a copy of the license, a Notice line, a name prefix, an attribution, the use "
+        "restrictions passed on); the message says what to add and where.",
+    )
+    for kind in ("notice", "attribution", "naming", "use-policy", "gating", "other")
+}
+
+
 def _pascal(title: str) -> str:
     """A rule's readable name: its title in PascalCase ("LicenseIsNotOsiApproved")."""
     words = "".join(c if c.isalnum() else " " for c in title).split()
     return "".join(word[:1].upper() + word[1:].lower() for word in words)
 
 
-def _rules() -> list[dict[str, Any]]:
+def _rules(with_obligations: bool = False) -> list[dict[str, Any]]:
     rules = []
     for criterion in CRITERIA:
         rules.append(
@@ -126,7 +138,8 @@ def _rules() -> list[dict[str, Any]]:
                 "properties": {"tags": ["license", "open-source-definition"]},
             }
         )
-    for rule_id, (title, help_text) in POLICY_RULES.items():
+    extra = OBLIGATION_RULES if with_obligations else {}
+    for rule_id, (title, help_text) in {**POLICY_RULES, **extra}.items():
         rules.append(
             {
                 "id": rule_id,
@@ -177,7 +190,12 @@ def _suppressions(suppression: Suppression) -> list[dict[str, Any]]:
 
 
 def _subject_results(subject: SubjectReport, index: dict[str, int]) -> list[dict[str, Any]]:
-    results = [_violation_result(v, index, subject) for v in subject.violations]
+    results = [
+        _violation_result(v, index, subject)
+        for v in subject.violations
+        if not v.rule.startswith("obligation-")  # shown below, at the file that should hold it
+    ]
+    results.extend(_obligation_results(subject, index))
     for suppression in subject.suppressed:
         result = _violation_result(suppression.violation, index, subject)
         result["suppressions"] = _suppressions(suppression)
@@ -208,6 +226,35 @@ def _subject_results(subject: SubjectReport, index: dict[str, int]) -> list[dict
     return results
 
 
+def _obligation_results(subject: SubjectReport, index: dict[str, int]) -> list[dict[str, Any]]:
+    """An unmet obligation at the file that should meet it: an error when the policy enforces
+    obligations, else a warning; an unknown one is a note (an error under --strict)."""
+    results = []
+    for duty in subject.obligations:
+        if duty.status == "met":
+            continue
+        enforced = subject.obligation_mode == "enforce"
+        strict = any(v.rule == "obligation-unknown" for v in subject.violations)
+        if duty.status == "unmet":
+            level = "error" if enforced else "warning"
+        else:
+            level = "error" if strict else "note"
+        rule = f"obligation-{duty.kind}"
+        fix = f": {duty.fix}" if duty.fix else ""
+        text = f"{subject.name}: {duty.license} obligation {duty.status} ({duty.duty}){fix}"
+        results.append(
+            {
+                "ruleId": rule,
+                "ruleIndex": index[rule],
+                "level": level,
+                "message": {"text": display(text)},
+                "locations": _location(duty.file or subject.source, None),
+                "_key": [subject.source, subject.name, rule, duty.license, duty.duty],
+            }
+        )
+    return results
+
+
 def _fingerprint(results: list[dict[str, Any]]) -> None:
     """Give each result its `partialFingerprints` (and drop the key it was made from): a hash
     of what the alert is about, numbered when two results are about the same thing."""
@@ -224,7 +271,7 @@ def render(report: Report, options: RenderOptions) -> str:
     """The report as one SARIF 2.1.0 run."""
     from licheck import __version__
 
-    rules = _rules()
+    rules = _rules(any(s.obligation_mode is not None for s in report.subjects))
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [r for subject in report.subjects for r in _subject_results(subject, index)]
     _fingerprint(results)

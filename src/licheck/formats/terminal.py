@@ -189,19 +189,56 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
             )
         console.print(table)
     for result in subject.licenses:
-        print_evidence(console, result)
+        # Checked obligations get their own section below: the list is not repeated.
+        print_evidence(console, result, duties=subject.obligation_mode is None)
     if subject.openness is not None and (subject.components or show_openness):
         _openness(console, subject)
-    if subject.violations:
+    if subject.obligation_mode is not None:
+        _obligations(console, subject)
+    shown = [v for v in subject.violations if not v.rule.startswith("obligation-")]
+    if shown:
         _indented(console, "Policy violations", 2, "bold")
-        for violation in subject.violations:
+        for violation in shown:
             line = Text("x ", style="red")
             line.append(display(violation.message))
             _indented(console, line, 4)
     console.print()
 
 
-def print_evidence(console: Console, result: LicenseResult) -> None:
+_MARKS = {"met": ("✓", "green"), "unmet": ("✗", "red"), "unknown": ("?", "yellow")}
+
+
+def _obligations(console: Console, subject: SubjectReport) -> None:
+    """Each obligation: ✓ met with its evidence, ✗ unmet with the fix, ? unknown."""
+    from rich.text import Text
+
+    counts = {status: sum(o.status == status for o in subject.obligations) for status in _MARKS}
+    enforced = " (enforced: unmet is a violation)" if subject.obligation_mode == "enforce" else ""
+    _indented(
+        console,
+        f"Obligations: {counts['met']} met, {counts['unmet']} unmet, "
+        f"{counts['unknown']} unknown{enforced}",
+        2,
+        "bold",
+    )
+    for duty in subject.obligations:
+        mark, style = _MARKS[duty.status]
+        line = Text(f"{mark} {duty.status} ", style=style)
+        section = f" {display(duty.section)}" if duty.section else ""
+        inherited = f", from {display(duty.inherited_from)}" if duty.inherited_from else ""
+        line.append(f"{display(duty.license)}{section} {duty.kind}{inherited}: ")
+        line.append(display(duty.duty))
+        _indented(console, line, 4)
+        for item in duty.evidence:
+            where = display(item.file) + (f":{item.line}" if item.line else "")
+            _indented(console, f'{where}: "{display(item.text)}"', 8)
+        if duty.fix:
+            _indented(
+                console, f"{'fix' if duty.status == 'unmet' else 'note'}: {display(duty.fix)}", 8
+            )
+
+
+def print_evidence(console: Console, result: LicenseResult, duties: bool = True) -> None:
     """The failing and doubtful criteria of a license with their evidence, then its obligations."""
 
     label = result.name or result.declared
@@ -225,7 +262,7 @@ def print_evidence(console: Console, result: LicenseResult) -> None:
             for detail in ([where] if where else []) + details:
                 _indented(console, detail, 6)
             _indented(console, f"why: {message}", 6)
-    if result.obligations and result.verdict != "osi-approved":
+    if duties and result.obligations and result.verdict != "osi-approved":
         _indented(console, f"{label}: obligations (do not break the OSD)", 2, "bold")
         for obligation in result.obligations:
             section = f" ({obligation.section})" if obligation.section else ""

@@ -31,6 +31,7 @@ POLICY_KEYS = (
     "unknown",
     "unknown_base",
     "exclude",
+    "obligations",
 )
 # What marks a project's root when the search for a policy goes up: a repository (.git, .hg,
 # .svn) or a project file. The search never goes above it (see find_policy_file).
@@ -210,6 +211,9 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
     unknown_base = data.get("unknown_base", "fail")
     if unknown_base not in ("fail", "warn"):
         raise _error("'unknown_base' must be fail or warn", source, data, "unknown_base")
+    obligations = data.get("obligations", "off")
+    if obligations not in ("off", "warn", "enforce"):
+        raise _error("'obligations' must be off, warn or enforce", source, data, "obligations")
     names: dict[str, str] = {}
     allow: set[str] = set()
     deny: set[str] = set()
@@ -227,6 +231,7 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
         exceptions=_exceptions(data, source, catalog),
         unknown=unknown,
         unknown_base=unknown_base,
+        obligations=obligations,
         source=source,
         exclude=tuple(name for name, _line in _names(data, "exclude", source)),
         names=names,

@@ -75,13 +75,105 @@ class ProfileCriterion:
     findings: tuple[ProfileFinding, ...] = ()
 
 
+# Machine-checkable tests of an obligation (issue 19) and the parameters each needs:
+# license-copy (a shipped file identified as the license), notice-file (`text` verbatim in a file
+# named `file`), name-prefix (the model's name begins with `prefix`), card-statement (one of
+# `phrases` in the card), use-restrictions (one of `phrases`, or a file identified as one of
+# `policies` or as the license itself, in a shipped license text or the card),
+# modification-notice (the card of a derivative says what changed), notice-propagation
+# (Apache-2.0 4(d): a base's NOTICE lines carried into the derivative's NOTICE).
+OBLIGATION_TESTS: dict[str, tuple[str, ...]] = {
+    "license-copy": (),
+    "notice-file": ("file", "text"),
+    "name-prefix": ("prefix",),
+    "card-statement": ("phrases",),
+    "use-restrictions": ("phrases",),
+    "modification-notice": ("phrases",),
+    "notice-propagation": (),
+}
+_CHECK_KEYS = frozenset({"test", "file", "text", "prefix", "phrases", "policies"})
+
+
+@dataclass(frozen=True)
+class ObligationCheck:
+    """How licheck checks an obligation against a model's files (see OBLIGATION_TESTS)."""
+
+    test: str
+    file: str | None = None
+    text: str | None = None
+    prefix: str | None = None
+    phrases: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class ProfileObligation:
-    """A duty the license imposes that does not break the OSD."""
+    """A duty the license imposes that does not break the OSD; `check` when files can show it."""
 
     kind: str
     text: str
     section: str | None
+    check: ObligationCheck | None = None
+
+
+def parse_check(raw: Any, where: str) -> ObligationCheck | None:
+    """An obligation's `check` mapping, validated: a known test with the parameters it needs."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise KnowledgeBaseError("an obligation's check must be a mapping", file=where)
+    extra = sorted(set(raw) - _CHECK_KEYS)
+    if extra:
+        raise KnowledgeBaseError(f"unknown check field(s) {', '.join(extra)}", file=where)
+    test = raw.get("test")
+    if test not in OBLIGATION_TESTS:
+        raise KnowledgeBaseError(
+            f"a check needs a test among {', '.join(OBLIGATION_TESTS)}", file=where
+        )
+    for key in OBLIGATION_TESTS[test]:
+        if not raw.get(key):
+            raise KnowledgeBaseError(f"the {test} check needs '{key}'", file=where)
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("phrases", "policies"):
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise KnowledgeBaseError(f"check field '{key}' must be a list of texts", file=where)
+        lists[key] = tuple(v.strip() for v in value)
+    return ObligationCheck(
+        test=test,
+        file=_optional_text(raw, "file", where),
+        text=" ".join(str(raw["text"]).split()) if raw.get("text") else None,
+        prefix=_optional_text(raw, "prefix", where),
+        phrases=lists["phrases"],
+        policies=lists["policies"],
+    )
+
+
+def parse_obligations(raw_list: Any, where: str) -> tuple[ProfileObligation, ...]:
+    """A list of obligations ({kind, text, section, check}), validated."""
+    if raw_list is not None and not isinstance(raw_list, list):
+        raise KnowledgeBaseError("obligations must be a list", file=where)
+    obligations = []
+    for raw in raw_list or ():
+        if not isinstance(raw, dict) or raw.get("kind") not in OBLIGATION_KINDS:
+            raise KnowledgeBaseError(
+                f"an obligation needs a kind among {', '.join(OBLIGATION_KINDS)}", file=where
+            )
+        extra = sorted(set(raw) - {"kind", "text", "section", "check"})
+        if extra:
+            raise KnowledgeBaseError(f"unknown obligation field(s) {', '.join(extra)}", file=where)
+        text = raw.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise KnowledgeBaseError("an obligation needs a text", file=where)
+        obligations.append(
+            ProfileObligation(
+                raw["kind"],
+                text.strip(),
+                _optional_text(raw, "section", where),
+                parse_check(raw.get("check"), where),
+            )
+        )
+    return tuple(obligations)
 
 
 @dataclass(frozen=True)
@@ -191,18 +283,7 @@ def parse_profile(data: Any, where: str) -> Profile:
     aliases = _require(data, "aliases", list, where)
     if not all(isinstance(a, str) and a.strip() for a in aliases):
         raise KnowledgeBaseError("aliases must be non-empty texts", file=where)
-    obligations = []
-    for raw in data.get("obligations") or ():
-        if not isinstance(raw, dict) or raw.get("kind") not in OBLIGATION_KINDS:
-            raise KnowledgeBaseError(
-                f"an obligation needs a kind among {', '.join(OBLIGATION_KINDS)}", file=where
-            )
-        text = raw.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise KnowledgeBaseError("an obligation needs a text", file=where)
-        obligations.append(
-            ProfileObligation(raw["kind"], text.strip(), _optional_text(raw, "section", where))
-        )
+    obligations = parse_obligations(data.get("obligations"), where)
     parameters = data.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise KnowledgeBaseError("parameters must be a mapping", file=where)
@@ -220,7 +301,7 @@ def parse_profile(data: Any, where: str) -> Profile:
         corpus=_optional_text(data, "corpus", where),
         parameters=parameters,
         criteria=criteria,
-        obligations=tuple(obligations),
+        obligations=obligations,
         file=Path(where).name,
     )
 
@@ -348,6 +429,30 @@ class Catalog:
             table.setdefault(normalise_alias(entry.get("spdx_license_key") or ""), entry)
         table.pop("", None)
         return table
+
+    @cached_property
+    def _spdx_obligations(self) -> dict[str, tuple[ProfileObligation, ...]]:
+        """Obligations of SPDX licenses licheck judges without a profile (Apache-2.0, MIT):
+        `licenses/obligations/spdx.yaml`, read on first use."""
+        import yaml
+
+        path = self.kb_dir / "obligations" / "spdx.yaml"
+        if not path.is_file():
+            return {}
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise KnowledgeBaseError(f"cannot read obligations: {exc}", file=str(path)) from exc
+        if not isinstance(data, dict):
+            raise KnowledgeBaseError("a mapping of SPDX ids to obligations", file=str(path))
+        return {str(key): parse_obligations(value, str(path)) for key, value in data.items()}
+
+    def obligations(self, license_id: str) -> tuple[ProfileObligation, ...] | None:
+        """What a license demands (its profile's obligations, or the SPDX table's); None when
+        licheck knows nothing of its obligations."""
+        if license_id in self.index["profiles"]:
+            return self.profile(license_id).obligations
+        return self._spdx_obligations.get(license_id)
 
     def spdx_license(self, license_id: str) -> SpdxLicense | None:
         """The SPDX list entry for an id, case-insensitively."""
