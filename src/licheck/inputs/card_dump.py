@@ -179,7 +179,8 @@ def _parquet_rows(
 
 def _open_lines(path: Path) -> IO[bytes]:
     if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")
+        handle: IO[bytes] = gzip.open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+        return handle
     return path.open("rb")
 
 
