@@ -294,7 +294,7 @@ def _run_local(
                 pool.shutdown(wait=False, cancel_futures=True)
                 pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Collected]:
