@@ -11,6 +11,7 @@ RSS (its own and its largest child's) is its own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import resource
@@ -94,10 +95,8 @@ def _measure(mode: str, path: str) -> dict[str, float]:
                 text = row.card or ""
                 if text.startswith("---"):
                     front = text.split("\n---", 1)[0][3:]
-                    try:
+                    with contextlib.suppress(yaml.YAMLError):
                         yaml.load(front, Loader=yaml.CSafeLoader)
-                    except yaml.YAMLError:
-                        pass
     else:
         from licheck import hub
         from licheck.records import Policy
