@@ -342,8 +342,26 @@ def check(
     help="Leave out paths matching GLOB (relative to the root; repeatable); counted in the "
     "summary.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where a card dump is judged: this machine's process pool, or dask.distributed.",
+)
+@click.option("--scheduler", metavar="ADDRESS", help="A Dask scheduler (default: a LocalCluster).")
+@click.option("--id-column", metavar="NAME", help="A card dump's repo-id column (modelId, id).")
+@click.option("--card-column", metavar="NAME", help="A card dump's README column (card).")
 def scan(
-    roots: tuple[Path, ...], run: _Run, jobs: int | None, timeout: float, exclude: tuple[str, ...]
+    roots: tuple[Path, ...],
+    run: _Run,
+    jobs: int | None,
+    timeout: float,
+    exclude: tuple[str, ...],
+    engine: str,
+    scheduler: str | None,
+    id_column: str | None,
+    card_column: str | None,
 ) -> int:
     """Find and check every model under ROOTS (a monorepo, a Hugging Face cache, a folder of cards).
 
@@ -357,6 +375,15 @@ def scan(
 
     catalog = Catalog()
     policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
+    from licheck.inputs.card_dump import is_card_dump
+
+    if any(is_card_dump(root) for root in roots) or engine != "local":
+        # A table of Hub cards (cards.parquet, cards.jsonl.gz): licheck/hub.py, on either engine.
+        from licheck.cli_hub import DumpOptions, run_dump
+
+        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs)
+        passed = run_dump(list(roots), run.outputs, policy, run.today, dump, catalog.version)
+        return run.exit_code(passed)
     options = InputOptions(allow_outside=run.allow_outside, online=run.online)
     passed = _run_scan(
         list(roots),

@@ -1,0 +1,172 @@
+"""`licheck scan cards.parquet`: drive a card-dump run for the CLI (progress, output, Ctrl-C).
+
+Split from cli.py (which only parses options): a dump of two million rows streams JSON lines
+as they are judged, shows a progress bar with the rate on a terminal, and on Ctrl-C still
+leaves a valid output: the lines judged so far and a closing summary that says the run did not
+finish (never a pass), renamed into place like a finished one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from licheck.cli_output import report_file, safe_text
+from licheck.errors import InputError
+
+if TYPE_CHECKING:
+    from licheck.records import Policy, SubjectReport
+
+
+@dataclass(frozen=True)
+class DumpOptions:
+    """How a dump run goes: the engine, its scheduler, the dump's columns, worker count."""
+
+    engine: str = "local"
+    scheduler: str | None = None
+    id_column: str | None = None
+    card_column: str | None = None
+    jobs: int | None = None
+
+
+def interrupted_note(subjects: int) -> str:
+    """The warning a partial output carries: how far the run got, and that it is no pass."""
+    return f"interrupted after {subjects} models; the scan did not finish (not a pass)"
+
+
+def run_dump(
+    roots: list[Path],
+    outputs: Any,
+    policy: Policy,
+    today: date,
+    options: DumpOptions,
+    kb_version: str,
+) -> bool:
+    """Judge one card dump; stream JSON lines or gather one report (html, json, ...)."""
+    from licheck.engine.report import SummaryBuilder, build_report, tally
+    from licheck.formats.jsonl_format import summary_line
+    from licheck.hub import DumpSpec, scan_dump
+    from licheck.inputs import shown_path
+    from licheck.inputs.card_dump import count_rows, is_card_dump
+    from licheck.scan import ScanLine
+
+    if len(roots) != 1:
+        raise InputError(
+            "scan reads one card dump at a time",
+            file=", ".join(shown_path(r) for r in roots),
+            hint="run one scan per dump, and scan folders in a run of their own",
+        )
+    if not is_card_dump(roots[0]):
+        raise InputError(
+            "the dask engine reads card dumps (.parquet, .jsonl, .jsonl.gz); this is not one",
+            file=shown_path(roots[0]),
+            hint="scan a folder with the local engine (leave out --engine)",
+        )
+    spec = DumpSpec(roots[0], shown_path(roots[0]), options.id_column, options.card_column)
+    counts = SummaryBuilder(policy, kb_version)
+    stream_lines = outputs.format_name == "jsonl"
+    subjects: list[SubjectReport] = []
+    stop: KeyboardInterrupt | None = None
+    with contextlib.ExitStack() as stack:
+        target = None
+        if stream_lines and outputs.output is not None:
+            target = stack.enter_context(report_file(outputs.output))
+        bar = _progress(stack, count_rows(spec.path))
+
+        def write(text: str) -> None:
+            if target is not None:
+                target.write(text)
+            else:
+                click.echo(text, nl=False)
+
+        results = scan_dump(
+            spec,
+            policy=policy,
+            today=today,
+            engine=options.engine,
+            jobs=options.jobs,
+            scheduler=options.scheduler,
+            lines_kb_version=kb_version if stream_lines else None,
+        )
+        try:
+            for result in results:
+                if isinstance(result, ScanLine):
+                    counts.add(result.tally)
+                    write(safe_text(result.line))
+                else:
+                    counts.add(tally(result, policy))
+                    subjects.append(result)
+                if bar is not None:
+                    bar(counts.subjects, counts.failed)
+        except KeyboardInterrupt as exc:
+            # A valid partial output: the lines so far and a summary that says so.
+            stop = exc
+            counts.warnings.append(interrupted_note(counts.subjects))
+        summary = counts.summary(today)
+        if stop is not None:
+            summary = replace(summary, passed=False)
+        if stream_lines:
+            write(safe_text(summary_line(summary)))
+    if not stream_lines:
+        report = build_report(subjects, policy=policy, kb_version=kb_version, today=today)
+        if stop is not None:
+            report = replace(report, warnings=summary.warnings, summary=summary)
+        outputs.write(report, compact=True)
+    _closing_line(summary)
+    if stop is not None:
+        raise stop
+    return summary.passed
+
+
+def _progress(stack: contextlib.ExitStack, total: int | None) -> Any:
+    """A progress bar on stderr, on an interactive terminal only: rows done / total, rate."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    progress = stack.enter_context(
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            console=Console(stderr=True),
+            transient=True,
+        )
+    )
+    task = progress.add_task("cards", total=total, rate="")
+    started = time.monotonic()
+
+    def update(done: int, failed: int) -> None:
+        rate = done / max(time.monotonic() - started, 1e-9)
+        progress.update(
+            task, completed=done, description=f"cards ({failed} failed)", rate=f"{rate:,.0f}/s"
+        )
+
+    return update
+
+
+def _closing_line(summary: Any) -> None:
+    from licheck.formats.sanitise import display, guard_lines
+
+    by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
+    top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
+    click.echo(
+        guard_lines(
+            display(
+                f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
+                f"{summary.failed} failed, {summary.unreadable} unreadable; licenses by "
+                f"verdict: {by_verdict}; most common: {top}"
+            )
+        ),
+        err=True,
+    )

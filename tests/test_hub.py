@@ -1,0 +1,266 @@
+"""Card dumps (issue 18): reading Parquet and JSON lines, the base-model graph across the whole
+dump, identical results on the local pool and on Dask, faults kept to their row, the HTML page."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from licheck.cli import main
+from licheck.hub import DumpSpec, scan_dump
+from licheck.records import Policy, SubjectReport
+
+TODAY = date(2026, 1, 1)
+ROWS: list[dict[str, Any]] = [
+    # A laundering chain across rows (and batches): MIT over apache-2.0 over Llama 2.
+    {"modelId": "org/ft", "card": "---\nlicense: mit\nbase_model: org/base\n---\n# ft\n"},
+    {"modelId": "org/a", "card": "---\nlicense: mit\nbase_model: org/b\n---\n"},
+    {"modelId": "org/b", "card": "---\nlicense: mit\nbase_model: org/a\n---\n"},
+    {"modelId": "org/ok", "card": "---\nlicense: mit\n---\n", "downloads": 3},
+    {"modelId": "org/bad", "card": "---\nlicense: [unclosed\n---\n"},
+    {"modelId": "org/none", "card": None},
+    {"modelId": "org/orphan", "card": "---\nlicense: mit\nbase_model: nobody/knows\n---\n"},
+    {
+        "modelId": "org/base",
+        "card": "---\nlicense: apache-2.0\ntags:\n- base_model:finetune:meta-llama/Llama-2-7b-hf"
+        "\n---\n",
+    },
+]
+
+
+def _jsonl(path: Path, rows: list[dict[str, Any]] = ROWS, broken: bool = True) -> Path:
+    text = "".join(json.dumps(r) + "\n" for r in rows) + ("not json\n" if broken else "")
+    if path.name.endswith(".gz"):
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _parquet(path: Path, rows: list[dict[str, Any]] = ROWS, **names: str) -> Path:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    table = pa.table(
+        {
+            names.get("id", "modelId"): [r["modelId"] for r in rows],
+            names.get("card", "card"): [r["card"] for r in rows],
+        }
+    )
+    pq.write_table(table, path, row_group_size=3)
+    return path
+
+
+def _run(path: Path, **kwargs: Any) -> list[SubjectReport]:
+    batch = kwargs.pop("batch_rows", 2)
+    spec = DumpSpec(path, path.name, batch_rows=batch)
+    return [r for r in scan_dump(spec, policy=Policy(), today=TODAY, **kwargs)]  # type: ignore[misc]
+
+
+class _Result:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.exit_code, self.stdout, self.stderr, self.output = code, out, err, out + err
+
+
+def cli(args: list[str]) -> _Result:
+    with CliRunner().isolation() as (out, err, _):
+        code = main(args)
+        return _Result(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def _by_name(subjects: list[SubjectReport]) -> dict[str, SubjectReport]:
+    return {s.name: s for s in subjects}
+
+
+def test_a_chain_across_batches_is_resolved_and_named(tmp_path: Path) -> None:
+    found = _by_name(_run(_jsonl(tmp_path / "cards.jsonl"), jobs=1, batch_rows=1))
+    (violation,) = found["org/ft"].violations
+    assert violation.rule == "inherited-license"
+    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation.message
+    assert "declaring mit does not remove" in violation.message
+    assert found["org/ok"].passed
+
+
+def test_cycles_and_unresolved_bases_are_reported(tmp_path: Path) -> None:
+    found = _by_name(_run(_jsonl(tmp_path / "cards.jsonl"), jobs=1))
+    assert "loops" in found["org/a"].violations[0].message
+    assert [v.rule for v in found["org/orphan"].violations] == ["unknown-base"]
+
+
+def test_a_bad_row_is_unreadable_and_the_run_goes_on(tmp_path: Path) -> None:
+    subjects = _run(_jsonl(tmp_path / "cards.jsonl"), jobs=1)
+    assert len(subjects) == len(ROWS) + 1
+    bad = {s.name: s.violations[0].message for s in subjects if s.format == "unreadable"}
+    assert "not valid YAML" in bad["org/bad"]
+    assert "no card" in bad["org/none"]
+    assert "line 9 is not JSON" in bad["cards.jsonl#row=9"]
+
+
+def test_parquet_and_gzip_give_the_same_results(tmp_path: Path) -> None:
+    plain = _run(_jsonl(tmp_path / "cards.jsonl", broken=False), jobs=1)
+    gz = _run(_jsonl(tmp_path / "cards.jsonl.gz", broken=False), jobs=1)
+    parquet = _run(_parquet(tmp_path / "cards.parquet"), jobs=1)
+    outcome = [
+        [(s.name, s.passed, [v.message for v in s.violations]) for s in run]
+        for run in (plain, gz, parquet)
+    ]
+    assert outcome[0] == outcome[1] == outcome[2]
+
+
+def test_the_engines_give_identical_results(tmp_path: Path) -> None:
+    """The local engine in this process, on a pool of 2, and Dask on a 2-worker LocalCluster."""
+    pytest.importorskip("distributed")
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    one = _run(dump, jobs=1)
+    pool = _run(dump, jobs=2)
+    dask = _run(dump, engine="dask", jobs=2)
+    assert one == pool == dask
+
+
+def test_columns_by_other_names(tmp_path: Path) -> None:
+    dump = _parquet(tmp_path / "cards.parquet", id="repo", card="readme")
+    result = cli(
+        ["scan", "--id-column", "repo", "--card-column", "readme", str(dump), "-f", "json"]
+    )
+    assert result.exit_code == 1, result.output
+    assert {s["name"] for s in json.loads(result.stdout)["subjects"]} >= {"org/ft", "org/ok"}
+
+
+def test_a_missing_column_is_exit_2_naming_the_columns(tmp_path: Path) -> None:
+    dump = _parquet(tmp_path / "cards.parquet", id="repo")
+    result = cli(["scan", str(dump)])
+    assert result.exit_code == 2
+    assert "cards.parquet" in result.stderr and "no repo-id column" in result.stderr
+    assert "repo, card" in result.stderr and "--id-column" in result.stderr
+
+
+def test_parquet_without_pyarrow_names_the_extra(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dump = tmp_path / "cards.parquet"
+    dump.write_bytes(b"PAR1")
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    result = cli(["scan", str(dump)])
+    assert result.exit_code == 2
+    assert 'pip install "licheck-ai[hub]"' in result.stderr and "Traceback" not in result.output
+
+
+def test_the_dask_engine_on_a_folder_is_exit_2(tmp_path: Path) -> None:
+    result = cli(["scan", "--engine", "dask", str(tmp_path)])
+    assert result.exit_code == 2 and "reads card dumps" in result.stderr
+
+
+def test_an_unreachable_scheduler_is_exit_2(tmp_path: Path) -> None:
+    pytest.importorskip("distributed")
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    result = cli(["scan", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9", str(dump)])
+    assert result.exit_code == 2 and "cannot reach the Dask scheduler" in result.stderr
+
+
+def test_an_empty_dump_is_exit_2(tmp_path: Path) -> None:
+    dump = tmp_path / "cards.jsonl"
+    dump.write_text("", encoding="utf-8")
+    result = cli(["scan", str(dump)])
+    assert result.exit_code == 2 and "holds no rows" in result.stderr
+
+
+def test_jsonl_output_streams_rows_and_a_summary(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    result = cli(["scan", "-j", "1", "-f", "jsonl", "-o", str(out), str(dump)])
+    assert result.exit_code == 1
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["type"] for line in lines] == ["subject"] * (len(ROWS) + 1) + ["summary"]
+    assert lines[-1]["subjects"] == len(ROWS) + 1 and lines[-1]["unreadable"] == 3
+
+
+def test_ctrl_c_leaves_a_valid_partial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import licheck.hub
+
+    real = licheck.hub.scan_dump
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        for index, result in enumerate(real(*args, **kwargs)):
+            if index == 3:
+                raise KeyboardInterrupt
+            yield result
+
+    monkeypatch.setattr(licheck.hub, "scan_dump", interrupted)
+    out = tmp_path / "results.jsonl"
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    result = cli(["scan", "-j", "1", "-f", "jsonl", "-o", str(out), str(dump)])
+    assert result.exit_code == 130
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines) == 4 and lines[-1]["type"] == "summary"
+    assert lines[-1]["passed"] is False and lines[-1]["subjects"] == 3
+    assert any("interrupted after 3 models" in w for w in lines[-1]["warnings"])
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, list[tuple[str, str | None]]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, attrs))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def _html_page(tmp_path: Path) -> Path:
+    out = tmp_path / "report.html"
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    result = cli(["scan", "-j", "1", "-f", "html", "-o", str(out), str(dump)])
+    assert result.exit_code == 1, result.output
+    return out
+
+
+def test_the_html_page_has_its_charts_chains_and_table(tmp_path: Path) -> None:
+    page = _html_page(tmp_path).read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(page)
+    tags = [tag for tag, _ in parser.tags]
+    ids = {value for _, attrs in parser.tags for name, value in attrs if name == "id"}
+    assert {"verdicts", "families", "chains", "models", "q"} <= ids
+    assert tags.count("svg") == 2 and tags.count("rect") >= 2
+    assert tags.count("tr") == len(ROWS) + 2  # the header and one row per model
+    text = "".join(parser.text)
+    assert "org/ft derives from meta-llama/Llama-2-7b-hf (through org/base)" in text
+    # Self-contained: nothing is loaded from anywhere.
+    for _, attrs in parser.tags:
+        assert not any(name in ("src", "href") for name, _ in attrs)
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_the_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
+    """The page as a browser draws it: a screenshot of it is a real, non-blank image, and the
+    DOM Chromium builds holds the table (its search script ran without breaking the page)."""
+    page = _html_page(tmp_path)
+    shot = tmp_path / "page.png"
+    common = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+    subprocess.run(
+        [*common, f"--screenshot={shot}", "--window-size=1200,900", page.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    dom = subprocess.run(
+        [*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, timeout=60
+    ).stdout.decode()
+    assert 'id="models"' in dom and "org/ft" in dom
