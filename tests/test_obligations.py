@@ -287,3 +287,21 @@ def test_obligations_output_matches_golden_file(
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(output, encoding="utf-8")
     assert output == golden.read_text(encoding="utf-8")
+
+
+def test_scan_refuses_a_policy_that_asks_for_obligations_it_does_not_check(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from licheck.cli import main
+
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nobligations: enforce\n", encoding="utf-8")
+    with CliRunner().isolation() as (out, err, _):
+        code = main(["scan", "--jobs", "1", "--policy", str(policy), str(tmp_path / "m")])
+        message = err.getvalue().decode()
+    assert code == 2
+    assert "does not check yet" in message and "licheck obligations" in message

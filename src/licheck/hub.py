@@ -220,6 +220,9 @@ def scan_dump(
     lines_kb_version: str | None = None,
 ) -> Iterator[UnitResult]:
     """Judge every row of a card dump, yielding subjects (or JSON lines) in row order."""
+    from licheck.scan import refuse_obligations
+
+    refuse_obligations(policy, "a scan of a card dump")
     worker = DumpWorker(policy, today, spec.shown, lines_kb_version=lines_kb_version)
     if engine == "dask":
         found = yield from _run_dask(worker, spec, jobs, scheduler)

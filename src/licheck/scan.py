@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from licheck.engine.readers import TextReaders
 from licheck.engine.report import Tally, tally, unreadable
-from licheck.errors import InputError, LicheckError
+from licheck.errors import InputError, LicheckError, PolicyError
 from licheck.inputs import shown_path
 from licheck.inputs.registry import LOOSE_UNIT_FORMATS, InputOptions
 from licheck.inputs.tree import CANDIDATE_SUFFIXES, Skip, Unit, is_model_folder, walk
@@ -516,6 +516,7 @@ def scan(
     each result comes as a ScanLine (the subject's JSON line and its tally) instead. What the
     walk leaves out (default exclusions, `exclude` globs, dataset repos) goes to `on_skip`.
     """
+    refuse_obligations(policy, "licheck scan")
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
@@ -644,3 +645,16 @@ def _reached(
         model = reached[key] = index[key]
         stack.extend((parent, model.folder) for parent in model.bases)
     return reached
+
+
+def refuse_obligations(policy: Policy, command: str) -> None:
+    """A policy that asks for obligations is not run where they are not checked: scanning a
+    tree or a dump checks licenses only, and saying nothing would pass what was not read."""
+    if policy.obligations != "off":
+        raise PolicyError(
+            f"the policy asks for obligations ({policy.obligations}), which {command} does not "
+            "check yet",
+            file=policy.source,
+            hint="run `licheck check PATH...` or `licheck obligations PATH...` on the models, "
+            "or set `obligations: off` for the scan",
+        )
