@@ -300,7 +300,7 @@ def test_scan_refuses_a_policy_that_asks_for_obligations_it_does_not_check(
     (tmp_path / "m" / "README.md").write_text("---\nlicense: mit\n---\n# m\n", encoding="utf-8")
     policy = tmp_path / "policy.yaml"
     policy.write_text("version: 1\nobligations: enforce\n", encoding="utf-8")
-    with CliRunner().isolation() as (out, err, _):
+    with CliRunner().isolation() as (_out, err, _):
         code = main(["scan", "--jobs", "1", "--policy", str(policy), str(tmp_path / "m")])
         message = err.getvalue().decode()
     assert code == 2
