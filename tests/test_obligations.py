@@ -13,7 +13,7 @@ from licheck.check import run_check, run_obligations
 from licheck.cli import main
 from licheck.errors import KnowledgeBaseError
 from licheck.knowledge.catalog import Catalog, parse_check, parse_obligations
-from licheck.records import ObligationResult
+from licheck.records import ObligationResult, Report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "obligations"
 
@@ -244,6 +244,44 @@ def test_sarif_levels_follow_the_policy(
     assert levels["obligation-naming"] == "error"
     locations = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert "acme-8b-chat/Notice" in locations
+
+
+def _github_levels(report: Report) -> dict[str, set[str]]:
+    from licheck.formats import RenderOptions, renderer
+
+    levels: dict[str, set[str]] = {}
+    for line in renderer("github")(report, RenderOptions()).splitlines():
+        if "title=licheck%3A obligation-" in line:
+            status = "unmet" if " obligation unmet " in line else "unknown"
+            levels.setdefault(status, set()).add(line.split(" ", 1)[0])
+    return levels
+
+
+def test_github_annotation_levels_follow_the_policy(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "apache-base") / "apache-base"
+    assert _github_levels(run_obligations([folder])) == {
+        "unmet": {"::error"}, "unknown": {"::notice"},
+    }  # fmt: skip
+    assert _github_levels(run_obligations([folder], strict=True))["unknown"] == {"::error"}
+    (tmp_path / "warn.yaml").write_text("version: 1\nobligations: warn\n", encoding="utf-8")
+    warned = run_check([folder], policy_file=tmp_path / "warn.yaml")
+    assert _github_levels(warned)["unmet"] == {"::warning"}
+    assert _github_levels(run_check([folder])) == {}  # not checked: no obligation annotation
+
+
+def test_markdown_has_an_obligations_table_only_when_they_were_checked(tmp_path: Path) -> None:
+    from licheck.formats import RenderOptions, renderer
+
+    folder = _copy(tmp_path, "apache-base") / "apache-base"
+    render = renderer("markdown")
+    assert "Obligations" not in render(run_check([folder]), RenderOptions())
+    text = render(run_obligations([folder]), RenderOptions())
+    section = text.split("### Obligations\n", 1)[1]
+    assert "| License | Duty | Status | Evidence | Fix |" in section
+    assert "✓ met" in section and "✗ unmet" in section and "? unknown" in section
+    assert "apache-base/NOTICE:1`" in section  # the evidence, file:line
+    assert "add a LICENSE file holding the full text" in section  # the fix
+    assert "1 obligation(s) fail the policy: see Obligations below" in text  # not repeated
 
 
 # --- golden files -------------------------------------------------------------------------------
