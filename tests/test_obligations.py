@@ -121,6 +121,30 @@ def test_a_modified_license_copy_is_unknown(tmp_path: Path, corpus: Path) -> Non
     assert _by_test(folder, "llama-3.1", "license-copy").status == "unknown"
 
 
+def test_a_file_that_cannot_be_read_makes_a_missing_duty_unknown_not_unmet(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path, "Llama-3.1-8B-acme-no-notice") / "Llama-3.1-8B-acme-no-notice"
+    (folder / "Notice").symlink_to(tmp_path / "gone")  # a Notice that cannot be read
+    for test in ("notice-file", "card-statement", "use-restrictions"):
+        duty = _by_test(folder, "llama-3.1", test)
+        assert duty.status == "unknown", test
+        assert duty.fix is not None and "could not read" in duty.fix and "Notice" in duty.fix
+
+
+def test_the_name_prefix_stays_unmet_when_a_file_cannot_be_read(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "acme-8b-chat") / "acme-8b-chat"
+    (folder / "NOTICE").symlink_to(tmp_path / "gone")  # no file can change the model's name
+    assert _by_test(folder, "llama-3.1", "name-prefix").status == "unmet"
+
+
+def test_modification_notice_unknown_when_no_base_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "acme-model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# x\n", encoding="utf-8")
+    assert _by_test(folder, "Apache-2.0", "modification-notice").status == "unknown"
+
+
 # --- RAIL, Gemma, Apache ----------------------------------------------------------------------
 
 
