@@ -171,7 +171,7 @@ def test_markdown_renders_without_html_scripts_or_links(hostile: Report) -> None
     html = MarkdownIt("commonmark", {"html": True}).enable("table").render(source)
     parser = _Tags()
     parser.feed(html)
-    allowed = {"h2", "p", "code", "table", "thead", "tbody", "tr", "th", "td", "details"}
+    allowed = {"h2", "h3", "p", "code", "table", "thead", "tbody", "tr", "th", "td", "details"}
     allowed |= {"summary", "b", "ul", "li", "strong"}
     assert {tag for tag, _ in parser.tags} <= allowed
     assert all(not attrs for tag, attrs in parser.tags if tag not in ("th", "td"))
@@ -182,6 +182,24 @@ def test_markdown_renders_without_html_scripts_or_links(hostile: Report) -> None
     # Every table row keeps its six cells.
     rows = [line for line in source.splitlines() if line.startswith("| :")]
     assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 7 for row in rows)
+
+
+def test_markdown_obligations_keep_their_table_and_show_values_escaped(hostile: Report) -> None:
+    source = renderer("markdown")(hostile, RenderOptions())
+    section = source.split("### Obligations", 1)[1]
+    rows = [line for line in section.splitlines() if line.startswith("| `")]
+    assert rows and all(len(re.findall(r"(?<!\\)\|", row)) == 6 for row in rows)  # five cells
+    assert {"✓ met", "✗ unmet", "? unknown"} <= {row.split(" | ")[2] for row in rows}
+    assert "evil\\\\x1b\\[2J" in section and "&lt;script&gt;" in section  # shown as text
+
+
+def test_github_annotates_hostile_obligations_inertly_at_their_file(hostile: Report) -> None:
+    output = renderer("github")(hostile, RenderOptions())
+    duties = [line for line in output.splitlines() if "title=licheck%3A obligation-" in line]
+    assert [line.split(" ", 1)[0] for line in duties] == ["::error", "::notice"] * len(
+        [s for s in hostile.subjects if s.obligations]
+    )
+    assert all("file=m/evil\\x1b[2J" in line and "\x1b" not in line for line in duties)
 
 
 @pytest.mark.parametrize("name", ["junit"])

@@ -13,7 +13,7 @@ from licheck.check import run_check, run_obligations
 from licheck.cli import main
 from licheck.errors import KnowledgeBaseError
 from licheck.knowledge.catalog import Catalog, parse_check, parse_obligations
-from licheck.records import ObligationResult
+from licheck.records import ObligationResult, Report
 
 FIXTURES = Path(__file__).parent / "fixtures" / "obligations"
 
@@ -119,6 +119,30 @@ def test_a_modified_license_copy_is_unknown(tmp_path: Path, corpus: Path) -> Non
     text = (corpus / "ai" / "llama-3.1-license-2024.txt").read_text(encoding="utf-8")
     (folder / "LICENSE").write_text(text + "\nYou may not use this model on Tuesdays.\n")
     assert _by_test(folder, "llama-3.1", "license-copy").status == "unknown"
+
+
+def test_a_file_that_cannot_be_read_makes_a_missing_duty_unknown_not_unmet(
+    tmp_path: Path,
+) -> None:
+    folder = _copy(tmp_path, "Llama-3.1-8B-acme-no-notice") / "Llama-3.1-8B-acme-no-notice"
+    (folder / "Notice").symlink_to(tmp_path / "gone")  # a Notice that cannot be read
+    for test in ("notice-file", "card-statement", "use-restrictions"):
+        duty = _by_test(folder, "llama-3.1", test)
+        assert duty.status == "unknown", test
+        assert duty.fix is not None and "could not read" in duty.fix and "Notice" in duty.fix
+
+
+def test_the_name_prefix_stays_unmet_when_a_file_cannot_be_read(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "acme-8b-chat") / "acme-8b-chat"
+    (folder / "NOTICE").symlink_to(tmp_path / "gone")  # no file can change the model's name
+    assert _by_test(folder, "llama-3.1", "name-prefix").status == "unmet"
+
+
+def test_modification_notice_unknown_when_no_base_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "acme-model"
+    folder.mkdir()
+    (folder / "README.md").write_text("---\nlicense: apache-2.0\n---\n# x\n", encoding="utf-8")
+    assert _by_test(folder, "Apache-2.0", "modification-notice").status == "unknown"
 
 
 # --- RAIL, Gemma, Apache ----------------------------------------------------------------------
@@ -244,6 +268,44 @@ def test_sarif_levels_follow_the_policy(
     assert levels["obligation-naming"] == "error"
     locations = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results]
     assert "acme-8b-chat/Notice" in locations
+
+
+def _github_levels(report: Report) -> dict[str, set[str]]:
+    from licheck.formats import RenderOptions, renderer
+
+    levels: dict[str, set[str]] = {}
+    for line in renderer("github")(report, RenderOptions()).splitlines():
+        if "title=licheck%3A obligation-" in line:
+            status = "unmet" if " obligation unmet " in line else "unknown"
+            levels.setdefault(status, set()).add(line.split(" ", 1)[0])
+    return levels
+
+
+def test_github_annotation_levels_follow_the_policy(tmp_path: Path) -> None:
+    folder = _copy(tmp_path, "apache-base") / "apache-base"
+    assert _github_levels(run_obligations([folder])) == {
+        "unmet": {"::error"}, "unknown": {"::notice"},
+    }  # fmt: skip
+    assert _github_levels(run_obligations([folder], strict=True))["unknown"] == {"::error"}
+    (tmp_path / "warn.yaml").write_text("version: 1\nobligations: warn\n", encoding="utf-8")
+    warned = run_check([folder], policy_file=tmp_path / "warn.yaml")
+    assert _github_levels(warned)["unmet"] == {"::warning"}
+    assert _github_levels(run_check([folder])) == {}  # not checked: no obligation annotation
+
+
+def test_markdown_has_an_obligations_table_only_when_they_were_checked(tmp_path: Path) -> None:
+    from licheck.formats import RenderOptions, renderer
+
+    folder = _copy(tmp_path, "apache-base") / "apache-base"
+    render = renderer("markdown")
+    assert "Obligations" not in render(run_check([folder]), RenderOptions())
+    text = render(run_obligations([folder]), RenderOptions())
+    section = text.split("### Obligations\n", 1)[1]
+    assert "| License | Duty | Status | Evidence | Fix |" in section
+    assert "✓ met" in section and "✗ unmet" in section and "? unknown" in section
+    assert "apache-base/NOTICE:1`" in section  # the evidence, file:line
+    assert "add a LICENSE file holding the full text" in section  # the fix
+    assert "1 obligation(s) fail the policy: see Obligations below" in text  # not repeated
 
 
 # --- golden files -------------------------------------------------------------------------------

@@ -70,6 +70,18 @@ def test_starter_policy_is_valid(tmp_path: Path, catalog: Catalog) -> None:
     assert load_policy(path, catalog=catalog) == Policy(source=str(path))
 
 
+def test_starter_policy_documents_each_obligations_mode(tmp_path: Path, catalog: Catalog) -> None:
+    lines = STARTER_POLICY.splitlines()
+    assert "# obligations: off" in lines  # commented out: the default stays off
+    for mode in ("off", "warn", "enforce"):
+        assert any(line.startswith(f"#   {mode} ") for line in lines), mode
+    path = tmp_path / ".licheck.yaml"
+    path.write_text(
+        STARTER_POLICY.replace("# obligations: off", "obligations: enforce"), encoding="utf-8"
+    )
+    assert load_policy(path, catalog=catalog).obligations == "enforce"
+
+
 def test_policy_file_is_found_upwards_but_not_above_the_repository(tmp_path: Path) -> None:
     (tmp_path / ".licheck.yaml").write_text("version: 1\n", encoding="utf-8")
     repo = tmp_path / "repo"

@@ -1,7 +1,10 @@
 """`--format github`: GitHub Actions workflow commands, shown as annotations on the PR's files.
 
 `::error file=F,line=L,title=T::message` for each violation, `::warning` for failing criterion
-findings and warnings, `::notice` for suppressed violations. Values are escaped as the Actions
+findings and warnings, `::notice` for suppressed violations. A checked obligation that is not
+met (issue 19) is annotated at the file that should meet it: an unmet one is an error when the
+policy enforces obligations, else a warning; an unknown one a notice (an error under --strict,
+where it fails the run), as in SARIF. Values are escaped as the Actions
 toolkit does (%, CR, LF everywhere; also : and , inside properties), after `sanitise.display`
 has made every other control character of a value visible (an ESC in an annotation would still
 reach the log that shows it).
@@ -12,7 +15,7 @@ from __future__ import annotations
 from licheck.formats import RenderOptions
 from licheck.formats.common import finding_location, finding_text, problem_findings
 from licheck.formats.sanitise import display
-from licheck.records import Report
+from licheck.records import Report, SubjectReport
 
 
 def _data(text: str) -> str:
@@ -48,11 +51,36 @@ def command(
     return f"{head}::{_data(message)}\n"
 
 
+def _obligations(subject: SubjectReport) -> list[str]:
+    """One annotation per obligation not met, at the file that should meet it."""
+    strict = any(v.rule == "obligation-unknown" for v in subject.violations)
+    out = []
+    for duty in subject.obligations:
+        if duty.status == "met":
+            continue
+        if duty.status == "unmet":
+            kind = "error" if subject.obligation_mode == "enforce" else "warning"
+        else:
+            kind = "error" if strict else "notice"
+        fix = f": {duty.fix}" if duty.fix else ""
+        out.append(
+            command(
+                kind,
+                f"{subject.name}: {duty.license} obligation {duty.status} ({duty.duty}){fix}",
+                file=duty.file or subject.source,
+                title=f"licheck: obligation-{duty.kind}",
+            )
+        )
+    return out
+
+
 def render(report: Report, options: RenderOptions) -> str:
     """Every violation, finding and warning as an annotation."""
     out = []
     for subject in report.subjects:
         for violation in subject.violations:
+            if violation.rule.startswith("obligation-"):
+                continue  # annotated below, one per obligation with its level
             out.append(
                 command(
                     "error",
@@ -87,6 +115,7 @@ def render(report: Report, options: RenderOptions) -> str:
                     title=f"licheck: {criterion.id} {criterion.title}",
                 )
             )
+        out += _obligations(subject)
     for warning in report.warnings:
         out.append(command("warning", warning, title="licheck"))
     return "".join(out)

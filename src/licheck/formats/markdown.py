@@ -1,6 +1,7 @@
 """`--format markdown`: a summary for a pull-request comment or $GITHUB_STEP_SUMMARY.
 
-A table a reviewer reads at a glance, then each failing model's reasons in a collapsed block.
+A table a reviewer reads at a glance, then each failing model's reasons in a collapsed block,
+then, when the run checked them (issue 19), each model's obligations in a table of their own.
 Every value from a model goes through `sanitise.markdown` (or `markdown_code` inside a code
 span): a card cannot put HTML, a script, an image or a link into a job summary or PR comment.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from licheck.formats import RenderOptions
 from licheck.formats.sanitise import html_text, markdown, markdown_code
-from licheck.records import Report, SubjectReport
+from licheck.records import ObligationResult, Report, SubjectReport
 
 
 def cell(text: str) -> str:
@@ -30,7 +31,13 @@ def _license_cell(subject: SubjectReport) -> list[tuple[str, str, str, str]]:
 
 def _details(subject: SubjectReport) -> list[str]:
     lines = [f"<details><summary><b>{html_text(subject.name)}</b>: why it fails</summary>", ""]
+    # Obligation violations are listed with their fix in the Obligations section: counted here.
+    duties = sum(v.rule.startswith("obligation-") for v in subject.violations)
+    if duties:
+        lines.append(f"- :x: {duties} obligation(s) fail the policy: see Obligations below")
     for violation in subject.violations:
+        if violation.rule.startswith("obligation-"):
+            continue
         lines.append(f"- :x: {cell(violation.message)}")
     for result in subject.licenses:
         for criterion in result.criteria:
@@ -52,6 +59,52 @@ def _details(subject: SubjectReport) -> list[str]:
                     f"{cell(finding.message)}{evidence}{where}"
                 )
     lines += ["", "</details>", ""]
+    return lines
+
+
+_MARKS = {"met": "✓ met", "unmet": "✗ unmet", "unknown": "? unknown"}
+
+
+def _obligation_row(duty: ObligationResult) -> str:
+    license_cell = f"`{markdown_code(duty.license)}`"
+    if duty.section:
+        license_cell += f" {cell(duty.section)}"
+    if duty.inherited_from:
+        license_cell += f", from {cell(duty.inherited_from)}"
+    evidence = ", ".join(
+        f"`{markdown_code(item.file)}{f':{item.line}' if item.line else ''}`"
+        for item in duty.evidence
+    )
+    fix = "-"
+    if duty.fix:  # on a duty that is not unmet, the fix says what licheck could not see
+        fix = cell(duty.fix) if duty.status == "unmet" else f"note: {cell(duty.fix)}"
+    return (
+        f"| {license_cell} | {cell(duty.kind)}: {cell(duty.duty)} | {_MARKS[duty.status]} "
+        f"| {evidence or '-'} | {fix} |"
+    )
+
+
+def _obligations(report: Report) -> list[str]:
+    """Each checked model's obligations: ✓ met with the file:line that shows it, ✗ unmet with
+    what to add, ? unknown (the files cannot tell). Nothing when the run did not check them."""
+    checked = [s for s in report.subjects if s.obligation_mode is not None]
+    if not checked:
+        return []
+    lines = ["### Obligations", ""]
+    for subject in checked:
+        counts = {status: sum(o.status == status for o in subject.obligations) for status in _MARKS}
+        enforced = (
+            " (enforced: unmet is a violation)" if subject.obligation_mode == "enforce" else ""
+        )
+        lines += [
+            f"**{cell(subject.name)}**: {counts['met']} met, {counts['unmet']} unmet, "
+            f"{counts['unknown']} unknown{enforced}.",
+            "",
+        ]
+        if subject.obligations:
+            lines += ["| License | Duty | Status | Evidence | Fix |", "|---|---|---|---|---|"]
+            lines += [_obligation_row(duty) for duty in subject.obligations]
+            lines.append("")
     return lines
 
 
@@ -88,4 +141,8 @@ def render(report: Report, options: RenderOptions) -> str:
             )
     for warning in report.warnings:
         lines.append(f"- :warning: {cell(warning)}")
+    obligations = _obligations(report)
+    if obligations and lines[-1]:
+        lines.append("")
+    lines += obligations
     return "\n".join(lines).rstrip() + "\n"

@@ -333,6 +333,13 @@ unknown: fail
 # A base model whose license licheck cannot know (not in this run, not in its table of base
 # models, a loop of bases): fail (default: a derivative inherits its base's terms) or warn.
 unknown_base: fail
+
+# Whether `licheck check` also checks each license's obligations against the model's files (a
+# copy of the license, the Notice file, the name prefix, the use restrictions passed on):
+#   off      not checked (default; `licheck obligations PATH` checks them on demand)
+#   warn     checked and reported; an unmet obligation is a warning, the run still passes
+#   enforce  checked and reported; an unmet obligation is a violation (exit 1)
+# obligations: off
 """
 
 
