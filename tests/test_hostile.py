@@ -10,6 +10,7 @@ Markdown, parseable XML and JSON whose values come back exactly.
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -24,6 +25,7 @@ from licheck.formats import FORMATS, RenderOptions, renderer
 from licheck.formats.sanitise import display, guard_lines, json_inert, markdown
 from licheck.records import (
     Evidence,
+    Explanation,
     Finding,
     ObligationResult,
     Report,
@@ -307,3 +309,107 @@ def test_sarif_of_hostile_text_validates_against_the_official_schema(hostile: Re
         pytest.skip(f"SARIF schema not found at {schema_file}")
     sarif = json.loads(renderer("sarif")(hostile, RenderOptions()))
     jsonschema.validate(sarif, json.loads(schema_file.read_text(encoding="utf-8")))
+
+
+# `licheck identify` quotes the user's file: its name, the text's differences, clause findings.
+def _hostile_license(corpus: Path, tmp_path: Path) -> Path:
+    """A modified MIT text carrying the hostile string. A text file holds no lone surrogate (it
+    would not be UTF-8) nor NUL (it would be binary): the surrogate comes from an undecodable
+    byte in the file's name instead."""
+    mit = (corpus / "spdx" / "MIT.txt").read_text("utf-8")
+    hostile = HOSTILE.replace("\ud800", "").replace("\x00", "")
+    text = mit.replace("\n\n", f"\n\n{hostile}\n\n", 1)
+    folder = tmp_path / "m"
+    folder.mkdir()
+    target = Path(os.fsdecode(bytes(folder) + b"/LIC\xff\x1b[2J\n::error::x"))
+    target.write_text(text + "\nNot for commercial use.\n", encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("env", [{}, {"GITHUB_ACTIONS": "true"}])
+def test_identify_terminal_is_inert(corpus: Path, tmp_path: Path, env: dict[str, str]) -> None:
+    code, out, err = _run(["identify", str(_hostile_license(corpus, tmp_path))], env=env)
+    assert code == 1, err
+    _inert(out)
+    assert "\x1b" not in out and COMMAND.search(out) is None
+    assert "\\x1b[2J" in out  # the file name and the quoted text are shown, escaped
+
+
+def test_identify_json_is_inert_and_exact(corpus: Path, tmp_path: Path) -> None:
+    target = _hostile_license(corpus, tmp_path)
+    code, out, err = _run(["identify", "--format", "json", str(target)])
+    assert code == 1, err
+    _inert(out)
+    item = json.loads(out)["files"][0]
+    assert item["path"] == str(target)  # the exact name, surrogate included
+    quoted = json.dumps(item["identification"]["differences"], ensure_ascii=False)
+    assert "::add-mask::" in quoted  # the difference quotes the inserted text exactly
+
+
+def _hostile_explanation() -> Explanation:
+    from licheck.explain import explain_license
+
+    explanation = explain_license("mit")
+    result = replace(
+        explanation.result,
+        name=HOSTILE,
+        declared=HOSTILE,
+        id=f"MIT{HOSTILE}",
+        note=HOSTILE,
+        url=HOSTILE,
+        differences=(HOSTILE,),
+    )
+    return replace(
+        explanation,
+        result=result,
+        summary=HOSTILE,
+        version=HOSTILE,
+        aliases=(HOSTILE,),
+        parameters={"k": HOSTILE},
+        profile_file=HOSTILE,
+    )
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_explain_terminal_is_inert(color: bool) -> None:
+    from licheck.formats.explain import render_explanation
+
+    output = render_explanation(_hostile_explanation(), "terminal", color=color)
+    _inert(output)
+    assert "\x1b]" not in output and COMMAND.search(SGR.sub("", output)) is None
+    assert "evil\\x1b[2J" in output
+
+
+def test_explain_json_is_inert_and_exact() -> None:
+    from licheck.formats.explain import render_explanation
+
+    output = render_explanation(_hostile_explanation(), "json", color=False)
+    _inert(output)
+    assert json.loads(output)["summary"] == HOSTILE
+
+
+def test_explain_of_a_hostile_name_is_an_inert_error() -> None:
+    code, out, err = _run(["explain", NASTY])
+    assert code == 2 and out == ""
+    _assert_inert_stderr(err)
+
+
+@pytest.mark.parametrize("matrix", [False, True])
+@pytest.mark.parametrize("format_name", ["terminal", "json"])
+def test_license_list_is_inert(matrix: bool, format_name: str) -> None:
+    from licheck.formats.explain import render_license_list
+    from licheck.records import CRITERIA
+
+    row = {
+        "id": HOSTILE,
+        "name": HOSTILE,
+        "family": HOSTILE,
+        "verdict": "open",
+        "kb_version": HOSTILE,
+        "criteria": {c.id: "pass" for c in CRITERIA},
+    }
+    output = render_license_list([row], format_name, matrix=matrix, color=True, kb_version=HOSTILE)
+    _inert(output)
+    assert COMMAND.search(SGR.sub("", output)) is None
+    if format_name == "json":
+        assert json.loads(output)["licenses"][0]["name"] == HOSTILE

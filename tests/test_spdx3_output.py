@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from datetime import date
 from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
 
 from licheck.check import check_records
+from licheck.cli import cli
 from licheck.formats import RenderOptions, renderer
 from licheck.inputs.spdx3 import load_spdx3
-from licheck.records import ModelRecord
+from licheck.records import ModelRecord, Report
 
 
 def write_and_read(
@@ -46,7 +53,7 @@ def test_models_datasets_bases_and_licenses_round_trip(tmp_path: Path) -> None:
         e["simplelicensing_licenseExpression"]
         for e in graph
         if e.get("type") == "simplelicensing_LicenseExpression"
-        and e["spdxId"].endswith("concluded-license")
+        and e["spdxId"].endswith("/model/1-acme-chat/concluded-license")
     ]
     assert concluded == ["(Apache-2.0) AND LicenseRef-licheck-llama-2"]
     (annotation,) = [e for e in graph if e.get("type") == "Annotation"]
@@ -67,3 +74,170 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     report = check_records([record], today=date(2026, 11, 29))
     render = renderer("spdx3")
     assert render(report, RenderOptions()) == render(report, RenderOptions())
+
+
+# --- issue 16: an AI-BOM that SPDX tools accept -------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _derivative() -> ModelRecord:
+    return ModelRecord(
+        source="model.yaml",
+        format="model-yaml",
+        name="acme-chat",
+        license="apache-2.0",
+        publisher="Acme",
+        base_models=("meta-llama/Llama-2-7b-hf",),
+        datasets=("acme/web-text",),
+    )
+
+
+def _graph(records: list[ModelRecord]) -> list[dict[str, Any]]:
+    report = check_records(records, today=date(2026, 11, 29))
+    graph = json.loads(renderer("spdx3")(report, RenderOptions()))["@graph"]
+    assert isinstance(graph, list)
+    return [e for e in graph if e["type"] != "CreationInfo"]  # the one blank node
+
+
+def _validate(text: str) -> None:
+    """spdx-python-model, the SPDX 3.0.1 binding generated from the official SHACL model, works
+    offline: reading checks every type, enum, pattern and property name; linking finds every
+    reference; writing enforces each property's minimum and maximum count."""
+    from spdx_python_model import v3_0_1 as spdx
+
+    objects = spdx.SHACLObjectSet()
+    spdx.JSONLDDeserializer().read(io.BytesIO(text.encode("utf-8")), objects)
+    assert objects.link() == set()  # no id that points at nothing
+    spdx.JSONLDSerializer().write(objects, io.BytesIO())
+
+
+def test_the_official_binding_accepts_the_ai_bom(gate_report: Report) -> None:
+    _validate(renderer("spdx3")(gate_report, RenderOptions()))
+    report = check_records([_derivative()], today=date(2026, 11, 29))
+    _validate(renderer("spdx3")(report, RenderOptions()))
+
+
+def test_the_binding_is_not_vacuous(gate_report: Report) -> None:
+    """The same check refuses a CustomLicense without its required text."""
+    data = json.loads(renderer("spdx3")(gate_report, RenderOptions()))
+    for element in data["@graph"]:
+        element.pop("simplelicensing_licenseText", None)
+    with pytest.raises(ValueError, match="licenseText"):
+        _validate(json.dumps(data))
+
+
+def test_every_package_has_one_declared_and_one_concluded_license() -> None:
+    """The 3.0.1 AI profile's conformance rule, kept for base models and datasets too."""
+    graph = _graph([_derivative()])
+    packages = [e for e in graph if e["type"] in ("ai_AIPackage", "dataset_DatasetPackage")]
+    assert len(packages) == 3  # the model, its base, its dataset
+    for package in packages:
+        for kind in ("hasDeclaredLicense", "hasConcludedLicense"):
+            relations = [
+                e
+                for e in graph
+                if e["type"] == "Relationship"
+                and e["relationshipType"] == kind
+                and e["from"] == package["spdxId"]
+            ]
+            assert len(relations) == 1, (package["name"], kind)
+
+
+def test_a_base_model_carries_what_licheck_knows_of_it() -> None:
+    graph = _graph([_derivative()])
+    expressions = {e["spdxId"]: e for e in graph}
+    (base,) = [e for e in graph if e["type"] == "ai_AIPackage" and "/base/" in e["spdxId"]]
+    (declared,) = [
+        expressions[e["to"][0]]
+        for e in graph
+        if e["type"] == "Relationship"
+        and e["from"] == base["spdxId"]
+        and e["relationshipType"] == "hasDeclaredLicense"
+    ]
+    assert declared["simplelicensing_licenseExpression"] == "LicenseRef-licheck-llama-2"
+    (dataset,) = [e for e in graph if e["type"] == "dataset_DatasetPackage"]
+    dataset_licenses = [
+        expressions[e["to"][0]]["simplelicensing_licenseExpression"]
+        for e in graph
+        if e["type"] == "Relationship" and e["from"] == dataset["spdxId"]
+    ]
+    assert dataset_licenses == ["NOASSERTION", "NOASSERTION"]  # licheck judges no dataset
+
+
+def test_every_licenseref_is_defined_with_its_name() -> None:
+    graph = _graph([_derivative(), ModelRecord("m.yaml", "model-yaml", "m", license="made up")])
+    by_id = {e["spdxId"]: e for e in graph}
+    used = {
+        ref
+        for e in graph
+        if e["type"] == "simplelicensing_LicenseExpression"
+        for ref in re.findall(r"LicenseRef-[A-Za-z0-9.\-]+", e["simplelicensing_licenseExpression"])
+    }
+    assert used == {"LicenseRef-licheck-llama-2", "LicenseRef-made-up"}
+    for e in graph:
+        if e["type"] != "simplelicensing_LicenseExpression":
+            continue
+        refs = set(
+            re.findall(r"LicenseRef-[A-Za-z0-9.\-]+", e["simplelicensing_licenseExpression"])
+        )
+        mapped = {m["key"]: by_id[m["value"]] for m in e.get("simplelicensing_customIdToUri", [])}
+        assert set(mapped) == refs
+        assert all(m["type"] == "expandedlicensing_CustomLicense" for m in mapped.values())
+    names = {
+        e["spdxId"].rsplit("/", 1)[-1]: e["name"] for e in graph if "CustomLicense" in e["type"]
+    }
+    assert names == {
+        "LicenseRef-licheck-llama-2": "Llama 2 Community License Agreement",
+        "LicenseRef-made-up": "made up",
+    }
+
+
+def test_a_publisher_is_the_supplier() -> None:
+    graph = _graph([_derivative()])
+    (model,) = [e for e in graph if e.get("name") == "acme-chat"]
+    (supplier,) = [e for e in graph if e["spdxId"] == model["suppliedBy"]]
+    assert supplier["type"] == "Organization" and supplier["name"] == "Acme"
+
+
+def _run(*args: str) -> str:
+    result = CliRunner().invoke(cli, ["check", "--today", "2026-11-29", *args])
+    assert result.exit_code in (0, 1), result.output
+    return result.output
+
+
+def _verdicts(path: Path) -> dict[str, tuple[bool, list[tuple[str, str]]]]:
+    return {
+        s["name"]: (s["passed"], sorted((lic["id"], lic["verdict"]) for lic in s["licenses"]))
+        for s in json.loads(_run("--format", "json", str(path)))["subjects"]
+    }
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.iterdir() if p.is_dir()))
+def test_reading_the_ai_bom_back_gives_the_same_verdicts(example: str, tmp_path: Path) -> None:
+    bom = tmp_path / "bom.spdx3.jsonld"
+    _run("--format", "spdx3", "-o", str(bom), str(EXAMPLES / example))
+    assert _verdicts(bom) == _verdicts(EXAMPLES / example)
+
+
+def test_reading_a_derivative_back_adds_no_failure(tmp_path: Path) -> None:
+    _data, (model, base) = write_and_read([_derivative()], tmp_path)
+    report = check_records([model, base], today=date(2026, 11, 29))
+    (original,) = check_records([_derivative()], today=date(2026, 11, 29)).subjects
+    subjects = {s.name: s for s in report.subjects}
+    back = subjects["acme-chat"]
+    assert back.passed == original.passed
+    assert {(r.id, r.verdict) for r in back.licenses} == {
+        (r.id, r.verdict) for r in original.licenses
+    }
+    # The base is judged by what it carries (Llama 2's terms), not "unknown" for lack of one.
+    assert [(r.id, r.verdict) for r in subjects["meta-llama/Llama-2-7b-hf"].licenses] == [
+        ("LicenseRef-licheck-llama-2", "not-open")
+    ]
+
+
+def test_a_noassertion_license_text_is_no_text(tmp_path: Path) -> None:
+    """licheck's CustomLicense elements hold NOASSERTION for the required text: the reader does
+    not judge that word as a license text."""
+    _data, records = write_and_read([_derivative()], tmp_path)
+    assert all(not record.license_texts for record in records)

@@ -1,6 +1,8 @@
 """What licheck knows, rendered: `licheck explain NAME` and `licheck licenses`, terminal or JSON.
 
-Formats only show what the core looked up (licheck.explain); they decide nothing.
+Formats only show what the core looked up (licheck.explain); they decide nothing. The name a
+user typed and the profile's text (a knowledge base can be extended with one's own profiles)
+are untrusted like any card: one inert line each in the terminal, inert bytes in JSON.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import io
 import json
 from typing import Any
 
+from licheck.formats.sanitise import display, guard_lines, json_inert
 from licheck.records import CRITERIA, Explanation
 
 
@@ -34,7 +37,8 @@ def render_explanation(explanation: Explanation, format_name: str, *, color: boo
     """The explanation as terminal text or JSON."""
     if format_name == "json":
         data = explanation_to_dict(explanation)
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+        dumped = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+        return json_inert(dumped) + "\n"
     from rich.table import Table
     from rich.text import Text
 
@@ -43,8 +47,8 @@ def render_explanation(explanation: Explanation, format_name: str, *, color: boo
 
     console = make_console(RenderOptions(color=color))
     result = explanation.result
-    title = Text(result.name or result.declared, style="bold")
-    title.append(f"  ({result.id})")
+    title = Text(display(result.name or result.declared), style="bold")
+    title.append(f"  ({display(result.id or '')})")
     console.print(title)
     facts = [
         ("verdict", Text(result.verdict, style=VERDICT_STYLE[result.verdict])),
@@ -59,14 +63,14 @@ def render_explanation(explanation: Explanation, format_name: str, *, color: boo
         ("note", result.note),
         ("profile", explanation.profile_file),
     )
-    facts.extend((label, Text(value)) for label, value in optional if value)
+    facts.extend((label, Text(display(value))) for label, value in optional if value)
     for label, fact in facts:
         line = Text(f"  {label + ':':<14}")
         line.append_text(fact)
         console.print(line)
     if explanation.summary:
         console.print()
-        console.print(Text(explanation.summary))
+        console.print(Text(display(explanation.summary)))
     console.print()
     table = Table(show_edge=False, pad_edge=False, box=None)
     table.add_column("Criterion", no_wrap=True)
@@ -82,14 +86,14 @@ def render_explanation(explanation: Explanation, format_name: str, *, color: boo
     console.print()
     print_evidence(console, result)
     if explanation.aliases:
-        console.print(Text("  aliases: " + ", ".join(explanation.aliases)))
+        console.print(Text("  aliases: " + display(", ".join(explanation.aliases))))
     if explanation.parameters:
         params = ", ".join(f"{k}={v}" for k, v in sorted(explanation.parameters.items()))
-        console.print(Text(f"  parameters: {params}"))
-    console.print(Text(f"  knowledge base {explanation.kb_version}"))
+        console.print(Text(f"  parameters: {display(params)}"))
+    console.print(Text(f"  knowledge base {display(explanation.kb_version)}"))
     output = console.file
     assert isinstance(output, io.StringIO)
-    return "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())
+    return guard_lines("".join(line.rstrip() + "\n" for line in output.getvalue().splitlines()))
 
 
 def render_license_list(
@@ -101,7 +105,7 @@ def render_license_list(
             "schema_version": 1,
             "licenses": [{k: v for k, v in r.items() if k != "file"} for r in rows],
         }
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return json_inert(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
     from rich.table import Table
     from rich.text import Text
 
@@ -122,7 +126,9 @@ def render_license_list(
                 for c in CRITERIA
             ]
             table.add_row(
-                row["id"], *cells, Text(row["verdict"], style=VERDICT_STYLE[row["verdict"]])
+                display(row["id"]),
+                *cells,
+                Text(row["verdict"], style=VERDICT_STYLE[row["verdict"]]),
             )
     else:
         table.add_column("Name", overflow="fold")
@@ -132,16 +138,16 @@ def render_license_list(
         for row in rows:
             fails = " ".join(c.id for c in CRITERIA if row["criteria"][c.id] == "fail")
             table.add_row(
-                row["id"],
-                row["name"],
-                row.get("family") or "-",
+                display(row["id"]),
+                display(row["name"]),
+                display(row.get("family") or "-"),
                 Text(row["verdict"], style=VERDICT_STYLE[row["verdict"]]),
                 fails or "-",
             )
     console.print(table)
     legend = "columns are OSD1..OSD10: . pass, X fail, ? needs review; " if matrix else ""
     kb = rows[0]["kb_version"] if rows else kb_version
-    console.print(Text(f"{len(rows)} licenses; {legend}knowledge base {kb}"))
+    console.print(Text(f"{len(rows)} licenses; {legend}knowledge base {display(kb)}"))
     output = console.file
     assert isinstance(output, io.StringIO)
-    return "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())
+    return guard_lines("".join(line.rstrip() + "\n" for line in output.getvalue().splitlines()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from licheck.formats.jsonout import dumps
+from licheck.formats.sanitise import display, guard_lines, json_inert
 from licheck.records import Identification, IdentifiedFile
 
 
@@ -61,40 +62,44 @@ def render_identifications(found: list[IdentifiedFile], format_name: str) -> str
                 for item in found
             ],
         }
-        return dumps(data) + "\n"
+        # The machine contract keeps exact values; json_inert only escapes the bytes.
+        return json_inert(dumps(data)) + "\n"
     lines: list[str] = []
     for item in found:
         lines += _text_block(item)
-    return "\n".join(lines) + "\n"
+    # A file name, a matched name or a quoted difference comes from the user's files: each is
+    # one inert line (`display`), and no line of the whole may start a workflow command.
+    return guard_lines("\n".join(lines) + "\n")
 
 
 def _text_block(item: IdentifiedFile) -> list[str]:
     ident = item.identification
+    name, license_id = display(ident.name or ""), display(ident.license_id or "")
     head = {
-        "exact": f"{ident.name} ({ident.license_id})",
-        "modified": f"{ident.name} ({ident.license_id}): not the same text",
+        "exact": f"{name} ({license_id})",
+        "modified": f"{name} ({license_id}): not the same text",
         "unrecognised": "unrecognised: no known license is close enough; judged by its clauses",
         "no-license": "no license terms (a pointer or a note)",
     }[ident.status]
-    lines = [f"{item.path}: {head}"]
+    lines = [f"{display(item.path)}: {head}"]
     if ident.status in ("exact", "modified"):
         lines.append(f"  similarity {ident.similarity:.1%}")
     if ident.runner_up:
-        lines.append(f"  runner-up {ident.runner_up[0]} ({ident.runner_up[1]:.1%})")
+        lines.append(f"  runner-up {display(ident.runner_up[0])} ({ident.runner_up[1]:.1%})")
     if ident.pointer:
-        lines.append(f"  points to {ident.pointer}")
+        lines.append(f"  points to {display(ident.pointer)}")
     if ident.equivalent:
-        lines.append(f"  same text as {', '.join(ident.equivalent)}")
+        lines.append(f"  same text as {display(', '.join(ident.equivalent))}")
     for part in ident.parts:
         where = f" (lines {part.line}-{part.end_line})" if part.line else ""
-        lines.append(f"  part{where}: {part.status} {part.name or ''}".rstrip())
+        lines.append(f"  part{where}: {part.status} {display(part.name or '')}".rstrip())
     for difference in ident.differences:
         where = f" (line {difference.line})" if difference.line else ""
-        lines.append(f"  - {difference.message}{where}")
+        lines.append(f"  - {display(difference.message)}{where}")
     for result in item.licenses:
         failing = ", ".join(c.id for c in result.failing)
         review = ", ".join(c.id for c in result.needing_review)
-        subject = f" ({result.id})" if len(item.licenses) > 1 and result.id else ""
+        subject = f" ({display(result.id or '')})" if len(item.licenses) > 1 and result.id else ""
         verdict = f"  verdict{subject}: {result.verdict} ({result.score}/10"
         verdict += f"; fails {failing}" if failing else ""
         verdict += f"; needs review {review}" if review else ""
@@ -102,5 +107,7 @@ def _text_block(item: IdentifiedFile) -> list[str]:
         for criterion in result.failing:
             for finding in criterion.findings:
                 if finding.source == "clause" and finding.line:
-                    lines.append(f"    {criterion.id} line {finding.line}: {finding.message}")
+                    lines.append(
+                        f"    {criterion.id} line {finding.line}: {display(finding.message)}"
+                    )
     return lines

@@ -12,6 +12,21 @@ specification replaced with https://spdx.org/rdf/3.0.1/terms/...), so its output
 SPDX 3.0.1. The elements licheck writes are few and fully specified, so we write them directly
 and check them by reading them back (tests/test_spdx3_output.py).
 
+What the SPDX 3.0.1 AI profile requires (its "Profile conformance"): every ai_AIPackage has
+exactly one `hasDeclaredLicense` and one `hasConcludedLicense` relationship. licheck gives them to
+the models, to their base models (what licheck knows the base carries: the licenses the model
+inherits from it, else NOASSERTION) and, though the Dataset profile does not ask it, to the
+datasets (NOASSERTION: licheck does not judge dataset licenses). Every LicenseRef in an
+expression is defined: the expression maps it (`simplelicensing_customIdToUri`) to an
+`expandedlicensing_CustomLicense` with the license's name and URL. licheck ships no license
+texts, and the text is a required property, so it holds SPDX's NOASSERTION and the comment
+says so; licheck's reader treats that as no text.
+
+`suppliedBy` is written where the input named a publisher. releaseTime, downloadLocation and
+packageVersion are left out: the 3.0.1 model does not require them on an ai_AIPackage, licheck's
+records do not carry them, and the model has no NOASSERTION value for a DateTime or a URI
+(absence is how SPDX 3 makes no assertion); writing made-up values would be worse.
+
 The document is deterministic: element ids derive from the models' names and its creation time
 is the day of the run (SPDX requires one), so the same input on the same day gives the same bytes.
 """
@@ -42,6 +57,23 @@ def license_ref(result: LicenseResult) -> str:
     `LicenseRef-scancode-*`, or SPDX's NONE / NOASSERTION); an unknown name becomes a LicenseRef.
     """
     return result.id or f"LicenseRef-{_slug(result.declared)}"
+
+
+def _inherited(subject: SubjectReport, base: str) -> str:
+    """What licheck knows a base model carries: the licenses the model inherits from it (all of
+    them through its only base: one that base inherits in turn is named by its own origin)."""
+    single = len(subject.base_models) == 1
+    refs = sorted(
+        {
+            license_ref(r)
+            for r in subject.licenses
+            if r.inherited_from is not None and (single or r.inherited_from == base)
+        }
+    )
+    return " AND ".join(refs) if refs else "NOASSERTION"
+
+
+_LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+")
 
 
 def _expression(subject: SubjectReport, *, concluded: bool) -> str:
@@ -76,6 +108,34 @@ class _Graph:
         self.namespace = namespace
         self.elements: list[dict[str, Any]] = []
         self.counter = 0
+        # LicenseRef id -> the CustomLicense element defining it, and what licheck knows of it.
+        self.custom: dict[str, str] = {}
+        self.known: dict[str, LicenseResult] = {}
+
+    def license(self, source: str, relation: str, local: str, expression: str) -> None:
+        """`source` --relation--> a license expression whose LicenseRefs are all defined."""
+        refs = list(dict.fromkeys(_LICENSE_REF.findall(expression)))
+        for ref in refs:
+            if ref not in self.custom:
+                result = self.known.get(ref)
+                self.custom[ref] = self.add(
+                    "expandedlicensing_CustomLicense",
+                    f"license/{ref}",
+                    name=(result.name or result.declared) if result else ref[len("LicenseRef-") :],
+                    expandedlicensing_seeAlso=[result.url] if result and result.url else None,
+                    simplelicensing_licenseText="NOASSERTION",
+                    comment="licheck identifies this license by name; it ships no license texts",
+                )
+        lic = self.add(
+            "simplelicensing_LicenseExpression",
+            local,
+            simplelicensing_licenseExpression=expression,
+            simplelicensing_customIdToUri=[
+                {"type": "DictionaryEntry", "key": ref, "value": self.custom[ref]} for ref in refs
+            ]
+            or None,
+        )
+        self.relate(source, relation, [lic])
 
     def add(self, kind: str, local: str, **properties: Any) -> str:
         spdx_id = f"{self.namespace}/{local}"
@@ -115,6 +175,9 @@ def render(report: Report, options: RenderOptions) -> str:
     tool = graph.add("Tool", "tool/licheck", name="licheck")
     roots: list[str] = []
     datasets: dict[str, str] = {}
+    graph.known = {
+        license_ref(r): r for s in report.subjects for r in s.licenses if r.id or r.declared
+    }
     for number, subject in enumerate(report.subjects, 1):
         local = f"model/{number}-{_slug(subject.name)}"
         supplier = None
@@ -130,13 +193,12 @@ def render(report: Report, options: RenderOptions) -> str:
         )
         roots.append(model)
         for kind, concluded in (("hasDeclaredLicense", False), ("hasConcludedLicense", True)):
-            expression = _expression(subject, concluded=concluded)
-            lic = graph.add(
-                "simplelicensing_LicenseExpression",
+            graph.license(
+                model,
+                kind,
                 f"{local}/{'concluded' if concluded else 'declared'}-license",
-                simplelicensing_licenseExpression=expression,
+                _expression(subject, concluded=concluded),
             )
-            graph.relate(model, kind, [lic])
         targets = []
         for dataset in subject.datasets:
             if dataset not in datasets:
@@ -147,18 +209,33 @@ def render(report: Report, options: RenderOptions) -> str:
                     software_primaryPurpose="data",
                     dataset_datasetType=["noAssertion"],
                 )
+                for kind, which in (
+                    ("hasDeclaredLicense", "declared"),
+                    ("hasConcludedLicense", "concluded"),
+                ):
+                    graph.license(
+                        datasets[dataset],
+                        kind,
+                        f"dataset/{len(datasets)}-{_slug(dataset)}/{which}-license",
+                        "NOASSERTION",
+                    )
             targets.append(datasets[dataset])
         if targets:
             graph.relate(model, "trainedOn", targets)
-        bases = [
-            graph.add(
-                "ai_AIPackage",
-                f"{local}/base/{i}-{_slug(base)}",
-                name=base,
-                software_primaryPurpose="model",
+        bases = []
+        for i, base in enumerate(subject.base_models, 1):
+            base_local = f"{local}/base/{i}-{_slug(base)}"
+            bases.append(
+                graph.add("ai_AIPackage", base_local, name=base, software_primaryPurpose="model")
             )
-            for i, base in enumerate(subject.base_models, 1)
-        ]
+            # The 3.0.1 AI profile: exactly one declared and one concluded license per AIPackage.
+            for kind, which in (
+                ("hasDeclaredLicense", "declared"),
+                ("hasConcludedLicense", "concluded"),
+            ):
+                graph.license(
+                    bases[-1], kind, f"{base_local}/{which}-license", _inherited(subject, base)
+                )
         if bases:
             graph.relate(model, "descendantOf", bases)
         graph.add(
@@ -182,7 +259,14 @@ def render(report: Report, options: RenderOptions) -> str:
         "spdxId": f"{graph.namespace}/document",
         "creationInfo": CREATION,
         "name": "licheck report",
-        "profileConformance": ["core", "software", "simpleLicensing", "ai", "dataset"],
+        "profileConformance": [
+            "core",
+            "software",
+            "simpleLicensing",
+            "expandedLicensing",
+            "ai",
+            "dataset",
+        ],
         "rootElement": roots,
         "element": [e["spdxId"] for e in graph.elements],
     }

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from licheck.errors import InputError
 from licheck.inputs.registry import ReadContext, refuse_folder
@@ -226,16 +226,22 @@ class _Licenses:
             key, target = _get(entry, "key"), _ref(_get(entry, "value"))
             holder = self.graph.elements.get(target or "")
             body = _get(holder, "licenseText") if holder else None
-            if isinstance(key, str) and isinstance(body, str) and body.strip():
+            if isinstance(key, str) and _is_text(body):
                 self.texts[key] = body
         return text.strip()
 
     def _license(self, element: dict[str, Any], ident: str, kind: str) -> str:
         license_id = _license_id(element, ident)
         body = _get(element, "licenseText")
-        if kind == "CustomLicense" and isinstance(body, str) and body.strip():
+        if kind == "CustomLicense" and _is_text(body):
             self.texts[license_id] = body
         return license_id
+
+
+def _is_text(body: Any) -> TypeGuard[str]:
+    """A license text to judge: not empty and not SPDX's NOASSERTION (the text is a required
+    property, so a writer that has none, licheck included, says NOASSERTION)."""
+    return isinstance(body, str) and body.strip() not in ("", "NOASSERTION")
 
 
 def _license_id(element: dict[str, Any], ident: str) -> str:
