@@ -217,12 +217,18 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
     names: dict[str, str] = {}
     allow: set[str] = set()
     deny: set[str] = set()
+    allow_lines: dict[str, int] = {}
     for key, target in (("allow", allow), ("deny", deny)):
         for name, line in _names(data, key, source):
             resolved = _resolve(name, line, source, catalog)
             target.add(resolved)
             names[resolved] = name
-    families = {name.lower() for name, _line in _names(data, "allow_families", source)}
+            if key == "allow":
+                allow_lines.setdefault(resolved, line)
+    family_lines: dict[str, int] = {}
+    for name, line in _names(data, "allow_families", source):
+        family_lines.setdefault(name.lower(), line)
+    families = set(family_lines)
     return Policy(
         require=require,
         allow=frozenset(allow - deny),
@@ -235,6 +241,8 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
         source=source,
         exclude=tuple(name for name, _line in _names(data, "exclude", source)),
         names=names,
+        allow_lines=allow_lines,
+        family_lines=family_lines,
     )
 
 
