@@ -414,3 +414,39 @@ def test_every_report_names_the_policy_file(
     assert json.loads(out)["policy"]["file"] == ".licheck.yaml"
     _, out, _ = run("--format", "terminal", "m.md")
     assert "from .licheck.yaml" in out
+
+
+def test_scan_finds_the_policy_of_the_scanned_tree_not_of_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / ".licheck.yaml").write_text("version: 1\ndeny: [mit]\n", encoding="utf-8")
+    for name in ("a", "b"):
+        (project / "models" / name).mkdir(parents=True)
+        (project / "models" / name / "README.md").write_text(card("mit"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # Two roots: the search starts at their common folder (project/models) and goes up to the
+    # repository's root, where the policy denies MIT.
+    code, out, _ = run(
+        "scan", "-j", "1", "--format", "json", str(project / "models" / "a"),
+        str(project / "models" / "b"),
+    )  # fmt: skip
+    assert code == 1 and json.loads(out)["policy"]["file"].endswith("project/.licheck.yaml")
+    assert "denied by the policy" in out
+
+
+def test_scan_never_takes_a_policy_above_the_scanned_root_without_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".licheck.yaml").write_text("version: 1\nallow: [cc-by-nc-4.0]\n", "utf-8")
+    tree = tmp_path / "context" / "m"
+    tree.mkdir(parents=True)
+    (tree / "README.md").write_text(card("cc-by-nc-4.0"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run("scan", "-j", "1", "--format", "json", str(tmp_path / "context"))
+    assert code == 1 and json.loads(out)["policy"]["file"] is None

@@ -384,11 +384,18 @@ def scan(
     silently: what the walk leaves out is counted in the summary, by reason.
     """
     from licheck.check import choose_policy
+    from licheck.inputs.policy_file import search_start
     from licheck.inputs.registry import InputOptions
     from licheck.knowledge.catalog import Catalog
 
     catalog = Catalog()
-    policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
+    # The scanned tree's policy: searched from the roots' common folder, not the working one.
+    policy = choose_policy(
+        catalog=catalog,
+        policy_file=run.policy_file,
+        require=run.require,
+        search_from=search_start(roots),
+    )
     from licheck.inputs.card_dump import is_card_dump
 
     if any(is_card_dump(root) for root in roots) or engine != "local":

@@ -9,6 +9,8 @@ license is a violation ("cannot verify") unless the policy says `unknown: warn`.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +66,16 @@ def find_policy_file(start: Path, top: Path | None = None) -> Path | None:
         if pyproject.is_file() and "[tool.licheck]" in _head(pyproject):
             return pyproject
     return None
+
+
+def search_start(paths: Sequence[Path]) -> Path:
+    """Where `scan` starts looking for its policy: the common folder of the scanned paths (a
+    file stands for its folder), so the scanned tree's own policy applies wherever licheck runs
+    from, and find_policy_file's boundary still holds above it."""
+    folders = [os.path.abspath(path.parent if path.is_file() else path) for path in paths] or [
+        os.getcwd()
+    ]
+    return Path(os.path.commonpath(folders))
 
 
 def _head(path: Path) -> str:
