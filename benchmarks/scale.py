@@ -6,13 +6,16 @@ LICENSE file beside the card (texts taken from ../shared/corpus/ai when present)
 gated cards, and cards with no license. Most are loose `<name>.md` files in one folder (a
 folder of cards); one in ten is a model folder with README.md and LICENSE.
 
-Run: `python benchmarks/scale.py [--sizes 1000 10000 100000] [--jobs N]`. Prints a Markdown
-table; asserts nothing. Target: >= 2000 cards/s on 2 cores, peak RSS flat in N (<= 200 MB).
+Run: `python benchmarks/scale.py [--sizes 1000 10000 100000] [--jobs N] [--json-size 20000]`.
+Prints a Markdown table; asserts nothing. Target: >= 2000 cards/s on 2 cores, peak RSS flat in N
+(<= 200 MB). A second table gives the peak RSS of a `--format json` scan of `--json-size` cards
+(20,000 by default, 0 to skip): a non-streaming report, which issue 15 bounds to 200 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -89,18 +92,10 @@ def generate(target: Path, count: int, seed: int = 7) -> None:
             (loose / f"model-{index}.md").write_text(text, encoding="utf-8")
 
 
-def measure(target: Path, jobs: int | None) -> tuple[float, int, int]:
+def measure(target: Path, jobs: int | None, fmt: str = "jsonl") -> tuple[float, int, int]:
     """(seconds, peak RSS in KB of the largest licheck process, models checked)."""
-    command = [
-        sys.executable,
-        "-m",
-        "licheck",
-        "scan",
-        "--format",
-        "jsonl",
-        "-o",
-        str(target / "out.jsonl"),
-    ]
+    output = target / f"out.{fmt}"
+    command = [sys.executable, "-m", "licheck", "scan", "--format", fmt, "-o", str(output)]
     if jobs:
         command += ["--jobs", str(jobs)]
     wrapper = (
@@ -116,14 +111,34 @@ def measure(target: Path, jobs: int | None) -> tuple[float, int, int]:
         check=True,
     )
     elapsed = time.perf_counter() - start
-    lines = (target / "out.jsonl").read_text(encoding="utf-8").splitlines()
-    return elapsed, int(done.stdout.strip()), len(lines) - 1
+    text = output.read_text(encoding="utf-8")
+    checked = len(json.loads(text)["subjects"]) if fmt == "json" else len(text.splitlines()) - 1
+    return elapsed, int(done.stdout.strip()), checked
+
+
+def json_table(size: int, jobs: int | None) -> None:
+    """Peak RSS of a `--format json` scan: the whole report is built before it is written."""
+    print()
+    print("| format | cards | scan (s) | peak RSS (MB) | floor (MB) | checked |")
+    print("|---|---:|---:|---:|---:|---:|")
+    target = Path(tempfile.mkdtemp(prefix=f"licheck-scale-json-{size}-"))
+    try:
+        generate(target, size)
+        os.sync()
+        elapsed, peak_kb, checked = measure(target, jobs, "json")
+        print(
+            f"| json | {size:,} | {elapsed:.1f} | {peak_kb / 1024:.0f} | 200 | {checked:,} |",
+            flush=True,
+        )
+    finally:
+        shutil.rmtree(target, ignore_errors=True)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--json-size", type=int, default=20_000)
     args = parser.parse_args()
     print("| cards | generate (s) | scan (s) | cards/s | peak RSS (MB) | checked |")
     print("|---:|---:|---:|---:|---:|---:|")
@@ -142,6 +157,8 @@ def main() -> int:
             )
         finally:
             shutil.rmtree(target, ignore_errors=True)
+    if args.json_size:
+        json_table(args.json_size, args.jobs)
     return 0
 
 

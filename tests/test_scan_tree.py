@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from licheck.cli import main
 from licheck.inputs.policy_file import find_policy_file
-from licheck.inputs.tree import Skip, Unit, walk
+from licheck.inputs.tree import CacheReading, Skip, Unit, walk
 from licheck.records import Policy
 from licheck.scan import _is_model_folder, scan
 
@@ -148,6 +148,56 @@ def test_a_cache_is_read_as_a_cache(tmp_path: Path) -> None:
     assert f"{2:040x}" in subjects[0].source  # the revision refs/main names, once
     assert not subjects[1].passed  # no license declared: cannot verify, never a pass
     assert [s.reason for s in skips] == ["Hugging Face datasets repos (not models)"]
+
+
+def test_include_datasets_judges_dataset_repos_as_datasets(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    make_cache(hub, "datasets--org--nc-data", {"README.md": card("cc-by-nc-4.0")})
+    make_cache(hub, "models--org--model", {"README.md": card("mit")})
+    make_cache(hub, "spaces--org--demo", {"README.md": card("mit")})
+    skips: list[Skip] = []
+    subjects = subjects_of(hub, on_skip=skips.append, cache=CacheReading(datasets=True))
+    by_name = {s.name: s.passed for s in subjects}
+    assert by_name == {"datasets/org/nc-data": False, "org/model": True}
+    assert [s.reason for s in skips] == ["Hugging Face spaces repos (not models)"]
+
+
+def test_a_dataset_is_no_base_model(tmp_path: Path) -> None:
+    # A model whose base_model is the dataset's id must not inherit (or pass) through it.
+    hub = tmp_path / "hub"
+    make_cache(hub, "datasets--org--same", {"README.md": card("mit")})
+    make_cache(
+        hub, "models--org--ft", {"README.md": "---\nlicense: mit\nbase_model: org/same\n---\n"}
+    )
+    subjects = subjects_of(hub, cache=CacheReading(datasets=True))
+    ft = next(s for s in subjects if s.name == "org/ft")
+    assert not ft.passed and ft.violations[0].rule == "unknown-base"
+
+
+def test_all_revisions_judges_each_snapshot_named_by_its_revision(tmp_path: Path) -> None:
+    make_cache(tmp_path, "models--o--n", {"README.md": card("mit")}, revisions=2)
+    names = [s.name for s in subjects_of(tmp_path, cache=CacheReading(all_revisions=True))]
+    assert names == [f"o/n@{1:040x}", f"o/n@{2:040x}"]
+    assert [s.name for s in subjects_of(tmp_path)] == ["o/n"]  # the default: refs/main only
+    make_cache(tmp_path, "models--o--one", {"README.md": card("mit")})
+    subjects = subjects_of(tmp_path / "models--o--one", cache=CacheReading(all_revisions=True))
+    assert [s.name for s in subjects] == [f"o/one@{1:040x}"]  # named so even when alone
+
+
+def test_snapshots_without_a_ref_are_told_apart_by_revision(tmp_path: Path) -> None:
+    repo = make_cache(tmp_path, "models--o--n", {"README.md": card("mit")}, revisions=2)
+    (repo / "refs" / "main").unlink()
+    assert [s.name for s in subjects_of(tmp_path)] == [f"o/n@{1:040x}", f"o/n@{2:040x}"]
+
+
+def test_scan_cli_takes_the_cache_flags(tmp_path: Path) -> None:
+    hub = tmp_path / "hub"
+    make_cache(hub, "datasets--org--data", {"README.md": card("cc-by-nc-4.0")}, revisions=2)
+    code, out, _ = run(
+        "scan", "--include-datasets", "--all-revisions", "-j", "1", "--format", "json", str(hub)
+    )
+    names = [s["name"] for s in json.loads(out)["subjects"]]
+    assert code == 1 and names == [f"datasets/org/data@{n:040x}" for n in (1, 2)]
 
 
 def test_a_ref_to_a_missing_snapshot_is_unreadable(tmp_path: Path) -> None:
@@ -364,3 +414,39 @@ def test_every_report_names_the_policy_file(
     assert json.loads(out)["policy"]["file"] == ".licheck.yaml"
     _, out, _ = run("--format", "terminal", "m.md")
     assert "from .licheck.yaml" in out
+
+
+def test_scan_finds_the_policy_of_the_scanned_tree_not_of_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    (project / ".git").mkdir(parents=True)
+    (project / ".licheck.yaml").write_text("version: 1\ndeny: [mit]\n", encoding="utf-8")
+    for name in ("a", "b"):
+        (project / "models" / name).mkdir(parents=True)
+        (project / "models" / name / "README.md").write_text(card("mit"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    # Two roots: the search starts at their common folder (project/models) and goes up to the
+    # repository's root, where the policy denies MIT.
+    code, out, _ = run(
+        "scan", "-j", "1", "--format", "json", str(project / "models" / "a"),
+        str(project / "models" / "b"),
+    )  # fmt: skip
+    assert code == 1 and json.loads(out)["policy"]["file"].endswith("project/.licheck.yaml")
+    assert "denied by the policy" in out
+
+
+def test_scan_never_takes_a_policy_above_the_scanned_root_without_a_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".licheck.yaml").write_text("version: 1\nallow: [cc-by-nc-4.0]\n", "utf-8")
+    tree = tmp_path / "context" / "m"
+    tree.mkdir(parents=True)
+    (tree / "README.md").write_text(card("cc-by-nc-4.0"), encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    code, out, _ = run("scan", "-j", "1", "--format", "json", str(tmp_path / "context"))
+    assert code == 1 and json.loads(out)["policy"]["file"] is None

@@ -25,6 +25,7 @@ from licheck.cli_output import report_file, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
+from licheck.inputs.tree import MODELS_AT_MAIN, CacheReading
 
 if TYPE_CHECKING:
     from licheck.inputs.registry import InputOptions
@@ -352,6 +353,17 @@ def check(
 @click.option("--scheduler", metavar="ADDRESS", help="A Dask scheduler (default: a LocalCluster).")
 @click.option("--id-column", metavar="NAME", help="A card dump's repo-id column (modelId, id).")
 @click.option("--card-column", metavar="NAME", help="A card dump's README column (card).")
+@click.option(
+    "--include-datasets",
+    is_flag=True,
+    help="Also judge a Hugging Face cache's dataset repos (named datasets/ID) by their license.",
+)
+@click.option(
+    "--all-revisions",
+    is_flag=True,
+    help="Judge every snapshot of a Hugging Face cache repo (named ID@REVISION), not only "
+    "the one refs/main names.",
+)
 def scan(
     roots: tuple[Path, ...],
     run: _Run,
@@ -362,6 +374,8 @@ def scan(
     scheduler: str | None,
     id_column: str | None,
     card_column: str | None,
+    include_datasets: bool,
+    all_revisions: bool,
 ) -> int:
     """Find and check every model under ROOTS (a monorepo, a Hugging Face cache, a folder of cards).
 
@@ -370,11 +384,18 @@ def scan(
     silently: what the walk leaves out is counted in the summary, by reason.
     """
     from licheck.check import choose_policy
+    from licheck.inputs.policy_file import search_start
     from licheck.inputs.registry import InputOptions
     from licheck.knowledge.catalog import Catalog
 
     catalog = Catalog()
-    policy = choose_policy(catalog=catalog, policy_file=run.policy_file, require=run.require)
+    # The scanned tree's policy: searched from the roots' common folder, not the working one.
+    policy = choose_policy(
+        catalog=catalog,
+        policy_file=run.policy_file,
+        require=run.require,
+        search_from=search_start(roots),
+    )
     from licheck.inputs.card_dump import is_card_dump
 
     if any(is_card_dump(root) for root in roots) or engine != "local":
@@ -391,7 +412,12 @@ def scan(
         policy,
         run.today,
         options,
-        _ScanLimits(jobs, timeout, (*policy.exclude, *exclude)),
+        _ScanLimits(
+            jobs,
+            timeout,
+            (*policy.exclude, *exclude),
+            CacheReading(datasets=include_datasets, all_revisions=all_revisions),
+        ),
         catalog.version,
     )
     return run.exit_code(passed)
@@ -404,6 +430,7 @@ class _ScanLimits:
     jobs: int | None
     timeout: float
     exclude: tuple[str, ...] = ()
+    cache: CacheReading = MODELS_AT_MAIN
 
 
 def _run_scan(
@@ -455,6 +482,7 @@ def _run_scan(
             lines_kb_version=kb_version if stream_lines else None,
             exclude=limits.exclude,
             on_skip=lambda skip: counts.skip(skip.reason),
+            cache=limits.cache,
         )
         try:
             consume(results, counts, subjects, target, progress)

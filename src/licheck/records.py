@@ -257,6 +257,27 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """A license the policy accepts only because an `allow` or `allow_families` entry names it:
+    without the entry it would be rejected (`reason` says why). Reports show it, so an allow
+    list never turns a non-open license green unnoticed (issue 15).
+
+    `rule` is `allow` or `allow_families`; `entry` the policy's words (the name as written, or
+    the family); `inherited_from` the base model the license comes from, when inherited.
+    """
+
+    license: str
+    name: str
+    verdict: str
+    rule: str
+    entry: str
+    reason: str
+    inherited_from: str | None = None
+    policy_file: str | None = None
+    policy_line: int | None = None
+
+
+@dataclass(frozen=True)
 class LicenseText:
     """A license text that an input supplied (a license_file), already read and decoded.
 
@@ -341,6 +362,8 @@ class SubjectReport:
     # obligations were not checked.
     obligations: tuple[ObligationResult, ...] = ()
     obligation_mode: str | None = None
+    # Licenses accepted only by an `allow` / `allow_families` entry (engine/policy.py decides).
+    accepted: tuple[Acceptance, ...] = ()
 
     @property
     def passed(self) -> bool:
@@ -601,6 +624,10 @@ class Policy:
     # (`licheck obligations --strict`) makes an obligation licheck cannot check a violation too.
     obligations: Literal["off", "warn", "enforce"] = "off"
     obligations_unknown: Literal["warn", "fail"] = "warn"
+    # The policy file's line of each `allow` entry (by resolved id) and `allow_families` entry,
+    # so a report can point at the rule that accepted a license.
+    allow_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    family_lines: dict[str, int] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

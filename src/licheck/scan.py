@@ -32,7 +32,15 @@ from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError, PolicyError
 from licheck.inputs import shown_path
 from licheck.inputs.registry import LOOSE_UNIT_FORMATS, InputOptions
-from licheck.inputs.tree import CANDIDATE_SUFFIXES, Skip, Unit, is_model_folder, walk
+from licheck.inputs.tree import (
+    CANDIDATE_SUFFIXES,
+    MODELS_AT_MAIN,
+    CacheReading,
+    Skip,
+    Unit,
+    is_model_folder,
+    walk,
+)
 from licheck.knowledge.bundle import Knowledge
 from licheck.records import ModelRecord, SubjectReport
 
@@ -103,6 +111,7 @@ def _candidates(
     roots: Iterable[Path],
     exclude: tuple[str, ...] = (),
     on_skip: Callable[[Skip], None] | None = None,
+    cache: CacheReading = MODELS_AT_MAIN,
 ) -> Iterator[Unit]:
     """Model folders, cache repos, unreadable places and loose files that may be models.
 
@@ -110,7 +119,7 @@ def _candidates(
     walk itself stays cheap and serial work in the main process is small. What the walk leaves
     out goes to `on_skip` with its reason (inputs/tree.py lists the default exclusions).
     """
-    for found in walk(roots, exclude=exclude, is_model_folder=_is_model_folder):
+    for found in walk(roots, exclude=exclude, is_model_folder=_is_model_folder, cache=cache):
         if isinstance(found, Skip):
             if on_skip is not None:
                 on_skip(found)
@@ -209,6 +218,10 @@ class ScanWorker:
             except (LicheckError, OSError, ValueError):
                 found.append((unit, []))
                 continue
+            if unit.dataset:
+                # A dataset is judged, never inherited from: it is no model's base.
+                found.append((unit, []))
+                continue
             if unit.repo_id:
                 records = [replace(r, name=unit.repo_id) for r in records]
             found.append((unit, [(same_run_keys(r), same_run_model(r)) for r in records]))
@@ -242,7 +255,7 @@ class ScanWorker:
         if isinstance(unit, Path):
             unit = Unit(unit, "model")
         shown = shown_path(unit.path)
-        name = unit.repo_id or shown
+        name = unit.name or shown
         if unit.kind == "unreadable":
             return [_named(unreadable(shown, unit.note), name)]
         try:
@@ -290,11 +303,11 @@ class ScanWorker:
             )
             for record in records
         ]
-        return [_named(s, unit.repo_id) for s in subjects] if unit.repo_id else subjects
+        return [_named(s, unit.name) for s in subjects] if unit.name else subjects
 
     def lost(self, unit: Unit, why: str) -> list[UnitResult]:
         """What a unit whose worker died or hung becomes: unreadable, in this worker's form."""
-        subject = _named(unreadable(shown_path(unit.path), why), unit.repo_id)
+        subject = _named(unreadable(shown_path(unit.path), why), unit.name)
         if self.lines_kb_version is None:
             return [subject]
         from licheck.formats.jsonl_format import subject_line
@@ -318,7 +331,7 @@ class ScanWorker:
                 raise
         return [
             ModelRecord(
-                source=shown_path(unit.path), format="folder", name=unit.repo_id or "", license=None
+                source=shown_path(unit.path), format="folder", name=unit.name or "", license=None
             )
         ]
 
@@ -509,12 +522,14 @@ def scan(
     lines_kb_version: str | None = None,
     exclude: tuple[str, ...] = (),
     on_skip: Callable[[Skip], None] | None = None,
+    cache: CacheReading = MODELS_AT_MAIN,
 ) -> Iterator[UnitResult]:
     """Check every model under `roots`, yielding each judged subject in discovery order.
 
     `jobs` processes (default: every core); 1 checks in this process. With `lines_kb_version`,
     each result comes as a ScanLine (the subject's JSON line and its tally) instead. What the
-    walk leaves out (default exclusions, `exclude` globs, dataset repos) goes to `on_skip`.
+    walk leaves out (default exclusions, `exclude` globs, dataset repos) goes to `on_skip`;
+    `cache` judges a Hugging Face cache's dataset repos or every revision too.
     """
     refuse_obligations(policy, "licheck scan")
     for root in roots:
@@ -532,7 +547,7 @@ def scan(
     units: list[Unit] = []
     index: dict[str, SameRunModel] = {}
     wanted: dict[Path, list[SameRunModel]] = {}
-    for part in _collect(worker, _candidates(roots, exclude, on_skip), workers):
+    for part in _collect(worker, _candidates(roots, exclude, on_skip, cache), workers):
         _same_run_add(part, index, wanted)
         units.extend(unit for unit, _ in part if unit is not None)
 

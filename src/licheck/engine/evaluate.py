@@ -64,6 +64,7 @@ def evaluate(
         base_models=record.base_models,
         obligations=obligations,
         obligation_mode=policy.obligations if check_obligations is not None else None,
+        accepted=decision.accepted,
     )
 
 

@@ -9,13 +9,14 @@ the exceptions that suppress a violation until they expire. Nothing unverified p
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from licheck.engine.expression import Leaf, blocking
 from licheck.engine.judge import ReadText
 from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment
 from licheck.records import (
+    Acceptance,
     LicenseResult,
     ModelRecord,
     ObligationResult,
@@ -73,14 +74,73 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     return rule, f"{label} is not open source: {_why(result)}"
 
 
+def _without_allow(policy: Policy) -> Policy:
+    return replace(policy, allow=frozenset(), allow_families=frozenset())
+
+
+def acceptance(policy: Policy, result: LicenseResult) -> Acceptance | None:
+    """The allow entry that made the policy accept a license it would otherwise reject, or
+    None (rejected anyway, or accepted on its own merits)."""
+    if rejection(policy, result) is not None:
+        return None
+    strict = _without_allow(policy)
+    why = rejection(strict, result)
+    if why is None:
+        return None
+    key = result.id or result.declared
+    if key in policy.allow:
+        rule, entry, line = "allow", policy.names.get(key, key), policy.allow_lines.get(key)
+    else:
+        assert result.family is not None  # rejection() accepted it by its family
+        rule, entry = "allow_families", result.family
+        line = policy.family_lines.get(result.family)
+    return Acceptance(
+        license=key,
+        name=result.name or result.declared,
+        verdict=result.verdict,
+        rule=rule,
+        entry=entry,
+        reason=why[1],
+        inherited_from=result.inherited_from,
+        policy_file=policy.source,
+        policy_line=line,
+    )
+
+
+def _acceptances(judgment: ModelJudgment, policy: Policy) -> tuple[Acceptance, ...]:
+    """Every license of a model that only an allow entry accepted (declared, shipped as a
+    text that would otherwise be a violation, inherited), once each."""
+    if not policy.allow and not policy.allow_families:
+        return ()
+    record = judgment.record
+    strict = _without_allow(policy)
+    candidates = [*judgment.declared.values()]
+    candidates.extend(
+        result
+        for read, result in judgment.texts
+        if _text_violation(record, read, result, strict) is not None
+        and _text_violation(record, read, result, policy) is None
+    )
+    for base in judgment.bases:
+        candidates.extend(base.judged.values())
+    found: dict[tuple[str, str | None], Acceptance] = {}
+    for result in candidates:
+        accepted = acceptance(policy, result)
+        if accepted is not None:
+            found.setdefault((accepted.license, accepted.inherited_from), accepted)
+    return tuple(found.values())
+
+
 @dataclass(frozen=True)
 class Decision:
     """What the policy made of one model: the violations that stand, those an exception
-    suppresses, and warnings (an exception about to expire, `unknown: warn`, an unknown base)."""
+    suppresses, warnings (an exception about to expire, `unknown: warn`, an unknown base), and
+    the licenses accepted only because an allow entry names them."""
 
     violations: tuple[Violation, ...]
     suppressed: tuple[Suppression, ...]
     warnings: tuple[str, ...]
+    accepted: tuple[Acceptance, ...] = ()
 
 
 def decide(
@@ -168,6 +228,7 @@ def decide(
         tuple(standing),
         tuple(suppressed),
         (*judgment.warnings, *base_warnings, *duty_warnings, *warnings),
+        _acceptances(judgment, policy),
     )
 
 

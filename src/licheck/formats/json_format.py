@@ -12,6 +12,7 @@ from licheck.formats import RenderOptions
 from licheck.formats.jsonout import dumps
 from licheck.formats.sanitise import json_inert
 from licheck.records import (
+    Acceptance,
     CriterionResult,
     Finding,
     LicenseResult,
@@ -113,6 +114,13 @@ def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
         ],
         "warnings": list(subject.warnings),
         "openness": openness_to_dict(subject.openness) if subject.openness else None,
+        # Added by issue 15, only when an allow entry accepted a license that would otherwise
+        # fail (schema_version stays 1): the entry, its policy file and line, and why.
+        **(
+            {"accepted": [acceptance_to_dict(a) for a in subject.accepted]}
+            if subject.accepted
+            else {}
+        ),
         # Added by issue 19, only when the obligations were checked (schema_version stays 1).
         **(
             {
@@ -122,6 +130,21 @@ def subject_to_dict(subject: SubjectReport) -> dict[str, Any]:
             if subject.obligation_mode is not None
             else {}
         ),
+    }
+
+
+def acceptance_to_dict(item: Acceptance) -> dict[str, Any]:
+    """`{license, name, verdict, rule, entry, reason, inherited_from, policy_file, policy_line}`."""
+    return {
+        "license": item.license,
+        "name": item.name,
+        "verdict": item.verdict,
+        "rule": item.rule,
+        "entry": item.entry,
+        "reason": item.reason,
+        "inherited_from": item.inherited_from,
+        "policy_file": item.policy_file,
+        "policy_line": item.policy_line,
     }
 
 

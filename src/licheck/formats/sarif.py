@@ -114,13 +114,25 @@ OBLIGATION_RULES: dict[str, tuple[str, str]] = {
 }
 
 
+# Listed only when a run has a license accepted by an allow entry alone (issue 15), so the
+# rule list of every other run stays as it was.
+ACCEPTANCE_RULES: dict[str, tuple[str, str]] = {
+    "accepted-by-allow": (
+        "License accepted only by an allow entry",
+        "The policy's `allow` or `allow_families` list accepts a license that its requirement "
+        "would reject (not open, not OSI-approved). The result is a note at the model's license "
+        "declaration, related to the policy line; remove the entry to make it a violation.",
+    ),
+}
+
+
 def _pascal(title: str) -> str:
     """A rule's readable name: its title in PascalCase ("LicenseIsNotOsiApproved")."""
     words = "".join(c if c.isalnum() else " " for c in title).split()
     return "".join(word[:1].upper() + word[1:].lower() for word in words)
 
 
-def _rules(with_obligations: bool = False) -> list[dict[str, Any]]:
+def _rules(with_obligations: bool = False, with_acceptances: bool = False) -> list[dict[str, Any]]:
     rules = []
     for criterion in CRITERIA:
         rules.append(
@@ -139,7 +151,8 @@ def _rules(with_obligations: bool = False) -> list[dict[str, Any]]:
             }
         )
     extra = OBLIGATION_RULES if with_obligations else {}
-    for rule_id, (title, help_text) in {**POLICY_RULES, **extra}.items():
+    accepted = ACCEPTANCE_RULES if with_acceptances else {}
+    for rule_id, (title, help_text) in {**POLICY_RULES, **extra, **accepted}.items():
         rules.append(
             {
                 "id": rule_id,
@@ -200,6 +213,7 @@ def _subject_results(subject: SubjectReport, index: dict[str, int]) -> list[dict
         result = _violation_result(suppression.violation, index, subject)
         result["suppressions"] = _suppressions(suppression)
         results.append(result)
+    results.extend(_acceptance_results(subject, index))
     for license_result, criterion, finding in problem_findings(subject):
         path, line, end_line = finding_location(subject, finding)
         text = f"{subject.name}: {finding_text(license_result, criterion, finding)}"
@@ -222,6 +236,30 @@ def _subject_results(subject: SubjectReport, index: dict[str, int]) -> list[dict
         excepted = suppression_of(subject, license_result)
         if excepted is not None:
             result["suppressions"] = _suppressions(excepted)
+        results.append(result)
+    return results
+
+
+def _acceptance_results(subject: SubjectReport, index: dict[str, int]) -> list[dict[str, Any]]:
+    """A note per license only an allow entry accepted, at the model's license declaration and
+    related to the policy line that accepts it."""
+    results = []
+    for item in subject.accepted:
+        text = (
+            f"{subject.name}: {item.name} ({item.verdict}) is accepted by the policy's "
+            f"{item.rule} entry '{item.entry}'; without it: {item.reason}"
+        )
+        result: dict[str, Any] = {
+            "ruleId": "accepted-by-allow",
+            "ruleIndex": index["accepted-by-allow"],
+            "level": "note",
+            "message": {"text": display(text)},
+            "locations": _location(subject.source, subject.license_line),
+            "_key": [subject.source, subject.name, "accepted-by-allow", item.license],
+        }
+        related = _location(item.policy_file, item.policy_line)
+        if related:
+            result["relatedLocations"] = [{"id": 0, **related[0]}]
         results.append(result)
     return results
 
@@ -271,7 +309,10 @@ def render(report: Report, options: RenderOptions) -> str:
     """The report as one SARIF 2.1.0 run."""
     from licheck import __version__
 
-    rules = _rules(any(s.obligation_mode is not None for s in report.subjects))
+    rules = _rules(
+        any(s.obligation_mode is not None for s in report.subjects),
+        any(s.accepted for s in report.subjects),
+    )
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [r for subject in report.subjects for r in _subject_results(subject, index)]
     _fingerprint(results)

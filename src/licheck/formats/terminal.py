@@ -146,6 +146,9 @@ def _subject_line(console: Console, subject: SubjectReport) -> None:
         line.append(f"  {licenses}")
     if subject.violations:
         line.append(f"  x {display(subject.violations[0].message)}", style="red")
+    elif subject.accepted or subject.suppressed:
+        count = len(subject.accepted) + len(subject.suppressed)
+        line.append(f"  ~ {count} accepted by the policy despite failing", style="yellow")
     console.print(line)
 
 
@@ -195,6 +198,11 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
         _openness(console, subject)
     if subject.obligation_mode is not None:
         _obligations(console, subject)
+    accepted = accepted_lines(subject)
+    if accepted:
+        _indented(console, "Accepted by the policy despite failing", 2, "bold yellow")
+        for entry in accepted:
+            _indented(console, f"~ {entry}", 4, "yellow")
     shown = [v for v in subject.violations if not v.rule.startswith("obligation-")]
     if shown:
         _indented(console, "Policy violations", 2, "bold")
@@ -203,6 +211,29 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
             line.append(display(violation.message))
             _indented(console, line, 4)
     console.print()
+
+
+def _at(file: str | None, line: int | None) -> str:
+    return (file or "the policy") + (f":{line}" if file and line else "")
+
+
+def accepted_lines(subject: SubjectReport) -> list[str]:
+    """What passed only because the policy says so (issue 15): each license an allow entry
+    accepted, with the entry and its line, and each violation an exception suppressed."""
+    lines = []
+    for item in subject.accepted:
+        inherited = f" (inherited from {item.inherited_from})" if item.inherited_from else ""
+        lines.append(
+            f"{item.name}{inherited}: {item.verdict}, accepted by {item.rule} '{item.entry}' "
+            f"({_at(item.policy_file, item.policy_line)}); without it: {item.reason}"
+        )
+    for suppression in subject.suppressed:
+        lines.append(
+            f"{suppression.violation.message}: suppressed by the exception at "
+            f"{_at(suppression.policy_file, suppression.policy_line)} until "
+            f"{suppression.expires} ({suppression.reason})"
+        )
+    return [display(line) for line in lines]
 
 
 _MARKS = {"met": ("✓", "green"), "unmet": ("✗", "red"), "unknown": ("?", "yellow")}

@@ -9,6 +9,8 @@ license is a violation ("cannot verify") unless the policy says `unknown: warn`.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +66,16 @@ def find_policy_file(start: Path, top: Path | None = None) -> Path | None:
         if pyproject.is_file() and "[tool.licheck]" in _head(pyproject):
             return pyproject
     return None
+
+
+def search_start(paths: Sequence[Path]) -> Path:
+    """Where `scan` starts looking for its policy: the common folder of the scanned paths (a
+    file stands for its folder), so the scanned tree's own policy applies wherever licheck runs
+    from, and find_policy_file's boundary still holds above it."""
+    folders = [os.path.abspath(path.parent if path.is_file() else path) for path in paths] or [
+        os.getcwd()
+    ]
+    return Path(os.path.commonpath(folders))
 
 
 def _head(path: Path) -> str:
@@ -217,12 +229,18 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
     names: dict[str, str] = {}
     allow: set[str] = set()
     deny: set[str] = set()
+    allow_lines: dict[str, int] = {}
     for key, target in (("allow", allow), ("deny", deny)):
         for name, line in _names(data, key, source):
             resolved = _resolve(name, line, source, catalog)
             target.add(resolved)
             names[resolved] = name
-    families = {name.lower() for name, _line in _names(data, "allow_families", source)}
+            if key == "allow":
+                allow_lines.setdefault(resolved, line)
+    family_lines: dict[str, int] = {}
+    for name, line in _names(data, "allow_families", source):
+        family_lines.setdefault(name.lower(), line)
+    families = set(family_lines)
     return Policy(
         require=require,
         allow=frozenset(allow - deny),
@@ -235,6 +253,8 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
         source=source,
         exclude=tuple(name for name, _line in _names(data, "exclude", source)),
         names=names,
+        allow_lines=allow_lines,
+        family_lines=family_lines,
     )
 
 

@@ -14,12 +14,15 @@ an escape from the tree), and in a Hugging Face cache the dataset and space repo
 leaves out more, matched against the path relative to the scanned root.
 
 A Hugging Face cache (`models--ORG--NAME/{refs,snapshots,blobs}`) is read as a cache, not as
-folders: one unit per repo, at the revision `refs/main` names (each snapshot when no ref says
-which is current), named by its repo id. licheck reads this layout itself rather than with
-`huggingface_hub.scan_cache_dir`: that function only accepts a cache root (not a tree holding a
-cache, nor one repo), raises on the first irregular repo (one odd folder would hide every
-model), and stats every blob for sizes licheck does not need; the layout it reads is three
-folder names and a one-line ref file.
+folders: one unit per repo, at the revision `refs/main` names (each snapshot when no ref says which
+is current), named by its repo id. `CacheReading` widens that: `datasets` judges each dataset
+repo's license as a subject of its own (named `datasets/ORG/NAME`, never a base model),
+`all_revisions` each snapshot of a repo; under `all_revisions`, or whenever a repo gives more than
+one unit, each is named `ID@REVISION` (the full revision: a short one may not tell two apart).
+licheck reads this layout itself rather than with `huggingface_hub.scan_cache_dir`: that function
+only accepts a cache root (not a tree holding a cache, nor one repo), raises on the first irregular
+repo (one odd folder would hide every model), and stats every blob for sizes licheck does not need;
+the layout it reads is three folder names and a one-line ref file.
 """
 
 from __future__ import annotations
@@ -76,6 +79,26 @@ class Unit:
     repo_id: str | None = None
     revision: str | None = None
     note: str = ""
+    # A cache repo's name in reports when it is not the bare repo id (see CacheReading).
+    label: str | None = None
+    dataset: bool = False
+
+    @property
+    def name(self) -> str | None:
+        """The subject's name: a cache repo's id (with what tells its units apart), else None."""
+        return self.label or self.repo_id
+
+
+@dataclass(frozen=True)
+class CacheReading:
+    """What of a Hugging Face cache is judged beyond each model repo at `refs/main`."""
+
+    datasets: bool = False
+    all_revisions: bool = False
+
+
+# The default: model repos only, each at the revision refs/main names.
+MODELS_AT_MAIN = CacheReading()
 
 
 @dataclass(frozen=True)
@@ -182,17 +205,29 @@ def _inside(path: Path, root_real: str) -> bool:
     return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
-def cache_units(repo: Path, kind: str, name: str) -> Iterator[Found]:
-    """A Hugging Face cache repo: one unit at `refs/main`'s revision, or a skip (not a model)."""
+def cache_units(
+    repo: Path, kind: str, name: str, reading: CacheReading = MODELS_AT_MAIN
+) -> Iterator[Found]:
+    """A Hugging Face cache repo: one unit at `refs/main`'s revision (each snapshot under
+    `all_revisions`), or a skip (not a model, and datasets not asked for)."""
     repo_id = name.replace("--", "/", 1)
-    if kind != "models":
+    dataset = kind == "datasets" and reading.datasets
+    if kind != "models" and not dataset:
         yield Skip(repo, f"Hugging Face {kind} repos (not models)")
         return
+    label = f"datasets/{repo_id}" if dataset else None
     snapshots = repo / "snapshots"
     try:
         revisions = sorted(p.name for p in snapshots.iterdir() if p.is_dir())
     except OSError as exc:
-        yield Unit(repo, "unreadable", repo_id, note=f"cannot list snapshots/: {exc.strerror}")
+        yield Unit(
+            repo,
+            "unreadable",
+            repo_id,
+            note=f"cannot list snapshots/: {exc.strerror}",
+            label=label,
+            dataset=dataset,
+        )
         return
     ref = repo / "refs" / "main"
     wanted: list[str] = []
@@ -203,10 +238,23 @@ def cache_units(repo: Path, kind: str, name: str) -> Iterator[Found]:
         wanted = [head.decode("ascii", errors="replace").strip()]
     except Exception:  # no ref (a cache filled by revision), or not a file: see below
         wanted = revisions
+    if reading.all_revisions and revisions:
+        wanted = revisions
     if not wanted:
-        yield Unit(repo, "unreadable", repo_id, note="the cache repo holds no snapshot")
+        yield Unit(
+            repo,
+            "unreadable",
+            repo_id,
+            note="the cache repo holds no snapshot",
+            label=label,
+            dataset=dataset,
+        )
         return
     for revision in wanted:
+        # Two units of one repo must not read as two identical lines: each names its revision.
+        shown = (label or repo_id) + (
+            f"@{revision}" if len(wanted) > 1 or reading.all_revisions else ""
+        )
         if not _REVISION.match(revision) or revision not in revisions:
             yield Unit(
                 repo,
@@ -214,9 +262,18 @@ def cache_units(repo: Path, kind: str, name: str) -> Iterator[Found]:
                 repo_id,
                 revision,
                 note=f"refs/main names revision '{revision[:40]}', which has no snapshot",
+                label=label,
+                dataset=dataset,
             )
             continue
-        yield Unit(snapshots / revision, "cache-repo", repo_id, revision)
+        yield Unit(
+            snapshots / revision,
+            "cache-repo",
+            repo_id,
+            revision,
+            label=shown if shown != repo_id else None,
+            dataset=dataset,
+        )
 
 
 def _ollama_store(folder: Path) -> bool:
@@ -230,11 +287,12 @@ def walk(
     *,
     exclude: tuple[str, ...] = (),
     is_model_folder: Callable[[Path, dict[str, str]], bool],
+    cache: CacheReading = MODELS_AT_MAIN,
 ) -> Iterator[Found]:
     """Every unit under the roots in a stable order, and every skip with its reason.
 
     `is_model_folder(folder, files)` decides a folder (scan passes its own); `files` maps
-    lower-case names to real names.
+    lower-case names to real names; `cache` says what of a Hugging Face cache is judged.
     """
     for root in roots:
         if not root.is_dir():
@@ -244,15 +302,15 @@ def walk(
         root_real = os.path.realpath(root)
         match = _CACHE_REPO.match(root.name)
         if match and (root / "snapshots").is_dir():
-            yield from cache_units(root, match.group(1), match.group(2))
+            yield from cache_units(root, match.group(1), match.group(2), cache)
             continue
         stack = [root]
         while stack:
             folder = stack.pop()
-            cache = _CACHE_REPO.match(folder.name) if folder != root else None
-            if cache and (folder / "snapshots").is_dir():
+            repo = _CACHE_REPO.match(folder.name) if folder != root else None
+            if repo and (folder / "snapshots").is_dir():
                 # A cache repo is one model at its revision, not a tree of folders.
-                yield from cache_units(folder, cache.group(1), cache.group(2))
+                yield from cache_units(folder, repo.group(1), repo.group(2), cache)
                 continue
             files: dict[str, str] = {}
             subfolders: list[str] = []
