@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -264,3 +265,23 @@ def test_the_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
         [*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, timeout=60
     ).stdout.decode()
     assert 'id="models"' in dom and "org/ft" in dom
+
+
+def test_a_pool_process_keeps_the_worker_it_was_started_with(tmp_path: Path) -> None:
+    """Its knowledge (the catalog's remembered suggestions) outlives one batch."""
+    from licheck import hub
+    from licheck.inputs.card_dump import dump_rows
+
+    worker = hub.DumpWorker(Policy(), TODAY, "cards.jsonl")
+    (rows,) = dump_rows(_jsonl(tmp_path / "cards.jsonl"), shown="cards.jsonl", batch_rows=100)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        hub._install(worker)  # as a pool process's initializer (it also ignores Ctrl-C)
+        first = hub._judge_rows(rows, {})
+        knowledge = worker._knowledge
+        assert knowledge is not None
+        assert hub._judge_rows(rows, {}) == first
+        assert worker._knowledge is knowledge
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        hub._PROCESS_WORKER.clear()
