@@ -285,3 +285,28 @@ def test_a_pool_process_keeps_the_worker_it_was_started_with(tmp_path: Path) -> 
     finally:
         signal.signal(signal.SIGINT, handler)
         hub._PROCESS_WORKER.clear()
+
+
+def test_check_reads_a_card_dump_and_resolves_its_chains(tmp_path: Path) -> None:
+    dump = _jsonl(tmp_path / "cards.jsonl", [ROWS[0], ROWS[3], ROWS[7]], broken=False)
+    result = cli(["check", str(dump), "--format", "json"])
+    assert result.exit_code == 1
+    found = {s["name"]: s for s in json.loads(result.stdout)["subjects"]}
+    assert found["org/ok"]["passed"]
+    (violation,) = found["org/ft"]["violations"]
+    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation["message"]
+
+
+def test_check_on_a_dump_with_a_bad_row_is_exit_2_naming_the_row(tmp_path: Path) -> None:
+    dump = _jsonl(tmp_path / "cards.jsonl", [ROWS[3], ROWS[5]], broken=False)
+    result = cli(["check", str(dump)])
+    assert result.exit_code == 2
+    assert "cards.jsonl#row=2" in result.stderr
+    assert "no card" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["cards.parquet", "cards.jsonl", "cards.jsonl.gz", "c.ndjson"])
+def test_a_dump_is_detected_by_its_name(tmp_path: Path, name: str) -> None:
+    from licheck.inputs.detect import detect_format
+
+    assert detect_format(tmp_path / name, b'{"modelId": "x"}') == "card-dump"

@@ -114,6 +114,10 @@ def detect_format(path: Path, head: bytes) -> str:
 
     if looks_like_safetensors(head) or path.suffix.lower() == ".safetensors":
         return "safetensors"
+    from licheck.inputs.card_dump import is_card_dump
+
+    if is_card_dump(path):
+        return "card-dump"  # named as the Hub dumps are (.parquet, .jsonl, .jsonl.gz)
     shown = str(path)
     text = _decode_head(head)
     from licheck.inputs.modelfile import is_modelfile
