@@ -66,3 +66,15 @@ def test_or_later_plus_judges_the_named_version(catalog: Catalog) -> None:
 def test_unknown_names_do_not_resolve(catalog: Catalog) -> None:
     assert catalog.resolve("totally-made-up-license") is None
     assert catalog.resolve("") is None
+
+
+def test_suggestions_are_worked_out_once_per_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dump repeats an unknown license_name on many rows; the alias comparison runs once."""
+    fresh = Catalog()
+    first = fresh.suggest("qwen-research")
+    calls: list[str] = []
+    monkeypatch.setattr(fresh, "_closest", lambda key, limit: calls.append(key) or [])
+    assert fresh.suggest("Qwen-Research") == first
+    assert calls == []
+    fresh.suggest("another-unknown-name")
+    assert calls == ["another-unknown-name"]

@@ -52,6 +52,7 @@ HEADS: dict[str, tuple[str, bytes]] = {
     "gguf": ("weights.bin", b"GGUF\x03\x00\x00\x00" + bytes(16)),
     "safetensors": ("weights.bin", b'\x0f\x00\x00\x00\x00\x00\x00\x00{"__metadata__":{}}'),
     "modelfile": ("Modelfile", b"FROM llama3\nLICENSE MIT\n"),
+    "card-dump": ("cards.jsonl", b'{"modelId": "org/m", "card": "---\\nlicense: mit\\n---\\n"}\n'),
     "ollama": (
         "latest",
         b'{"schemaVersion": 2, "layers": [{"mediaType": "application/vnd.ollama.image.model"}]}',

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import signal
 import subprocess
 import sys
 from datetime import date
@@ -264,3 +265,48 @@ def test_the_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
         [*common, "--dump-dom", page.as_uri()], check=True, capture_output=True, timeout=60
     ).stdout.decode()
     assert 'id="models"' in dom and "org/ft" in dom
+
+
+def test_a_pool_process_keeps_the_worker_it_was_started_with(tmp_path: Path) -> None:
+    """Its knowledge (the catalog's remembered suggestions) outlives one batch."""
+    from licheck import hub
+    from licheck.inputs.card_dump import dump_rows
+
+    worker = hub.DumpWorker(Policy(), TODAY, "cards.jsonl")
+    (rows,) = dump_rows(_jsonl(tmp_path / "cards.jsonl"), shown="cards.jsonl", batch_rows=100)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        hub._install(worker)  # as a pool process's initializer (it also ignores Ctrl-C)
+        first = hub._judge_rows(rows, {})
+        knowledge = worker._knowledge
+        assert knowledge is not None
+        assert hub._judge_rows(rows, {}) == first
+        assert worker._knowledge is knowledge
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        hub._PROCESS_WORKER.clear()
+
+
+def test_check_reads_a_card_dump_and_resolves_its_chains(tmp_path: Path) -> None:
+    dump = _jsonl(tmp_path / "cards.jsonl", [ROWS[0], ROWS[3], ROWS[7]], broken=False)
+    result = cli(["check", str(dump), "--format", "json"])
+    assert result.exit_code == 1
+    found = {s["name"]: s for s in json.loads(result.stdout)["subjects"]}
+    assert found["org/ok"]["passed"]
+    (violation,) = found["org/ft"]["violations"]
+    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation["message"]
+
+
+def test_check_on_a_dump_with_a_bad_row_is_exit_2_naming_the_row(tmp_path: Path) -> None:
+    dump = _jsonl(tmp_path / "cards.jsonl", [ROWS[3], ROWS[5]], broken=False)
+    result = cli(["check", str(dump)])
+    assert result.exit_code == 2
+    assert "cards.jsonl#row=2" in result.stderr
+    assert "no card" in result.stderr
+
+
+@pytest.mark.parametrize("name", ["cards.parquet", "cards.jsonl", "cards.jsonl.gz", "c.ndjson"])
+def test_a_dump_is_detected_by_its_name(tmp_path: Path, name: str) -> None:
+    from licheck.inputs.detect import detect_format
+
+    assert detect_format(tmp_path / name, b'{"modelId": "x"}') == "card-dump"

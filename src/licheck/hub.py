@@ -249,6 +249,29 @@ def _quiet_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+# The one DumpWorker of a local pool process, installed when the process starts: a worker sent
+# with every task would arrive without what it learnt (its catalog's memory of suggestions, its
+# text readers'), as scan.py's pool found.
+_PROCESS_WORKER: list[DumpWorker] = []
+
+
+def _install(worker: DumpWorker) -> None:
+    _quiet_worker()
+    _PROCESS_WORKER[:] = [worker]
+
+
+def _collect_rows(rows: list[DumpRow]) -> Collected:
+    return _PROCESS_WORKER[0].collect(rows)
+
+
+def _judge_rows(rows: list[DumpRow], graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
+    return _PROCESS_WORKER[0](rows, graph)
+
+
+def _new_pool(workers: int, worker: DumpWorker) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers, initializer=_install, initargs=(worker,))
+
+
 def _run_local(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None
 ) -> Generator[UnitResult, None, bool]:
@@ -266,10 +289,10 @@ def _run_local(
             found = True
             yield from worker(rows, reach(named[index], graph))
         return found
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+    pool = _new_pool(workers, worker)
     try:
         window = workers * IN_FLIGHT_PER_WORKER
-        collected = _windowed(pool.submit, worker.collect, spec.batches(), window)
+        collected = _windowed(pool.submit, _collect_rows, spec.batches(), window)
         graph = build_graph(_kept(named, collected))
         pending: deque[tuple[list[DumpRow], Future[list[UnitResult]]]] = deque()
         batches = enumerate(spec.batches())
@@ -279,7 +302,7 @@ def _run_local(
                 if item is None:
                     break
                 index, rows = item
-                pending.append((rows, pool.submit(worker, rows, reach(named[index], graph))))
+                pending.append((rows, pool.submit(_judge_rows, rows, reach(named[index], graph))))
             if not pending:
                 return found
             rows, future = pending.popleft()
@@ -295,7 +318,7 @@ def _run_local(
                     yield from worker.lost(lost_rows, why)
                 pending.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers, initializer=_quiet_worker)
+                pool = _new_pool(workers, worker)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

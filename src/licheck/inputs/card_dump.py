@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from licheck.errors import InputError
+from licheck.inputs.detect import DUMP_SUFFIXES
 
 if TYPE_CHECKING:
     from licheck.inputs.registry import ReadContext
     from licheck.records import ModelRecord
 
-DUMP_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 ID_COLUMNS = ("modelId", "id")
 CARD_COLUMN = "card"
 BATCH_ROWS = 512

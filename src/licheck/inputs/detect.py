@@ -19,6 +19,8 @@ from licheck.errors import InputError
 # the chosen reader, with that reader's own size limit.
 HEAD_BYTES = 64 * 1024
 
+# A table of Hub cards is told by its name, as the dumps are named (card_dump.py reads it).
+DUMP_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _MARKDOWN = (".md", ".markdown", ".mdx")
 _JSON = (".json", ".jsonld")
 _XML = (".xml", ".rdf", ".owl")
@@ -114,6 +116,8 @@ def detect_format(path: Path, head: bytes) -> str:
 
     if looks_like_safetensors(head) or path.suffix.lower() == ".safetensors":
         return "safetensors"
+    if path.name.lower().endswith(DUMP_SUFFIXES):
+        return "card-dump"  # named as the Hub dumps are (.parquet, .jsonl, .jsonl.gz)
     shown = str(path)
     text = _decode_head(head)
     from licheck.inputs.modelfile import is_modelfile

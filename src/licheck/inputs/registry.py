@@ -57,6 +57,7 @@ READERS: tuple[Reader, ...] = (
     Reader("safetensors", "licheck.inputs.safetensors", "a safetensors file's __metadata__"),
     Reader("ollama", "licheck.inputs.ollama", "an Ollama store or manifest", loose_unit=True),
     Reader("modelfile", "licheck.inputs.modelfile", "an Ollama Modelfile"),
+    Reader("card-dump", "licheck.inputs.card_dump", "a table of Hub cards (Parquet, JSONL)"),
     Reader("license-text", "licheck.inputs.license_text", "a license text"),
     Reader("folder", "licheck.inputs.folder", "a model folder"),
 )

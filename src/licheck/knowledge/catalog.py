@@ -32,6 +32,8 @@ STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown")
 KINDS = ("license", "use-policy", "terms-of-service", "none", "placeholder")
 OBLIGATION_KINDS = ("attribution", "naming", "use-policy", "notice", "gating", "other")
 MAX_EVIDENCE_WORDS = 30
+# Distinct unknown names whose suggestions a catalog remembers (a few MB at most).
+SUGGESTIONS_KEPT = 65_536
 
 
 def knowledge_base_dir() -> Path:
@@ -371,6 +373,7 @@ class Catalog:
     def __init__(self, kb_dir: Path | None = None) -> None:
         self.kb_dir = kb_dir or knowledge_base_dir()
         self._profiles: dict[str, Profile] = {}
+        self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
 
     @cached_property
     def index(self) -> dict[str, Any]:
@@ -485,10 +488,22 @@ class Catalog:
         return None
 
     def suggest(self, name: str, limit: int = 3) -> list[str]:
-        """The known license names closest to an unknown one (for "did you mean ...?")."""
+        """The known license names closest to an unknown one (for "did you mean ...?").
+
+        Remembered per name: the comparison with every alias costs ~15 ms, and a card dump
+        repeats the same unknown `license_name` on thousands of rows.
+        """
+        key = normalise_alias(name)
+        remembered = self._suggested.get((key, limit))
+        if remembered is None:
+            if len(self._suggested) >= SUGGESTIONS_KEPT:
+                self._suggested.clear()  # bounded memory over a dump of endless distinct names
+            remembered = self._suggested[key, limit] = tuple(self._closest(key, limit))
+        return list(remembered)
+
+    def _closest(self, key: str, limit: int) -> list[str]:
         import difflib
 
-        key = normalise_alias(name)
         names = list(self.index["aliases"])
         # Hub names often shorten a known name ("qwen-research" for a Qwen research license):
         # names holding every part come first, then the closest spellings.
