@@ -124,7 +124,12 @@ def test_the_engines_give_identical_results(tmp_path: Path) -> None:
     dump = _jsonl(tmp_path / "cards.jsonl")
     one = _run(dump, jobs=1)
     pool = _run(dump, jobs=2)
-    dask = _run(dump, engine="dask", jobs=2)
+    try:
+        dask = _run(dump, engine="dask", jobs=2)
+    except RuntimeError:
+        # A LocalCluster that fails to start on a loaded machine (seen once in many runs) is
+        # no result: start it once more; the second run must succeed and agree.
+        dask = _run(dump, engine="dask", jobs=2)
     assert one == pool == dask
 
 
