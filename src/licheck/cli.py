@@ -444,7 +444,7 @@ def _run_scan(
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
-    from licheck.cli_output import consume
+    from licheck.cli_output import StreamedSubjects, consume
     from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
@@ -452,7 +452,12 @@ def _run_scan(
 
     counts = SummaryBuilder(policy, kb_version)
     stream_lines = outputs.format_name == "jsonl"
-    subjects: list[SubjectReport] = []
+    # One JSON document, and no other format asked for: each model's JSON is set aside as it
+    # comes (memory flat), the document written when the run's summary is known.
+    stream_json = outputs.format_name == "json" and not (
+        outputs.sarif_output or outputs.junit_output or outputs.markdown_output
+    )
+    subjects: list[SubjectReport] | StreamedSubjects = StreamedSubjects() if stream_json else []
     target = None
     with contextlib.ExitStack() as stack:
         if stream_lines and outputs.output is not None:
@@ -502,7 +507,24 @@ def _run_scan(
                 target.write(line)
             else:
                 click.echo(line, nl=False)
-    if not stream_lines:
+    if isinstance(subjects, StreamedSubjects):
+        from licheck.engine.report import report_of_summary
+        from licheck.formats.json_format import render_streamed
+
+        try:
+            pieces = render_streamed(
+                report_of_summary(summary, policy=policy, today=today), subjects.chunks()
+            )
+            if outputs.output is not None:
+                with report_file(outputs.output) as target_file:
+                    for piece in pieces:
+                        target_file.write(safe_text(piece))
+            else:
+                for piece in pieces:
+                    click.echo(safe_text(piece), nl=False)
+        finally:
+            subjects.close()
+    elif not stream_lines:
         report = build_report(
             subjects, policy=policy, kb_version=kb_version, today=today, skipped=summary.skipped
         )

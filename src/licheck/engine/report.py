@@ -129,6 +129,21 @@ def build_report(
     )
 
 
+def report_of_summary(summary: Summary, *, policy: Policy, today: date) -> Report:
+    """The Report of a run whose subjects were streamed out as they came (a scan writing one
+    JSON document): everything but the subjects, from the summary the SummaryBuilder closed."""
+    return Report(
+        subjects=(),
+        policy=policy.require,
+        kb_version=summary.kb_version,
+        licheck_version=__version__,
+        warnings=summary.warnings,
+        date=today.isoformat(),
+        summary=summary,
+        policy_file=policy.source,
+    )
+
+
 def unreadable(source: str, message: str, line: int | None = None) -> SubjectReport:
     """A model that could not be read or judged: a violation, since nothing unverified passes."""
     return SubjectReport(

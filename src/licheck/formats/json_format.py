@@ -6,6 +6,7 @@ Fields are only ever added within a schema version; renaming or removing one bum
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from licheck.formats import RenderOptions
@@ -171,7 +172,10 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "licheck_version": report.licheck_version,
         "kb_version": report.kb_version,
         "policy": {"require": report.policy, "file": report.policy_file},
-        "passed": report.passed,
+        # A streamed run's head has no subjects: its summary says whether the run passed.
+        "passed": report.summary.passed
+        if report.summary and not report.subjects
+        else report.passed,
         "subjects": [subject_to_dict(s) for s in report.subjects],
         "warnings": list(report.warnings),
         "skipped": dict(report.summary.skipped) if report.summary else {},
@@ -181,6 +185,29 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 def render(report: Report, options: RenderOptions) -> str:
     """The report as indented, key-sorted JSON."""
     return json_inert(dumps(report_to_dict(report))) + "\n"
+
+
+def subject_chunk(subject: SubjectReport) -> str:
+    """One subject as it stands inside the document's `subjects` list (indented two levels):
+    what a streaming scan writes as each model comes, so memory does not grow with the tree."""
+    return "\n".join(
+        "    " + line for line in json_inert(dumps(subject_to_dict(subject))).split("\n")
+    )
+
+
+def render_streamed(head: Report, chunks: Iterable[str]) -> Iterator[str]:
+    """The same document `render` writes for head's run with these subjects, in pieces: the
+    subjects were written out as they came (subject_chunk), the head from the run's summary."""
+    document = json_inert(dumps(report_to_dict(head)))
+    before, marker, after = document.partition('\n  "subjects": [],\n')
+    if not marker:
+        raise ValueError("a report head must have an empty subjects list")
+    yield before + '\n  "subjects": ['
+    first = True
+    for chunk in chunks:
+        yield ("\n" if first else ",\n") + chunk
+        first = False
+    yield ("\n  ],\n" if not first else "],\n") + after + "\n"
 
 
 def _progress(result: MofResult) -> dict[str, float]:
