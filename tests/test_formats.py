@@ -28,6 +28,7 @@ SUFFIX = {
     "junit": "xml",
     "markdown": "md",
     "spdx3": "spdx3.jsonld",
+    "cyclonedx": "cdx.json",
     "html": "html",
 }
 

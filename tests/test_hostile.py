@@ -212,7 +212,7 @@ def test_xml_is_well_formed(name: str, hostile: Report) -> None:
     assert all("." not in (case.get("classname") or "")[8:] for case in root.iter("testcase"))
 
 
-@pytest.mark.parametrize("name", ["json", "jsonl", "sarif", "spdx3"])
+@pytest.mark.parametrize("name", ["json", "jsonl", "sarif", "spdx3", "cyclonedx"])
 def test_json_formats_parse_and_keep_exact_values(name: str, hostile: Report) -> None:
     output = renderer(name)(hostile, RenderOptions())
     documents = [json.loads(line) for line in output.splitlines()] if name == "jsonl" else []
@@ -413,3 +413,13 @@ def test_license_list_is_inert(matrix: bool, format_name: str) -> None:
     assert COMMAND.search(SGR.sub("", output)) is None
     if format_name == "json":
         assert json.loads(output)["licenses"][0]["name"] == HOSTILE
+
+
+def test_cyclonedx_of_hostile_text_validates_with_the_cyclonedx_validator(hostile: Report) -> None:
+    from cyclonedx.schema import SchemaVersion
+    from cyclonedx.validation.json import JsonStrictValidator
+
+    output = renderer("cyclonedx")(hostile, RenderOptions())
+    assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(output) is None
+    names = [c["name"] for c in json.loads(output)["components"]]
+    assert any(HOSTILE in name for name in names)

@@ -36,6 +36,7 @@ FORMATS: dict[str, str] = {
     "junit": "licheck.formats.junit",
     "github": "licheck.formats.github",
     "spdx3": "licheck.formats.spdx3",
+    "cyclonedx": "licheck.formats.cyclonedx",
     "html": "licheck.formats.html",
 }
 
