@@ -158,7 +158,7 @@ def test_parquet_without_pyarrow_names_the_extra(
     monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
     result = cli(["scan", str(dump)])
     assert result.exit_code == 2
-    assert 'pip install "licheck-ai[hub]"' in result.stderr and "Traceback" not in result.output
+    assert 'pip install ".[hub]"' in result.stderr and "Traceback" not in result.output
 
 
 def test_the_dask_engine_on_a_folder_is_exit_2(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 ID_COLUMNS = ("modelId", "id")
 CARD_COLUMN = "card"
 BATCH_ROWS = 512
-HUB_EXTRA = 'pip install "licheck-ai[hub]"'
+HUB_EXTRA = 'pip install ".[hub]" (from a licheck checkout: no release is published yet)'
 # One card is a README: far beyond this it is not a card (and would stall a worker).
 MAX_CARD_CHARS = 4 * 1024 * 1024
 
