@@ -126,8 +126,12 @@ def check_records(
     knowledge: Knowledge | None = None,
     skipped: Iterable[tuple[str, int]] = (),
     only_obligations: bool = False,
+    online: bool = False,
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire).
+
+    With `online`, the bases that neither the run nor the built-in table knows are resolved
+    from their cards on the Hub first (licheck.online_bases); the engine then judges offline.
 
     `knowledge` (or a `catalog` to build it from) is the run's: built once by the caller and
     used for every record, identification included. Under the policy's `obligations: warn` or
@@ -156,6 +160,7 @@ def check_records(
         identify_text=readers.identify,
         check_obligations=checker,
         only_obligations=only_obligations,
+        extra_bases=_online_bases(records) if online else None,
     )
     return build_report(
         subjects,
@@ -164,6 +169,14 @@ def check_records(
         today=today,
         skipped=skipped,
     )
+
+
+def _online_bases(records: list[ModelRecord]) -> dict[str, SameRunModel]:
+    """The Hub's cards for the bases this run's records name and nothing offline knows."""
+    from licheck.engine.judgment import same_run_index, same_run_model
+    from licheck.online_bases import online_bases
+
+    return online_bases([same_run_model(r) for r in records], same_run_index(records))
 
 
 def _obligation_checker(
@@ -238,7 +251,12 @@ def run_check(
     chosen, skipped = model_paths(paths, options, (*policy.exclude, *exclude))
     records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
     return check_records(
-        records, policy=policy, today=today, knowledge=knowledge, skipped=skipped.items()
+        records,
+        policy=policy,
+        today=today,
+        knowledge=knowledge,
+        skipped=skipped.items(),
+        online=(options or InputOptions()).online,
     )
 
 

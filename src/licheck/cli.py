@@ -179,7 +179,10 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             help="Let license_file paths leave the model's folder (refused by default).",
         ),
         click.option(
-            "--online", is_flag=True, help="Fetch license_link URLs of model cards (http(s) only)."
+            "--online",
+            is_flag=True,
+            help="Fetch license_link URLs of model cards (http(s) only) and the Hub cards "
+            "of base models licheck does not know offline.",
         ),
         click.option(
             "--today",

@@ -550,6 +550,13 @@ def scan(
     for part in _collect(worker, _candidates(roots, exclude, on_skip, cache), workers):
         _same_run_add(part, index, wanted)
         units.extend(unit for unit, _ in part if unit is not None)
+    if worker.options.online:
+        # `--online`: the bases neither the tree nor the table knows, from their Hub cards,
+        # before any judging (the engine judges offline; see licheck/online_bases.py).
+        from licheck.online_bases import online_bases
+
+        models = [model for found in wanted.values() for model in found]
+        index.update(online_bases(models, index))
 
     def reach(chunk: list[Unit]) -> dict[str, SameRunModel]:
         return _reached(chunk, index, wanted)

@@ -78,13 +78,17 @@ def evaluate_all(
     identify_text: TextIdentifier | None = None,
     check_obligations: ObligationChecker | None = None,
     only_obligations: bool = False,
+    extra_bases: Mapping[str, SameRunModel] | None = None,
 ) -> list[SubjectReport]:
     """Evaluate several records; an expression error names the record it came from.
 
     Models in the same run are each other's known bases, by full id or folder path only
     (engine.judgment.same_run_keys), and their derivatives inherit their effective terms.
+    `extra_bases` are more of them, found before judging (`--online`: cards from the Hub);
+    a model of the run comes first.
     """
-    known_bases: dict[str, str | SameRunModel] = dict(same_run_index(records))
+    known_bases: dict[str, str | SameRunModel] = {**(extra_bases or {})}
+    known_bases.update(same_run_index(records))
     reports = []
     for record in records:
         try:

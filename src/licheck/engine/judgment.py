@@ -36,12 +36,17 @@ class SameRunModel:
     """A model read in the same run, as a base of another: its declared license and its bases.
 
     `folder` is where its card lives, so that a base given as a relative path resolves there.
+    `source` says where its license was read (a base fetched from the Hub with `--online` is
+    not "the same run"); `note` is why it declares no license, when it does not (a card that
+    could not be fetched).
     """
 
     name: str
     expression: str | None
     bases: tuple[str, ...] = ()
     folder: str | None = None
+    source: str = "the same run"
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -273,12 +278,14 @@ class _Walk:
             known = self._add(base, fact.license, fact.source, via, fact.reupload, fact.family)
         if same is not None:
             if same.expression is not None:
-                known = self._add(base, same.expression, "the same run", via) or known
+                known = self._add(base, same.expression, same.source, via) or known
             for parent in same.bases:
                 self.follow(parent, same.folder, (*via, base), path | {key})
         if not known:
             if fact is not None and fact.note:
                 why = fact.note
+            elif same is not None and same.note is not None:
+                why = same.note
             elif same is not None:
                 why = "its card in this run declares no license"
             else:
