@@ -200,3 +200,24 @@ def test_scan_and_check_agree_on_every_chain(tmp_path: Path, jobs: int) -> None:
     assert by_scan == by_check
     passed = sorted(Path(s).parent.name for s, (ok, _) in by_scan.items() if ok)
     assert passed == ["Llama-2-7b-hf", "base", "ft"]
+
+
+def test_the_summary_counts_models_with_an_unknown_base(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from licheck.cli import main
+
+    for name, base in (("a", "nobody-knows/this-base"), ("b", None)):
+        folder = tmp_path / name
+        folder.mkdir()
+        lines = ["---", "license: mit", *([f"base_model: {base}"] if base else []), "---", ""]
+        (folder / "README.md").write_text("\n".join(lines), encoding="utf-8")
+    with CliRunner().isolation() as (out, err, _):
+        code = main(["scan", "--jobs", "1", "-f", "jsonl", str(tmp_path)])
+        summary = json.loads(out.getvalue().decode().splitlines()[-1])
+        stderr = err.getvalue().decode()
+    assert code == 1
+    assert summary["unknown_bases"] == 1
+    assert "1 with an unknown base" in stderr

@@ -543,7 +543,8 @@ def _run_scan(
         guard_lines(
             display(
                 f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
-                f"{summary.failed} failed, {summary.unreadable} unreadable; licenses by "
+                f"{summary.failed} failed, {summary.unreadable} unreadable, "
+                f"{summary.unknown_bases} with an unknown base; licenses by "
                 f"verdict: {by_verdict}; most common: {top}; left out: {left}; "
                 f"policy: {summary.policy_file or 'built-in default'}"
             )

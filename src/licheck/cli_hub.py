@@ -164,7 +164,8 @@ def _closing_line(summary: Any) -> None:
         guard_lines(
             display(
                 f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
-                f"{summary.failed} failed, {summary.unreadable} unreadable; licenses by "
+                f"{summary.failed} failed, {summary.unreadable} unreadable, "
+                f"{summary.unknown_bases} with an unknown base; licenses by "
                 f"verdict: {by_verdict}; most common: {top}"
             )
         ),

@@ -365,6 +365,10 @@ class SubjectReport:
     # Licenses accepted only by an `allow` / `allow_families` entry (engine/policy.py decides).
     accepted: tuple[Acceptance, ...] = ()
 
+    # Bases whose terms licheck could not know (not in the run or the table, a loop, a chain
+    # too deep), whether the policy made them violations or warnings.
+    unknown_bases: tuple[str, ...] = ()
+
     @property
     def passed(self) -> bool:
         """A subject passes when the policy found nothing to reject."""
@@ -395,6 +399,8 @@ class Summary:
     # policy file in force (None: the built-in default): nothing is left out silently.
     skipped: tuple[tuple[str, int], ...] = ()
     policy_file: str | None = None
+    # Models with a base whose terms licheck could not know (issue 14: always visible).
+    unknown_bases: int = 0
 
 
 @dataclass(frozen=True)

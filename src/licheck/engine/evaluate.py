@@ -65,6 +65,7 @@ def evaluate(
         obligations=obligations,
         obligation_mode=policy.obligations if check_obligations is not None else None,
         accepted=decision.accepted,
+        unknown_bases=decision.unknown_bases,
     )
 
 

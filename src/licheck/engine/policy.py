@@ -141,6 +141,9 @@ class Decision:
     suppressed: tuple[Suppression, ...]
     warnings: tuple[str, ...]
     accepted: tuple[Acceptance, ...] = ()
+    # The bases whose terms licheck could not know, whatever `unknown_base` made of them: the
+    # run's summary counts them (issue 14: an unknown base is always visible).
+    unknown_bases: tuple[str, ...] = ()
 
 
 def decide(
@@ -229,6 +232,7 @@ def decide(
         tuple(suppressed),
         (*judgment.warnings, *base_warnings, *duty_warnings, *warnings),
         _acceptances(judgment, policy),
+        tuple(dict.fromkeys(gap.base for gap in gaps)),
     )
 
 

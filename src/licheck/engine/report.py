@@ -26,6 +26,7 @@ class Tally:
     licenses: tuple[tuple[str, str], ...]
     warnings: tuple[str, ...] = ()
     exceptions_used: tuple[int, ...] = ()
+    unknown_base: bool = False
 
 
 def tally(subject: SubjectReport, policy: Policy) -> Tally:
@@ -41,6 +42,7 @@ def tally(subject: SubjectReport, policy: Policy) -> Tally:
         ),
         warnings=subject.warnings,
         exceptions_used=used_exceptions(policy, subject),
+        unknown_base=bool(subject.unknown_bases),
     )
 
 
@@ -54,6 +56,7 @@ class SummaryBuilder:
     passed: int = 0
     failed: int = 0
     unreadable: int = 0
+    unknown_bases: int = 0
     by_verdict: Counter[str] = field(default_factory=Counter)
     by_license: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
@@ -67,6 +70,7 @@ class SummaryBuilder:
     def add(self, counted: Tally) -> None:
         """Count one judged subject."""
         self.subjects += 1
+        self.unknown_bases += counted.unknown_base
         if counted.unreadable:
             self.unreadable += 1
         elif counted.passed:
@@ -88,6 +92,7 @@ class SummaryBuilder:
             passed_subjects=self.passed,
             failed=self.failed,
             unreadable=self.unreadable,
+            unknown_bases=self.unknown_bases,
             by_verdict=tuple(sorted(self.by_verdict.items())),
             by_license=tuple(sorted(self.by_license.items(), key=lambda kv: (-kv[1], kv[0]))),
             warnings=(*self.warnings, *stale),

@@ -25,6 +25,7 @@ def summary_line(summary: Summary) -> str:
     """The run's closing summary line: one shape for check and scan (schema 1).
 
     `passed` (the run passes), `subjects`, `passed_subjects`, `failed`, `unreadable`,
+    `unknown_bases` (models with a base whose terms licheck could not know),
     `by_verdict` and `by_license` (declared licenses counted), `warnings`, the policy's
     requirement and the versions.
     """
@@ -36,6 +37,7 @@ def summary_line(summary: Summary) -> str:
         "passed_subjects": summary.passed_subjects,
         "failed": summary.failed,
         "unreadable": summary.unreadable,
+        "unknown_bases": summary.unknown_bases,
         "by_verdict": dict(summary.by_verdict),
         "by_license": dict(summary.by_license),
         "policy": {"require": summary.policy, "file": summary.policy_file},
