@@ -21,10 +21,9 @@ The core prints nothing and imports pyarrow and dask only when a run needs them.
 
 from __future__ import annotations
 
-import signal
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import date
@@ -34,6 +33,14 @@ from typing import TYPE_CHECKING, Any
 from licheck.engine.report import tally, unreadable
 from licheck.errors import InputError, LicheckError
 from licheck.inputs.card_dump import HUB_EXTRA, DumpRow, dump_rows, row_source
+from licheck.pool import (
+    PROCESS_WORKER,
+    call_worker,
+    collect_with_worker,
+    install,
+    new_pool,
+    usable_cores,
+)
 from licheck.scan import ScanLine, UnitResult
 
 if TYPE_CHECKING:
@@ -236,40 +243,19 @@ def scan_dump(
         )
 
 
-def _usable_cores() -> int:
-    import os
-
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
-def _quiet_worker() -> None:
-    """Pool workers leave Ctrl-C to the main process (no traceback from each of them)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-# The one DumpWorker of a local pool process, installed when the process starts: a worker sent
-# with every task would arrive without what it learnt (its catalog's memory of suggestions, its
-# text readers'), as scan.py's pool found.
-_PROCESS_WORKER: list[DumpWorker] = []
-
-
-def _install(worker: DumpWorker) -> None:
-    _quiet_worker()
-    _PROCESS_WORKER[:] = [worker]
+# As a pool process's initializer: scan and dumps share one plumbing (licheck/pool.py).
+_install = install
+_PROCESS_WORKER = PROCESS_WORKER
 
 
 def _collect_rows(rows: list[DumpRow]) -> Collected:
-    return _PROCESS_WORKER[0].collect(rows)
+    collected: Collected = collect_with_worker(rows)
+    return collected
 
 
 def _judge_rows(rows: list[DumpRow], graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
-    return _PROCESS_WORKER[0](rows, graph)
-
-
-def _new_pool(workers: int, worker: DumpWorker) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_install, initargs=(worker,))
+    judged: list[UnitResult] = call_worker(rows, graph)
+    return judged
 
 
 def _run_local(
@@ -280,7 +266,7 @@ def _run_local(
     Returns whether the dump held any row. Each batch of the second pass carries only the part
     of the graph that the bases its rows named in the first pass reach.
     """
-    workers = jobs or _usable_cores()
+    workers = jobs or usable_cores()
     named: list[list[str]] = []
     found = False
     if workers == 1:
@@ -289,7 +275,7 @@ def _run_local(
             found = True
             yield from worker(rows, reach(named[index], graph))
         return found
-    pool = _new_pool(workers, worker)
+    pool = new_pool(workers, worker)
     try:
         window = workers * IN_FLIGHT_PER_WORKER
         collected = _windowed(pool.submit, _collect_rows, spec.batches(), window)
@@ -318,7 +304,7 @@ def _run_local(
                     yield from worker.lost(lost_rows, why)
                 pending.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = _new_pool(workers, worker)
+                pool = new_pool(workers, worker)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -378,7 +364,7 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
                 hint="check --scheduler (e.g. tcp://host:8786) and that the scheduler runs",
             ) from None
     cluster = LocalCluster(
-        n_workers=jobs or _usable_cores(),
+        n_workers=jobs or usable_cores(),
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",

@@ -12,13 +12,11 @@ The core yields results and prints nothing; the CLI decides how to show progress
 
 from __future__ import annotations
 
-import contextlib
-import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -42,6 +40,7 @@ from licheck.inputs.tree import (
     walk,
 )
 from licheck.knowledge.bundle import Knowledge
+from licheck.pool import call_worker, collect_with_worker, kill, new_pool, usable_cores
 from licheck.records import ModelRecord, SubjectReport
 
 if TYPE_CHECKING:
@@ -371,13 +370,6 @@ def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
     return replace(subject, name=name) if name and subject.name != name else subject
 
 
-def _usable_cores() -> int:
-    """The cores this process may run on (a container's limit, not the host's count)."""
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return os.cpu_count() or 1
-
-
 def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
     batch: list[Unit] = []
     for unit in units:
@@ -387,50 +379,6 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
             batch = []
     if batch:
         yield batch
-
-
-def _quiet_worker() -> None:
-    """Pool workers leave Ctrl-C to the main process, which stops them (no traceback spam)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-# The one worker of a pool process, installed when the process starts: a worker sent with
-# every chunk would arrive without the knowledge it built (the text readers' memory of the
-# licenses it read: every Llama fine-tune ships the same text), so each process keeps the
-# copy it was started with. This is the only state a process keeps, and only in pool workers.
-_PROCESS_WORKER: list[ScanWorker] = []
-
-
-def _install(worker: ScanWorker) -> None:
-    _quiet_worker()
-    _PROCESS_WORKER[:] = [worker]
-
-
-def _judge_chunk(units: list[Unit], known: dict[str, SameRunModel]) -> list[UnitResult]:
-    return _PROCESS_WORKER[0](units, known)
-
-
-def _collect_chunk(units: list[Unit]) -> list[Collected]:
-    return _PROCESS_WORKER[0].collect(units)
-
-
-def _new_pool(workers: int, worker: ScanWorker) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers, initializer=_install, initargs=(worker,))
-
-
-def _kill(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now, its stuck or running workers included (shutdown alone would wait).
-
-    ProcessPoolExecutor has no public kill; its `_processes` map is the one way to the workers.
-    """
-    processes = dict(getattr(pool, "_processes", None) or {})
-    for process in processes.values():
-        with contextlib.suppress(Exception):
-            process.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes.values():
-        with contextlib.suppress(Exception):
-            process.join(5)
 
 
 def _bound(chunk: list[Unit], timeout: float) -> float | None:
@@ -448,18 +396,18 @@ def _isolated(worker: ScanWorker, chunks: list[list[Unit]], reach: _Reach) -> It
     A chunk that breaks its pool while alone is split into single units; a single unit that
     breaks it is reported unreadable and the scan goes on.
     """
-    pool = _new_pool(1, worker)
+    pool = new_pool(1, worker)
     try:
         queue = deque(chunks)
         while queue:
             chunk = queue.popleft()
-            future = pool.submit(_judge_chunk, chunk, reach(chunk))
+            future = pool.submit(call_worker, chunk, reach(chunk))
             try:
                 yield from future.result(timeout=_bound(chunk, worker.timeout))
                 continue
             except _LOST as exc:
-                _kill(pool)
-                pool = _new_pool(1, worker)
+                kill(pool)
+                pool = new_pool(1, worker)
                 if len(chunk) > 1:
                     queue.extendleft(reversed([[unit] for unit in chunk]))
                     continue
@@ -470,7 +418,7 @@ def _isolated(worker: ScanWorker, chunks: list[list[Unit]], reach: _Reach) -> It
                 )
                 yield from worker.lost(chunk[0], why)
     finally:
-        _kill(pool)
+        kill(pool)
 
 
 def _parallel(
@@ -481,7 +429,7 @@ def _parallel(
     A dead worker (kill -9, out of memory) or a hung one breaks the pool: the chunks in flight
     are re-run in isolation (see _isolated) and a fresh pool takes the rest.
     """
-    pool = _new_pool(workers, worker)
+    pool = new_pool(workers, worker)
     pending: deque[tuple[list[Unit], Future[list[UnitResult]]]] = deque()
     iterator = iter(chunks)
     try:
@@ -492,20 +440,20 @@ def _parallel(
                 if chunk is None:
                     exhausted = True
                     break
-                pending.append((chunk, pool.submit(_judge_chunk, chunk, reach(chunk))))
+                pending.append((chunk, pool.submit(call_worker, chunk, reach(chunk))))
             if not pending:
                 return
             chunk, future = pending.popleft()
             try:
                 yield from future.result(timeout=_bound(chunk, worker.timeout))
             except _LOST:
-                _kill(pool)
+                kill(pool)
                 retry = [chunk, *(c for c, _ in pending)]
                 pending.clear()
                 yield from _isolated(worker, retry, reach)
-                pool = _new_pool(workers, worker)
+                pool = new_pool(workers, worker)
     except BaseException:
-        _kill(pool)
+        kill(pool)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
@@ -538,7 +486,7 @@ def scan(
     worker = ScanWorker(
         policy, today, options or InputOptions(), timeout, lines_kb_version=lines_kb_version
     )
-    workers = jobs or _usable_cores()
+    workers = jobs or usable_cores()
     # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
     # inherits from a base in the same tree however far apart they are (issue 14); the second
     # judges, each chunk carrying only the part of the index its chains reach.
@@ -596,11 +544,11 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
     if workers == 1:
         yield from (worker.collect(chunk) for chunk in chunks)
         return
-    pool = _new_pool(workers, worker)
+    pool = new_pool(workers, worker)
     pending: deque[tuple[list[Unit], Future[list[Collected]]]] = deque()
     try:
         for chunk in chunks:
-            pending.append((chunk, pool.submit(_collect_chunk, chunk)))
+            pending.append((chunk, pool.submit(collect_with_worker, chunk)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 first, future = pending[0]
                 result = future.result(timeout=_bound(first, worker.timeout))
@@ -612,21 +560,21 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
             pending.popleft()
             yield result
     except _LOST:
-        _kill(pool)
+        kill(pool)
         left = [chunk for chunk, _ in pending]
         pending.clear()
         for chunk in [*left, *chunks]:
-            alone = _new_pool(1, worker)
+            alone = new_pool(1, worker)
             try:
-                yield alone.submit(_collect_chunk, chunk).result(
+                yield alone.submit(collect_with_worker, chunk).result(
                     timeout=_bound(chunk, worker.timeout)
                 )
             except _LOST:
                 yield [(unit, []) for unit in chunk]
             finally:
-                _kill(alone)
+                kill(alone)
     finally:
-        _kill(pool)
+        kill(pool)
 
 
 def _same_run_add(
