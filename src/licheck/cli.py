@@ -447,7 +447,7 @@ def _run_scan(
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
-    from licheck.cli_output import StreamedSubjects, consume
+    from licheck.cli_output import StreamedSubjects, consume, echo_scan_summary
     from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
@@ -533,24 +533,7 @@ def _run_scan(
         )
         # A scan's terminal report is one line per model; the evidence is in the other formats.
         outputs.write(report, compact=True)
-    by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
-    top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
-    from licheck.formats.sanitise import display, guard_lines
-
-    left = ", ".join(f"{k} {v}" for k, v in summary.skipped) or "nothing"
-    # The declared license names come from the cards: shown inert, as in every format.
-    click.echo(
-        guard_lines(
-            display(
-                f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
-                f"{summary.failed} failed, {summary.unreadable} unreadable, "
-                f"{summary.unknown_bases} with an unknown base; licenses by "
-                f"verdict: {by_verdict}; most common: {top}; left out: {left}; "
-                f"policy: {summary.policy_file or 'built-in default'}"
-            )
-        ),
-        err=True,
-    )
+    echo_scan_summary(summary, tree=True)
     return summary.passed
 
 

@@ -156,18 +156,6 @@ def _progress(stack: contextlib.ExitStack, total: int | None) -> Any:
 
 
 def _closing_line(summary: Any) -> None:
-    from licheck.formats.sanitise import display, guard_lines
+    from licheck.cli_output import echo_scan_summary
 
-    by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
-    top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
-    click.echo(
-        guard_lines(
-            display(
-                f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
-                f"{summary.failed} failed, {summary.unreadable} unreadable, "
-                f"{summary.unknown_bases} with an unknown base; licenses by "
-                f"verdict: {by_verdict}; most common: {top}"
-            )
-        ),
-        err=True,
-    )
+    echo_scan_summary(summary, tree=False)

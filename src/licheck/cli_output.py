@@ -135,3 +135,23 @@ class StreamedSubjects:
 
     def close(self) -> None:
         self._file.close()
+
+
+def echo_scan_summary(summary: Any, *, tree: bool) -> None:
+    """A scan's closing line on stderr: counts by outcome, verdict and license; for a tree,
+    also what was left out and the policy file in force. The license names come from the
+    cards, so the line is shown inert, as in every format."""
+    from licheck.formats.sanitise import display, guard_lines
+
+    by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
+    top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"
+    line = (
+        f"scan: {summary.subjects} models, {summary.passed_subjects} passed, "
+        f"{summary.failed} failed, {summary.unreadable} unreadable, "
+        f"{summary.unknown_bases} with an unknown base; licenses by "
+        f"verdict: {by_verdict}; most common: {top}"
+    )
+    if tree:
+        left = ", ".join(f"{k} {v}" for k, v in summary.skipped) or "nothing"
+        line += f"; left out: {left}; policy: {summary.policy_file or 'built-in default'}"
+    click.echo(guard_lines(display(line)), err=True)
