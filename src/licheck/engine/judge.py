@@ -363,11 +363,9 @@ def _unread_notes(path: str, analysis: TextAnalysis | None) -> tuple[str, ...]:
     if analysis is None:
         return ()
     notes = [
-        f"{path}, lines {line}-{end}, is in {_LANGUAGES.get(language, language)}, which "
-        "licheck's rules do not read (they read English and Chinese)"
-        if end != line
-        else f"{path}, line {line}, is in {_LANGUAGES.get(language, language)}, which "
-        "licheck's rules do not read (they read English and Chinese)"
+        f"{path}, {f'lines {line}-{end}' if end != line else f'line {line}'}, is in "
+        f"{_LANGUAGES.get(language, language)}, which licheck's rules do not read (they read "
+        "English and Chinese)"
         for line, end, language in analysis.unread
     ]
     if analysis.truncated:
