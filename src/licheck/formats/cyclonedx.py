@@ -27,7 +27,7 @@ from typing import Any
 
 from licheck.formats import RenderOptions
 from licheck.formats.sanitise import json_inert
-from licheck.formats.spdx3 import _expression, _inherited, _slug, license_ref
+from licheck.formats.spdx3 import inherited_terms, license_ref, slug, spdx_expression
 from licheck.records import Report, SubjectReport
 
 SPEC_VERSION = "1.6"
@@ -37,7 +37,7 @@ SCHEMA = "http://cyclonedx.org/schema/bom-1.6.schema.json"
 def _properties(subject: SubjectReport) -> list[dict[str, str]]:
     """licheck's judgment of one model, as CycloneDX name/value properties."""
     props = [{"name": "licheck:policy", "value": "pass" if subject.passed else "fail"}]
-    concluded = _expression(subject, concluded=True)
+    concluded = spdx_expression(subject, concluded=True)
     props.append({"name": "licheck:concluded-license", "value": concluded})
     for result in subject.licenses:
         ref = license_ref(result)
@@ -80,7 +80,7 @@ def render(report: Report, options: RenderOptions) -> str:
     datasets: dict[str, str] = {}
     dataset_components: list[dict[str, Any]] = []
     for number, subject in enumerate(report.subjects, 1):
-        ref = f"model-{number}-{_slug(subject.name)}"
+        ref = f"model-{number}-{slug(subject.name)}"
         component: dict[str, Any] = {
             "type": "machine-learning-model",
             "bom-ref": ref,
@@ -88,14 +88,14 @@ def render(report: Report, options: RenderOptions) -> str:
         }
         if subject.publisher:
             component["publisher"] = subject.publisher
-        declared = None if subject.expression is None else _expression(subject, concluded=False)
+        declared = None if subject.expression is None else spdx_expression(subject, concluded=False)
         licenses = _licenses(declared)
         if licenses:
             component["licenses"] = licenses
         refs = []
         for dataset in subject.datasets:
             if dataset not in datasets:
-                datasets[dataset] = f"dataset-{len(datasets) + 1}-{_slug(dataset)}"
+                datasets[dataset] = f"dataset-{len(datasets) + 1}-{slug(dataset)}"
                 dataset_components.append(
                     {"type": "data", "bom-ref": datasets[dataset], "name": dataset}
                 )
@@ -106,11 +106,11 @@ def render(report: Report, options: RenderOptions) -> str:
         for i, base in enumerate(subject.base_models, 1):
             ancestor: dict[str, Any] = {
                 "type": "machine-learning-model",
-                "bom-ref": f"{ref}-base-{i}-{_slug(base)}",
+                "bom-ref": f"{ref}-base-{i}-{slug(base)}",
                 "name": base,
             }
             # What licheck knows the base carries: the terms the model inherits through it.
-            inherited = _licenses(_inherited(subject, base))
+            inherited = _licenses(inherited_terms(subject, base))
             if inherited:
                 ancestor["licenses"] = [{**inherited[0], "acknowledgement": "concluded"}]
             ancestors.append(ancestor)

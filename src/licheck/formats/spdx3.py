@@ -46,7 +46,8 @@ CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 CREATION = "_:creationinfo"
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """A name made safe for an element id (shared with formats/cyclonedx.py)."""
     return re.sub(r"[^A-Za-z0-9.+-]+", "-", text).strip("-") or "x"
 
 
@@ -56,10 +57,10 @@ def license_ref(result: LicenseResult) -> str:
     Every id licheck resolves to is already one of these (an SPDX id, `LicenseRef-licheck-*`,
     `LicenseRef-scancode-*`, or SPDX's NONE / NOASSERTION); an unknown name becomes a LicenseRef.
     """
-    return result.id or f"LicenseRef-{_slug(result.declared)}"
+    return result.id or f"LicenseRef-{slug(result.declared)}"
 
 
-def _inherited(subject: SubjectReport, base: str) -> str:
+def inherited_terms(subject: SubjectReport, base: str) -> str:
     """What licheck knows a base model carries: the licenses the model inherits from it (all of
     them through its only base: one that base inherits in turn is named by its own origin)."""
     single = len(subject.base_models) == 1
@@ -76,7 +77,7 @@ def _inherited(subject: SubjectReport, base: str) -> str:
 _LICENSE_REF = re.compile(r"LicenseRef-[A-Za-z0-9.\-]+")
 
 
-def _expression(subject: SubjectReport, *, concluded: bool) -> str:
+def spdx_expression(subject: SubjectReport, *, concluded: bool) -> str:
     """The declared expression with each name replaced by its id; concluded adds inherited ones."""
     from licheck.engine.expression import Leaf, Node, parse
 
@@ -88,7 +89,7 @@ def _expression(subject: SubjectReport, *, concluded: bool) -> str:
     def render(node: Node, top: bool) -> str:
         if isinstance(node, Leaf):
             result = by_key.get(node.key)
-            name = license_ref(result) if result is not None else f"LicenseRef-{_slug(node.key)}"
+            name = license_ref(result) if result is not None else f"LicenseRef-{slug(node.key)}"
             return f"{name} WITH {node.exception}" if node.exception else name
         text = f" {node.operator} ".join(render(child, False) for child in node.children)
         return text if top else f"({text})"
@@ -179,7 +180,7 @@ def render(report: Report, options: RenderOptions) -> str:
         license_ref(r): r for s in report.subjects for r in s.licenses if r.id or r.declared
     }
     for number, subject in enumerate(report.subjects, 1):
-        local = f"model/{number}-{_slug(subject.name)}"
+        local = f"model/{number}-{slug(subject.name)}"
         supplier = None
         if subject.publisher:
             supplier = graph.add("Organization", f"{local}/supplier", name=subject.publisher)
@@ -197,14 +198,14 @@ def render(report: Report, options: RenderOptions) -> str:
                 model,
                 kind,
                 f"{local}/{'concluded' if concluded else 'declared'}-license",
-                _expression(subject, concluded=concluded),
+                spdx_expression(subject, concluded=concluded),
             )
         targets = []
         for dataset in subject.datasets:
             if dataset not in datasets:
                 datasets[dataset] = graph.add(
                     "dataset_DatasetPackage",
-                    f"dataset/{len(datasets) + 1}-{_slug(dataset)}",
+                    f"dataset/{len(datasets) + 1}-{slug(dataset)}",
                     name=dataset,
                     software_primaryPurpose="data",
                     dataset_datasetType=["noAssertion"],
@@ -216,7 +217,7 @@ def render(report: Report, options: RenderOptions) -> str:
                     graph.license(
                         datasets[dataset],
                         kind,
-                        f"dataset/{len(datasets)}-{_slug(dataset)}/{which}-license",
+                        f"dataset/{len(datasets)}-{slug(dataset)}/{which}-license",
                         "NOASSERTION",
                     )
             targets.append(datasets[dataset])
@@ -224,7 +225,7 @@ def render(report: Report, options: RenderOptions) -> str:
             graph.relate(model, "trainedOn", targets)
         bases = []
         for i, base in enumerate(subject.base_models, 1):
-            base_local = f"{local}/base/{i}-{_slug(base)}"
+            base_local = f"{local}/base/{i}-{slug(base)}"
             bases.append(
                 graph.add("ai_AIPackage", base_local, name=base, software_primaryPurpose="model")
             )
@@ -234,7 +235,7 @@ def render(report: Report, options: RenderOptions) -> str:
                 ("hasConcludedLicense", "concluded"),
             ):
                 graph.license(
-                    bases[-1], kind, f"{base_local}/{which}-license", _inherited(subject, base)
+                    bases[-1], kind, f"{base_local}/{which}-license", inherited_terms(subject, base)
                 )
         if bases:
             graph.relate(model, "descendantOf", bases)
