@@ -19,6 +19,7 @@ from licheck.inputs.policy_file import named_policy
 from licheck.inputs.registry import InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
+from licheck.parallel import evaluate_in_pool, jobs_for
 from licheck.records import IdentifiedFile, ModelRecord, ObligationResult, Policy, Report
 
 if TYPE_CHECKING:
@@ -127,6 +128,7 @@ def check_records(
     skipped: Iterable[tuple[str, int]] = (),
     only_obligations: bool = False,
     online: bool = False,
+    jobs: int | None = None,
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire).
 
@@ -137,31 +139,38 @@ def check_records(
     used for every record, identification included. Under the policy's `obligations: warn` or
     `enforce` (or `only_obligations`: `licheck obligations`), each model's licenses' duties are
     checked against the files of its folder.
+
+    A run with enough license text to read is judged on `jobs` processes (default: as many as
+    the work pays for, up to every core; see parallel.jobs_for), with the same result.
     """
-    from licheck.engine.evaluate import evaluate_all
+    from licheck.engine.evaluate import evaluate_all, run_bases
     from licheck.engine.readers import text_readers
     from licheck.engine.report import build_report
 
     knowledge = knowledge or Knowledge(catalog)
     policy = policy or Policy()
     today = today or date.today()
-    readers = text_readers(knowledge)
-    checker = (
-        _obligation_checker(records, knowledge, readers.identify)
-        if policy.obligations != "off" or only_obligations
-        else None
-    )
-    subjects = evaluate_all(
-        records,
-        catalog=knowledge.catalog,
-        policy=policy,
-        today=today,
-        analyse_text=readers.analyse,
-        identify_text=readers.identify,
-        check_obligations=checker,
-        only_obligations=only_obligations,
-        extra_bases=_online_bases(records) if online else None,
-    )
+    known_bases = run_bases(records, _online_bases(records) if online else None)
+    obligations = policy.obligations != "off" or only_obligations
+    # Obligations read each model's folder in this process, once for the run: judged here.
+    workers = 1 if obligations else jobs_for(records, jobs)
+    subjects = None
+    if workers > 1:
+        subjects = evaluate_in_pool(records, policy, today, known_bases, workers)
+    if subjects is None:
+        readers = text_readers(knowledge)
+        checker = _obligation_checker(records, knowledge, readers.identify) if obligations else None
+        subjects = evaluate_all(
+            records,
+            catalog=knowledge.catalog,
+            policy=policy,
+            today=today,
+            analyse_text=readers.analyse,
+            identify_text=readers.identify,
+            check_obligations=checker,
+            only_obligations=only_obligations,
+            known_bases=known_bases,
+        )
     return build_report(
         subjects,
         policy=policy,
@@ -243,9 +252,11 @@ def run_check(
     options: InputOptions | None = None,
     knowledge: Knowledge | None = None,
     exclude: tuple[str, ...] = (),
+    jobs: int | None = None,
 ) -> Report:
     """Read and judge the models at `paths` under the project's policy (each model once, as
-    its folder when a path is one of a model folder's files: see model_paths)."""
+    its folder when a path is one of a model folder's files: see model_paths), on `jobs`
+    processes (default: as many as the run pays for; see check_records)."""
     knowledge = knowledge or Knowledge()
     policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, require=require)
     chosen, skipped = model_paths(paths, options, (*policy.exclude, *exclude))
@@ -257,6 +268,7 @@ def run_check(
         knowledge=knowledge,
         skipped=skipped.items(),
         online=(options or InputOptions()).online,
+        jobs=jobs,
     )
 
 

@@ -296,12 +296,20 @@ class _Run:
     help="Leave out paths matching GLOB (relative to the current folder; repeatable), e.g. "
     "'vendor/*' in the pre-commit hook; counted in the summary.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 256),
+    help="Processes that judge the models (default: one, or as many cores as a run with many "
+    "license texts pays for).",
+)
 def check(
     paths: tuple[Path, ...],
     run: _Run,
     input_format: str | None,
     skip_non_models: bool,
     exclude: tuple[str, ...],
+    jobs: int | None,
 ) -> int:
     """Check the licenses of the models described by PATHS (model files, folders, license texts)."""
     from licheck.check import run_check
@@ -320,6 +328,7 @@ def check(
         today=run.today,
         options=options,
         exclude=exclude,
+        jobs=jobs,
     )
     run.outputs.write(report)
     return run.exit_code(report.passed)

@@ -69,6 +69,16 @@ def evaluate(
     )
 
 
+def run_bases(
+    records: list[ModelRecord], extra_bases: Mapping[str, SameRunModel] | None = None
+) -> dict[str, str | SameRunModel]:
+    """The bases a run knows before judging: its own models, by full id or folder path only
+    (engine.judgment.same_run_keys), over `extra_bases` (`--online`: cards from the Hub)."""
+    known_bases: dict[str, str | SameRunModel] = {**(extra_bases or {})}
+    known_bases.update(same_run_index(records))
+    return known_bases
+
+
 def evaluate_all(
     records: list[ModelRecord],
     *,
@@ -80,16 +90,17 @@ def evaluate_all(
     check_obligations: ObligationChecker | None = None,
     only_obligations: bool = False,
     extra_bases: Mapping[str, SameRunModel] | None = None,
+    known_bases: Mapping[str, str | SameRunModel] | None = None,
 ) -> list[SubjectReport]:
     """Evaluate several records; an expression error names the record it came from.
 
-    Models in the same run are each other's known bases, by full id or folder path only
-    (engine.judgment.same_run_keys), and their derivatives inherit their effective terms.
-    `extra_bases` are more of them, found before judging (`--online`: cards from the Hub);
-    a model of the run comes first.
+    Models in the same run are each other's known bases (see run_bases), and their derivatives
+    inherit their effective terms; a model of the run comes before `extra_bases`. A caller that
+    splits a run into parts (check.py's pool) passes the whole run's `known_bases` instead, so
+    that every part is judged as the whole run would be.
     """
-    known_bases: dict[str, str | SameRunModel] = {**(extra_bases or {})}
-    known_bases.update(same_run_index(records))
+    if known_bases is None:
+        known_bases = run_bases(records, extra_bases)
     reports = []
     for record in records:
         try:
