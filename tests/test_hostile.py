@@ -238,6 +238,9 @@ def test_sanitiser_units() -> None:
     assert markdown("[a](javascript:x) <b>") == "\\[a\\](javascript&#58;x) &lt;b&gt;"
     dumped = json_inert(json.dumps({"k": "\x9b\u2028\U000e0041\ud800"}, ensure_ascii=False))
     assert RAW.search(dumped) is None and json.loads(dumped)["k"] == "\x9b\u2028\U000e0041\ud800"
+    # DEL is the one ASCII character that acts: an all-ASCII document is not waved through.
+    assert json_inert(json.dumps({"k": "a\x7fb"})) == '{"k": "a\\u007fb"}'
+    assert json_inert('{"k": "plain"}') == '{"k": "plain"}'
 
 
 # Error messages (exit 2) quote what the user gave: file names, unknown keys, policy entries.

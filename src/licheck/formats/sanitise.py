@@ -136,6 +136,10 @@ def json_inert(dumped: str) -> str:
     a reader written as `\\uXXXX` escapes: every string keeps its exact value (json.loads gives
     it back), the bytes are inert and valid UTF-8. Such characters can only occur inside
     strings, so escaping them never changes the document's structure (RFC 8259, section 7)."""
+    # The common document, all ASCII: only DEL can act there (str.isascii is a flag check,
+    # the search below reads every character: a scan writes megabytes of JSON lines).
+    if dumped.isascii() and "\x7f" not in dumped:
+        return dumped
     if _JSON_RAW.search(dumped) is None:
         return dumped
     return _JSON_RAW.sub(_json_escape, dumped)
