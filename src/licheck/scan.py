@@ -13,6 +13,7 @@ The core yields results and prints nothing; the CLI decides how to show progress
 from __future__ import annotations
 
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -21,9 +22,10 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from licheck.engine.readers import TextReaders
 from licheck.engine.report import Tally, tally, unreadable
@@ -42,6 +44,9 @@ from licheck.inputs.tree import (
 from licheck.knowledge.bundle import Knowledge
 from licheck.pool import call_worker, collect_with_worker, kill, new_pool, usable_cores
 from licheck.records import ModelRecord, SubjectReport
+from licheck.spool import SPOOL_BYTES, SpoolReader, SpoolWriter
+
+_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import SameRunModel
@@ -163,11 +168,15 @@ class ScanWorker:
         timeout: float,
         *,
         lines_kb_version: str | None = None,
+        spool: SpoolWriter | None = None,
     ) -> None:
         self.policy = policy
         self.today = today
         self.options = options
         self.timeout = timeout
+        # Where the first pass keeps the records it read, for the second (licheck/spool.py).
+        self.spool = spool
+        self._spooled = SpoolReader()
         # When set, the worker renders each subject as a JSON line itself (in parallel) and
         # sends only the line and its tally: the main process just writes, memory stays flat.
         self.lines_kb_version = lines_kb_version
@@ -178,6 +187,7 @@ class ScanWorker:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_knowledge"] = state["_readers"] = None  # rebuilt where the worker lands
+        state["_spooled"] = SpoolReader()
         return state
 
     def _ready(self) -> tuple[Knowledge, TextReaders]:
@@ -202,6 +212,7 @@ class ScanWorker:
 
         knowledge, _ = self._ready()
         found: list[Collected] = []
+        kept: list[list[ModelRecord]] = []  # the records of the units marked spooled below
         for given in units:
             if given.kind == "unreadable":
                 found.append((given, []))
@@ -209,14 +220,21 @@ class ScanWorker:
             unit = given
             try:
                 if given.kind == "candidate":
-                    if not _loose_unit(given.path):
+                    if not self._bounded(partial(_loose_unit, given.path)):
                         found.append((None, []))
                         continue
                     unit = replace(given, kind="model")
-                records = load_path(unit.path, self.options, knowledge.catalog)
-            except (LicheckError, OSError, ValueError):
+                read = partial(load_path, unit.path, self.options, knowledge.catalog)
+                records = self._bounded(read)
+            except (LicheckError, OSError, ValueError, _TimeoutError):
+                # Passed on as it was: the second pass reads it again, within its own bound,
+                # and reports what stopped it.
                 found.append((unit, []))
                 continue
+            if unit.kind == "model" and self.spool is not None:
+                # What the second pass would read again: kept as read, before any renaming.
+                unit = replace(unit, spooled=("", len(kept)))
+                kept.append(records)
             if unit.dataset:
                 # A dataset is judged, never inherited from: it is no model's base.
                 found.append((unit, []))
@@ -224,7 +242,26 @@ class ScanWorker:
             if unit.repo_id:
                 records = [replace(r, name=unit.repo_id) for r in records]
             found.append((unit, [(same_run_keys(r), same_run_model(r)) for r in records]))
-        return found
+        return self._spool_chunk(found, kept)
+
+    def _spool_chunk(
+        self, found: list[Collected], kept: list[list[ModelRecord]]
+    ) -> list[Collected]:
+        """Write the chunk's kept records to the spool and point their units at the file; if
+        the spool refuses them, the units go on unmarked and are read again."""
+        from dataclasses import replace
+
+        if not kept or self.spool is None:
+            return found
+        path = self.spool.write(kept)
+        marked: list[Collected] = []
+        for unit, models in found:
+            if unit is None or unit.spooled is None:
+                marked.append((unit, models))
+                continue
+            spooled = None if path is None else (path, unit.spooled[1])
+            marked.append((replace(unit, spooled=spooled), models))
+        return marked
 
     def __call__(
         self, units: list[Unit], known_bases: dict[str, SameRunModel] | None = None
@@ -258,13 +295,7 @@ class ScanWorker:
         if unit.kind == "unreadable":
             return [_named(unreadable(shown, unit.note), name)]
         try:
-            if self.timeout <= 0:
-                return self._judge(unit)
-            if threading.current_thread() is threading.main_thread() and hasattr(
-                signal, "setitimer"
-            ):
-                return self._with_alarm(unit)
-            return self._in_thread(unit)
+            return self._bounded(lambda: self._judge(unit))
         except _TimeoutError:
             return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
         except LicheckError as exc:
@@ -286,7 +317,10 @@ class ScanWorker:
         if unit.kind == "candidate" and not _loose_unit(unit.path):
             return []
         knowledge, readers = self._ready()
-        if unit.kind == "cache-repo":
+        spooled = None if unit.spooled is None else self._spooled.records(*unit.spooled)
+        if spooled is not None:
+            records = spooled
+        elif unit.kind == "cache-repo":
             records = self._cache_records(unit, knowledge)
         else:
             records = load_path(unit.path, self.options, knowledge.catalog)
@@ -334,21 +368,29 @@ class ScanWorker:
             )
         ]
 
-    def _with_alarm(self, unit: Unit) -> list[SubjectReport]:
+    def _bounded(self, task: Callable[[], _T]) -> _T:
+        """Run `task` within the per-unit time bound (raises _TimeoutError past it)."""
+        if self.timeout <= 0:
+            return task()
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            return self._with_alarm(task)
+        return self._in_thread(task)
+
+    def _with_alarm(self, task: Callable[[], _T]) -> _T:
         previous = signal.signal(signal.SIGALRM, _alarm)
         try:
             signal.setitimer(signal.ITIMER_REAL, self.timeout)
-            return self._judge(unit)
+            return task()
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, previous)
 
-    def _in_thread(self, unit: Unit) -> list[SubjectReport]:
-        outcome: list[list[SubjectReport] | BaseException] = []
+    def _in_thread(self, task: Callable[[], _T]) -> _T:
+        outcome: list[_T | BaseException] = []
 
         def run() -> None:
             try:
-                outcome.append(self._judge(unit))
+                outcome.append(task())
             except BaseException as exc:  # handed back to the caller's thread, re-raised there
                 outcome.append(exc)
 
@@ -483,15 +525,35 @@ def scan(
     for root in roots:
         if not root.exists() and not root.is_symlink():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
-    worker = ScanWorker(
-        policy, today, options or InputOptions(), timeout, lines_kb_version=lines_kb_version
-    )
     workers = jobs or usable_cores()
+    # The first pass's records wait in a private folder for the second (licheck/spool.py),
+    # removed when the scan ends, however it ends (the generator is closed or collected).
+    with tempfile.TemporaryDirectory(prefix="licheck-scan-") as spool:
+        worker = ScanWorker(
+            policy,
+            today,
+            options or InputOptions(),
+            timeout,
+            lines_kb_version=lines_kb_version,
+            spool=SpoolWriter(spool, SPOOL_BYTES // workers),
+        )
+        yield from _scan_passes(worker, roots, workers, exclude, on_skip, cache)
+
+
+def _scan_passes(
+    worker: ScanWorker,
+    roots: list[Path],
+    workers: int,
+    exclude: tuple[str, ...],
+    on_skip: Callable[[Skip], None] | None,
+    cache: CacheReading,
+) -> Iterator[UnitResult]:
+    """The two passes of a scan (see scan)."""
     # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
     # inherits from a base in the same tree however far apart they are (issue 14); the second
     # judges, each chunk carrying only the part of the index its chains reach.
     # One walk: the first pass's units, as it decided them, are the second pass's (kept as
-    # paths; the models' bases as a small index, not as records).
+    # paths; the models' bases as a small index; the records it read on disk, in the spool).
     units: list[Unit] = []
     index: dict[str, SameRunModel] = {}
     wanted: dict[Path, list[SameRunModel]] = {}
