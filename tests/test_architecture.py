@@ -85,7 +85,7 @@ def test_the_time_bound_holds_off_the_main_thread(monkeypatch: pytest.MonkeyPatc
 
     import licheck.inputs
 
-    def slow(path: Path, options: object = None, catalog: object = None) -> object:
+    def slow(path: Path, options: object = None, catalog: object = None, **kw: object) -> object:
         time.sleep(5)
         return []
 

@@ -80,10 +80,10 @@ def test_a_slow_model_is_cut_off_by_the_time_bound(
 
     original = licheck.inputs.load_path
 
-    def slow(path: Path, options: object = None, catalog: object = None) -> object:
+    def slow(path: Path, options: object = None, catalog: object = None, **kw: object) -> object:
         if path.name == "a.md":
             time.sleep(5)
-        return original(path, options, catalog)  # type: ignore[arg-type]
+        return original(path, options, catalog, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(licheck.inputs, "load_path", slow)
     subjects = list(scan([tree], policy=Policy(), today=TODAY, jobs=1, timeout=0.2))

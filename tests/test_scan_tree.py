@@ -275,10 +275,10 @@ def test_a_card_swapped_for_a_fifo_does_not_hang(tmp_path: Path) -> None:
     )
 
 
-def _killer(path: Path, options: object = None, catalog: object = None) -> object:
+def _killer(path: Path, options: object = None, catalog: object = None, **kw: object) -> object:
     if path.name == "die.md":
         os.kill(os.getpid(), signal.SIGKILL)
-    return _real_load(path, options, catalog)  # type: ignore[arg-type]
+    return _real_load(path, options, catalog, **kw)  # type: ignore[arg-type]
 
 
 import licheck.inputs  # noqa: E402

@@ -68,8 +68,9 @@ DEFAULT_TIMEOUT = 20.0
 _is_model_folder = is_model_folder
 
 
-def _loose_unit(path: Path) -> bool:
-    """A file outside a model folder that describes a model on its own (a card, an SBOM).
+def _loose_unit(path: Path) -> str | None:
+    """The input format of a file outside a model folder that describes a model on its own (a
+    card, an SBOM), else None; the caller reads the file with that reader, not sniffing again.
 
     A file that cannot be read raises (the caller reports it unreadable): what licheck did not
     read is never passed over as "not a model".
@@ -78,21 +79,21 @@ def _loose_unit(path: Path) -> bool:
     from licheck.inputs.guarded import read_regular
 
     if not path.name.lower().endswith(CANDIDATE_SUFFIXES):
-        return False
+        return None
     from licheck.inputs.weights import is_later_part
 
     if is_later_part(path.name):
-        return False  # a part of a split model: its first part is the unit
+        return None  # a part of a split model: its first part is the unit
     head = read_regular(path, limit=64 * 1024, shown=shown_path(path), head=True)
     try:
         kind = detect_format(path, head)
     except LicheckError:
-        return False
+        return None
     if kind == "hf-card":
         from licheck.inputs.detect import has_front_matter
 
-        return has_front_matter(head.decode("utf-8", errors="replace"))
-    return kind in LOOSE_UNIT_FORMATS
+        return kind if has_front_matter(head.decode("utf-8", errors="replace")) else None
+    return kind if kind in LOOSE_UNIT_FORMATS else None
 
 
 def discover(roots: Iterable[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
@@ -104,7 +105,7 @@ def discover(roots: Iterable[Path], exclude: tuple[str, ...] = ()) -> Iterator[P
     for unit in _candidates(roots, exclude):
         if unit.kind == "candidate":
             try:
-                if not _loose_unit(unit.path):
+                if _loose_unit(unit.path) is None:
                     continue
             except LicheckError:
                 pass
@@ -219,12 +220,14 @@ class ScanWorker:
                 continue
             unit = given
             try:
+                kind = None  # a model folder's: load_path detects it
                 if given.kind == "candidate":
-                    if not self._bounded(partial(_loose_unit, given.path)):
+                    kind = self._bounded(partial(_loose_unit, given.path))
+                    if kind is None:
                         found.append((None, []))
                         continue
                     unit = replace(given, kind="model")
-                read = partial(load_path, unit.path, self.options, knowledge.catalog)
+                read = partial(load_path, unit.path, self.options, knowledge.catalog, kind=kind)
                 records = self._bounded(read)
             except (LicheckError, OSError, ValueError, _TimeoutError):
                 # Passed on as it was: the second pass reads it again, within its own bound,
@@ -314,8 +317,11 @@ class ScanWorker:
         from licheck.engine.evaluate import evaluate
         from licheck.inputs import load_path
 
-        if unit.kind == "candidate" and not _loose_unit(unit.path):
-            return []
+        kind = None
+        if unit.kind == "candidate":
+            kind = _loose_unit(unit.path)
+            if kind is None:
+                return []
         knowledge, readers = self._ready()
         spooled = None if unit.spooled is None else self._spooled.records(*unit.spooled)
         if spooled is not None:
@@ -323,7 +329,7 @@ class ScanWorker:
         elif unit.kind == "cache-repo":
             records = self._cache_records(unit, knowledge)
         else:
-            records = load_path(unit.path, self.options, knowledge.catalog)
+            records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
         subjects = [
             evaluate(
                 record,

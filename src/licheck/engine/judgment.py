@@ -217,14 +217,14 @@ def _inherited(
     The built-in table of original publishers always applies to an id it knows; a model of the
     same run applies when its full id or path is the base named (both bind when both match).
     """
-    index = {
-        key: value if isinstance(value, SameRunModel) else SameRunModel(key, value)
-        for key, value in known_bases.items()
-    }
-    walk = _Walk(catalog, index, declared_ids, record)
-    start = model_folder(record.source)
+    if not record.base_models:
+        return [], []  # most models: no folder to stat, no index to look in
+    walk = _Walk(catalog, known_bases, declared_ids, record)
+    start = str(model_folder(record.source))
+    # The model's own keys start every chain's path: a base that leads back to it is a loop.
+    own = frozenset(same_run_keys(record))
     for base in record.base_models:
-        walk.follow(base, str(start), (), frozenset(same_run_keys(record)))
+        walk.follow(base, start, (), own)
     return walk.bases, walk.gaps
 
 
@@ -234,11 +234,13 @@ class _Walk:
     def __init__(
         self,
         catalog: Catalog,
-        index: Mapping[str, SameRunModel],
+        index: Mapping[str, str | SameRunModel],
         declared_ids: frozenset[str],
         record: ModelRecord,
     ) -> None:
         self.catalog = catalog
+        # The run's known bases, looked up by key; a bare expression (a caller's table) stands
+        # for a model that declares it and names no base.
         self.index = index
         self.declared_ids = declared_ids
         self.record = record
@@ -271,7 +273,8 @@ class _Walk:
                 )
             )
             return
-        same = self.index.get(key)
+        found = self.index.get(key)
+        same = SameRunModel(key, found) if isinstance(found, str) else found
         fact = None if key.startswith("/") else lookup_base_model(base)
         known = False
         if fact is not None and fact.license is not None:

@@ -27,11 +27,17 @@ def shown_path(path: Path) -> str:
 
 
 def load_path(
-    path: Path, options: InputOptions | None = None, catalog: Catalog | None = None
+    path: Path,
+    options: InputOptions | None = None,
+    catalog: Catalog | None = None,
+    *,
+    kind: str | None = None,
 ) -> list[ModelRecord]:
     """The models described by one path, read with the reader its content calls for.
 
-    `catalog` is the run's (MOT files name licenses in free text, resolved with it).
+    `catalog` is the run's (MOT files name licenses in free text, resolved with it). `kind` is
+    the format a caller already detected from this file's head (scan's look at a loose file),
+    so that the head is not read and judged twice; `--input-format` still comes first.
     """
     import importlib
 
@@ -47,7 +53,7 @@ def load_path(
             f"unknown input format '{options.input_format}'",
             hint=f"choose one of {', '.join(INPUT_FORMATS)}",
         )
-    kind = options.input_format or sniff(path, shown=shown)
+    kind = options.input_format or kind or sniff(path, shown=shown)
     reader = importlib.import_module(READER_BY_NAME[kind].module)
     records: list[ModelRecord] = reader.read(path, ReadContext(shown, options, kind, catalog))
     return records
