@@ -44,12 +44,12 @@ from licheck.inputs.tree import (
 from licheck.knowledge.bundle import Knowledge
 from licheck.pool import call_worker, collect_with_worker, kill, new_pool, usable_cores
 from licheck.records import ModelRecord, SubjectReport
-from licheck.spool import SPOOL_BYTES, SpoolReader, SpoolWriter
+from licheck.spool import SPOOL_BYTES, Spooled, SpoolReader, SpoolWriter
 
 _T = TypeVar("_T")
 
 if TYPE_CHECKING:
-    from licheck.engine.judgment import SameRunModel
+    from licheck.engine.judgment import RunPlace, SameRunModel
     from licheck.records import Policy
 
 # One unit's models as bases: (their same-run keys, what they declare), and each one's bases.
@@ -208,12 +208,12 @@ class ScanWorker:
         """
         from dataclasses import replace
 
-        from licheck.engine.judgment import same_run_keys, same_run_model
+        from licheck.engine.judgment import run_place, same_run_model
         from licheck.inputs import load_path
 
         knowledge, _ = self._ready()
         found: list[Collected] = []
-        kept: list[list[ModelRecord]] = []  # the records of the units marked spooled below
+        kept: list[Spooled] = []  # the records of the units marked spooled below
         for given in units:
             if given.kind == "unreadable":
                 found.append((given, []))
@@ -234,22 +234,28 @@ class ScanWorker:
                 # and reports what stopped it.
                 found.append((unit, []))
                 continue
+            places = [run_place(r) for r in records]
             if unit.kind == "model" and self.spool is not None:
                 # What the second pass would read again: kept as read, before any renaming.
                 unit = replace(unit, spooled=("", len(kept)))
-                kept.append(records)
+                kept.append(list(zip(records, places, strict=True)))
             if unit.dataset:
                 # A dataset is judged, never inherited from: it is no model's base.
                 found.append((unit, []))
                 continue
             if unit.repo_id:
+                # Renamed, the models stand under other keys.
                 records = [replace(r, name=unit.repo_id) for r in records]
-            found.append((unit, [(same_run_keys(r), same_run_model(r)) for r in records]))
+                places = [run_place(r) for r in records]
+            found.append(
+                (
+                    unit,
+                    [(p.keys, same_run_model(r, p)) for r, p in zip(records, places, strict=True)],
+                )
+            )
         return self._spool_chunk(found, kept)
 
-    def _spool_chunk(
-        self, found: list[Collected], kept: list[list[ModelRecord]]
-    ) -> list[Collected]:
+    def _spool_chunk(self, found: list[Collected], kept: list[Spooled]) -> list[Collected]:
         """Write the chunk's kept records to the spool and point their units at the file; if
         the spool refuses them, the units go on unmarked and are read again."""
         from dataclasses import replace
@@ -324,12 +330,16 @@ class ScanWorker:
                 return []
         knowledge, readers = self._ready()
         spooled = None if unit.spooled is None else self._spooled.records(*unit.spooled)
+        places: list[RunPlace | None]
         if spooled is not None:
-            records = spooled
-        elif unit.kind == "cache-repo":
-            records = self._cache_records(unit, knowledge)
+            records = [record for record, _ in spooled]
+            places = [place for _, place in spooled]
         else:
-            records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
+            if unit.kind == "cache-repo":
+                records = self._cache_records(unit, knowledge)
+            else:
+                records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
+            places = [None] * len(records)
         subjects = [
             evaluate(
                 record,
@@ -338,9 +348,10 @@ class ScanWorker:
                 today=self.today,
                 analyse_text=readers.analyse,
                 identify_text=readers.identify,
-                known_bases=dict(self._known),
+                known_bases=self._known,
+                place=place,
             )
-            for record in records
+            for record, place in zip(records, places, strict=True)
         ]
         return [_named(s, unit.name) for s in subjects] if unit.name else subjects
 

@@ -17,8 +17,15 @@ import os
 import pickle
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from licheck.records import ModelRecord
+
+if TYPE_CHECKING:
+    from licheck.engine.judgment import RunPlace
+
+# A unit's models as the first pass read them, each with where it stands in the run.
+Spooled = list[tuple[ModelRecord, "RunPlace"]]
 
 # Disk a run may use for its records, shared out between its processes.
 SPOOL_BYTES = 512 * 1024 * 1024
@@ -32,7 +39,7 @@ class SpoolWriter:
         self.budget = budget
         self.written = 0
 
-    def write(self, chunk: list[list[ModelRecord]]) -> str | None:
+    def write(self, chunk: list[Spooled]) -> str | None:
         """Keep a chunk's records (a list per unit); the file's path, or None when the budget
         is spent or the disk refuses (the second pass then reads those units again)."""
         if self.written >= self.budget:
@@ -59,9 +66,9 @@ class SpoolReader:
 
     def __init__(self) -> None:
         self._path: str | None = None
-        self._chunk: list[list[ModelRecord]] = []
+        self._chunk: list[Spooled] = []
 
-    def records(self, path: str, position: int) -> list[ModelRecord] | None:
+    def records(self, path: str, position: int) -> Spooled | None:
         """The records of the unit at `position` of the chunk at `path`; None when the file
         cannot be read (the caller reads the unit again)."""
         if path != self._path:

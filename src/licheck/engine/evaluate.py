@@ -9,7 +9,13 @@ from collections.abc import Callable, Mapping
 from datetime import date
 
 from licheck.engine.judge import TextAnalyser, TextIdentifier
-from licheck.engine.judgment import ModelJudgment, SameRunModel, judge_model, same_run_index
+from licheck.engine.judgment import (
+    ModelJudgment,
+    RunPlace,
+    SameRunModel,
+    judge_model,
+    same_run_index,
+)
 from licheck.engine.policy import decide
 from licheck.errors import LicheckError
 from licheck.knowledge.catalog import Catalog
@@ -32,15 +38,18 @@ def evaluate(
     known_bases: Mapping[str, str | SameRunModel] | None = None,
     check_obligations: ObligationChecker | None = None,
     only_obligations: bool = False,
+    place: RunPlace | None = None,
 ) -> SubjectReport:
     """Judge every license of a record (engine.judgment) and apply the policy as of `today`;
-    with `check_obligations`, its licenses' duties are checked against its files too."""
+    with `check_obligations`, its licenses' duties are checked against its files too.
+    `place` is where the model stands in the run, when the caller worked it out already."""
     judgment = judge_model(
         record,
         catalog=catalog,
         analyse_text=analyse_text,
         identify_text=identify_text,
         known_bases=known_bases,
+        place=place,
     )
     obligations: tuple[ObligationResult, ...] = ()
     if check_obligations is not None:

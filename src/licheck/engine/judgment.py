@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from licheck.engine.expression import Leaf, Node, leaves, parse
 from licheck.engine.judge import (
@@ -112,8 +113,11 @@ def judge_model(
     analyse_text: TextAnalyser | None = None,
     identify_text: TextIdentifier | None = None,
     known_bases: Mapping[str, str | SameRunModel] | None = None,
+    place: RunPlace | None = None,
 ) -> ModelJudgment:
     """Judge every set of terms of a record (see the module docstring); decide nothing.
+
+    `place` is where the model stands in the run (run_place), when the caller has it already.
 
     `identify_text(text, path)` names a license text, `analyse_text(text, path)` reads its
     clauses (the clause engine); without them, texts are not judged. `known_bases` maps model
@@ -130,7 +134,7 @@ def judge_model(
     shipped = judge_unmatched_texts(record, unmatched, catalog)
     declared_ids = frozenset(r.id for r in [*declared.values(), *(r for _, r in shipped)] if r.id)
     access = _access(record) if record.access else None
-    bases, gaps = _inherited(record, catalog, known_bases or {}, declared_ids)
+    bases, gaps = _inherited(record, catalog, known_bases or {}, declared_ids, place)
     return ModelJudgment(
         record=record,
         tree=tree,
@@ -150,6 +154,23 @@ def model_folder(source: str) -> Path:
     return path if path.is_dir() else path.parent
 
 
+class RunPlace(NamedTuple):
+    """Where a model stands in its run: its folder and the keys of same_run_keys.
+
+    Worked out once per model (it asks the filesystem); scan's first pass hands it to the
+    second with the model's record (see licheck/spool.py).
+    """
+
+    folder: str
+    keys: tuple[str, ...]
+
+
+def run_place(record: ModelRecord) -> RunPlace:
+    """The model's folder and same-run keys (see same_run_keys)."""
+    folder = model_folder(record.source)
+    return RunPlace(str(folder), _keys(record, folder))
+
+
 def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
     """The names under which a model of this run may be another's base: its full Hub id
     (`org/name`, from its card or its folder and the folder above) and its folder's path.
@@ -157,10 +178,13 @@ def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
     Never its last name part alone: a folder `Llama-2-7b-hf` holding an MIT card must not
     answer for `meta-llama/Llama-2-7b-hf` (issue 14).
     """
+    return _keys(record, model_folder(record.source))
+
+
+def _keys(record: ModelRecord, folder: Path) -> tuple[str, ...]:
     keys: list[str] = []
     if "/" in record.name.strip("/"):
         keys.append(_hub_key(record.name))
-    folder = model_folder(record.source)
     try:
         real = folder.resolve()
     except (OSError, RuntimeError):
@@ -171,11 +195,10 @@ def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def same_run_model(record: ModelRecord) -> SameRunModel:
+def same_run_model(record: ModelRecord, place: RunPlace | None = None) -> SameRunModel:
     """What a model of the run says as a base: its license, its own bases, its folder."""
-    return SameRunModel(
-        record.name, record.license, record.base_models, str(model_folder(record.source))
-    )
+    folder = place.folder if place is not None else str(model_folder(record.source))
+    return SameRunModel(record.name, record.license, record.base_models, folder)
 
 
 def same_run_index(records: Iterable[ModelRecord]) -> dict[str, SameRunModel]:
@@ -210,6 +233,7 @@ def _inherited(
     catalog: Catalog,
     known_bases: Mapping[str, str | SameRunModel],
     declared_ids: frozenset[str],
+    place: RunPlace | None = None,
 ) -> tuple[list[BaseJudgment], list[BaseGap]]:
     """The base models' effective terms, which a derivative (fine-tune, quantisation, merge)
     inherits: each base's own declared license and everything that base inherits, to any depth.
@@ -220,11 +244,11 @@ def _inherited(
     if not record.base_models:
         return [], []  # most models: no folder to stat, no index to look in
     walk = _Walk(catalog, known_bases, declared_ids, record)
-    start = str(model_folder(record.source))
+    place = place or run_place(record)
     # The model's own keys start every chain's path: a base that leads back to it is a loop.
-    own = frozenset(same_run_keys(record))
+    own = frozenset(place.keys)
     for base in record.base_models:
-        walk.follow(base, start, (), own)
+        walk.follow(base, place.folder, (), own)
     return walk.bases, walk.gaps
 
 
