@@ -55,3 +55,34 @@ def test_or_needs_one_and_and_needs_all() -> None:
     assert blocking(parse("llama2 AND mit"), accept) == [Leaf("llama2")]
     assert blocking(parse("llama2 OR gemma"), accept) == [Leaf("llama2"), Leaf("gemma")]
     assert blocking(parse("llama2 OR mit"), accept) == []
+
+
+def _by_license_expression(text: str) -> object:
+    from license_expression import LicenseSymbol, Licensing
+
+    parsed = Licensing().parse(text)
+    assert type(parsed) is LicenseSymbol
+    return Leaf(str(parsed.key))
+
+
+def test_a_lone_id_parses_as_license_expression_parses_it() -> None:
+    # The fast path for one id (no import of license-expression) must give the same leaf, on
+    # every alias licheck knows and on the characters ids are written with.
+    import json
+    from pathlib import Path
+
+    from licheck.engine import expression
+
+    index = Path(__file__).parents[1] / "licenses" / "index.json"
+    aliases = json.loads(index.read_text(encoding="utf-8"))["aliases"]
+    odd = ["gpl-2.0+", "1.0", "a:b", "x_y", "LicenseRef-x.y", "DocumentRef-a:LicenseRef-b", " MIT "]
+    tried = 0
+    for text in [*aliases, *odd]:
+        if not expression._SINGLE_ID.fullmatch(text.strip()):
+            continue
+        tried += 1
+        assert parse(text) == _by_license_expression(text), text
+    assert tried > 500
+    for operator in ("and", "OR", "With"):
+        with pytest.raises(ExpressionError):
+            parse(operator)

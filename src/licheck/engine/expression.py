@@ -7,6 +7,7 @@ engine needs, after bounding its size so that a hostile expression cannot exhaus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +17,9 @@ from licheck.errors import ExpressionError
 MAX_EXPRESSION_CHARS = 4_000
 MAX_TERMS = 200
 MAX_NESTING = 32
+# A lone license id: no space, parenthesis or operator; the characters ids are written with.
+_SINGLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_:\-]*")
+_OPERATORS = frozenset({"and", "or", "with"})
 
 
 @dataclass(frozen=True)
@@ -80,12 +84,18 @@ def parse(text: str, *, source: str | None = None, line: int | None = None) -> N
 def _parse(text: str) -> Node:
     """Parse without a location, remembered: a scan sees the same few expressions again and again
     (license-expression takes ~0.1 ms per parse). Trees are frozen, so sharing them is safe."""
-    from license_expression import Licensing
-
     source = line = None
     if not text.strip():
         raise ExpressionError("license expression is empty", file=source, line=line)
     _check_bounds(text, source, line)
+    single = text.strip()
+    if _SINGLE_ID.fullmatch(single) and single.lower() not in _OPERATORS:
+        # One license id, most declarations: license-expression gives this same leaf (a test
+        # compares the two on every alias licheck knows); importing it costs more than the
+        # rest of a one-model check's parsing.
+        return Leaf(single)
+    from license_expression import Licensing
+
     try:
         parsed = Licensing().parse(text)
     # license-expression and boolean.py also raise IndexError, TypeError and friends on some

@@ -306,6 +306,8 @@ def read_texts(
     Each text is first undisguised (invisible characters out, look-alike letters folded:
     knowledge/disguise.py): a disguise is itself reported, and keeps the text from passing.
     """
+    if not record.license_texts:
+        return []  # a card or model.yaml alone: the disguise reader is not even imported
     from licheck.knowledge.disguise import undisguise
 
     found: list[ReadText] = []

@@ -161,7 +161,7 @@ def detect_format(path: Path, head: bytes) -> str:
 
 def _folder_format(path: Path) -> str:
     """ "ollama" for an Ollama model store (`manifests/` beside `blobs/`), else "folder"."""
-    from licheck.inputs.ollama import is_store
+    from licheck.inputs.layout import is_store
 
     return "ollama" if is_store(path) else "folder"
 

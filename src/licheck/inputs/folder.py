@@ -144,19 +144,21 @@ def _read_weights(
 ) -> list[ModelRecord]:
     """The records of a folder's weights files (headers only), in name order; a weights file
     that links out of the folder is refused like any other file (inputs/layout.guard_inside)."""
-    from licheck.inputs.gguf import load_gguf
-    from licheck.inputs.safetensors import load_safetensors
+    from licheck.inputs.weights import weights_files
 
     records: list[ModelRecord] = []
     files = {p.name: p for p in entries if not p.is_dir()}
-    from licheck.inputs.weights import weights_files
-
     for path in weights_files(folder, files):
         file_shown = os.path.join(shown, path.name)
         guard_inside(folder, path, file_shown, allow_outside)
+        # Each reader is imported when a folder has such a file (most have neither).
         if path.name.lower().endswith(".gguf"):
+            from licheck.inputs.gguf import load_gguf
+
             records.append(load_gguf(path, shown=file_shown, catalog=catalog))
         else:
+            from licheck.inputs.safetensors import load_safetensors
+
             records.append(load_safetensors(path, shown=file_shown, catalog=catalog))
     return records
 

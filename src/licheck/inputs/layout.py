@@ -164,3 +164,9 @@ def beside_license_texts(
         seen.add(os.path.realpath(path))
         texts.append(LicenseText(path=text.path, text=text.text, role=role))
     return texts
+
+
+def is_store(folder: Path) -> bool:
+    """An Ollama store: a `manifests/` folder beside a `blobs/` folder (inputs/ollama.py reads
+    it; the test lives here so that telling a folder's kind imports no reader)."""
+    return (folder / "manifests").is_dir() and (folder / "blobs").is_dir()

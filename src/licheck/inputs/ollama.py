@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from licheck.errors import InputError
+from licheck.inputs.layout import is_store
 from licheck.inputs.paths import MAX_LICENSE_BYTES
 from licheck.inputs.registry import ReadContext
 from licheck.inputs.weights import with_weights
@@ -41,11 +42,6 @@ GGUF_LAYERS = frozenset({MEDIA + "model", MEDIA + "adapter", MEDIA + "projector"
 LICENSE_LAYER = MEDIA + "license"
 IGNORED_LAYERS = frozenset(MEDIA + kind for kind in ("template", "params", "system", "messages"))
 _DIGEST = re.compile(r"sha256:([0-9a-f]{64})")
-
-
-def is_store(folder: Path) -> bool:
-    """An Ollama store: a `manifests/` folder beside a `blobs/` folder."""
-    return (folder / "manifests").is_dir() and (folder / "blobs").is_dir()
 
 
 def manifest_paths(store: Path) -> Iterator[Path]:

@@ -280,7 +280,7 @@ def cache_units(
 
 
 def _ollama_store(folder: Path) -> bool:
-    from licheck.inputs.ollama import is_store
+    from licheck.inputs.layout import is_store
 
     return is_store(folder)
 
