@@ -6,6 +6,7 @@ prints nothing.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -127,11 +128,13 @@ def check_records(
     skipped: Iterable[tuple[str, int]] = (),
     only_obligations: bool = False,
     online: bool = False,
+    bases: Mapping[str, SameRunModel] | None = None,
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire).
 
     With `online`, the bases that neither the run nor the built-in table knows are resolved
     from their cards on the Hub first (licheck.online_bases); the engine then judges offline.
+    `bases` are bases resolved before this call (CardChecker.with_online_bases), by base key.
 
     `knowledge` (or a `catalog` to build it from) is the run's: built once by the caller and
     used for every record, identification included. Under the policy's `obligations: warn` or
@@ -160,7 +163,7 @@ def check_records(
         identify_text=readers.identify,
         check_obligations=checker,
         only_obligations=only_obligations,
-        extra_bases=_online_bases(records) if online else None,
+        extra_bases=_online_bases(records, bases) if online else bases,
     )
     return build_report(
         subjects,
@@ -171,12 +174,16 @@ def check_records(
     )
 
 
-def _online_bases(records: list[ModelRecord]) -> dict[str, SameRunModel]:
-    """The Hub's cards for the bases this run's records name and nothing offline knows."""
+def _online_bases(
+    records: list[ModelRecord], known: Mapping[str, SameRunModel] | None = None
+) -> dict[str, SameRunModel]:
+    """The Hub's cards for the bases this run's records name and nothing offline knows
+    (`known`: bases already resolved, kept and not fetched again)."""
     from licheck.engine.judgment import same_run_index, same_run_model
     from licheck.online_bases import online_bases
 
-    return online_bases([same_run_model(r) for r in records], same_run_index(records))
+    index = {**(known or {}), **same_run_index(records)}
+    return {**(known or {}), **online_bases([same_run_model(r) for r in records], index)}
 
 
 def _obligation_checker(
@@ -268,17 +275,50 @@ class CardChecker:
     keeps with the object (never in a module global), so a worker pays that cost once.
     A broken card gives a subject of format "unreadable" with the error as its violation, so
     a batch job never stops on one bad row.
+
+    `--online` for a batch: `checker.with_online_bases(texts)`, once, in the driver, resolves
+    the bases those cards name that licheck's table does not know from their Hub cards
+    (licheck.online_bases: bounded, cached); the checker it returns carries them, pickled with
+    it, so a map broadcasts them with the checker and no worker ever fetches.
     """
 
-    def __init__(self, *, require: str = "osi-approved", today: date | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        require: str = "osi-approved",
+        today: date | None = None,
+        bases: Mapping[str, SameRunModel] | None = None,
+    ) -> None:
         self.policy = named_policy(require)
         self.today = today
+        self.bases: dict[str, SameRunModel] = dict(bases or {})
         self._knowledge: Knowledge | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_knowledge"] = None  # rebuilt where the checker lands
         return state
+
+    def with_online_bases(self, texts: Iterable[str]) -> CardChecker:
+        """This checker, also knowing the bases the cards `texts` name (and their bases) that
+        neither it nor the built-in table knows, from their cards on the Hub. Unreadable cards
+        are passed over here (judging them reports them); a base that cannot be fetched is
+        kept with the reason and judged unknown, never a pass."""
+        from licheck.engine.judgment import same_run_model
+        from licheck.inputs.hf_card import parse_card
+        from licheck.online_bases import online_bases
+
+        models = []
+        for text in texts:
+            try:
+                record = parse_card(text, source="README.md", folder=None)
+            except LicheckError:
+                continue
+            models.append(replace(same_run_model(record), folder=None))
+        found = online_bases(models, self.bases)
+        resolved = copy.copy(self)
+        resolved.bases = {**self.bases, **found}
+        return resolved
 
     def __call__(self, text: str, source: str = "README.md") -> dict[str, Any]:
         """The JSON subject (`licheck --format json`'s `subjects[0]`) of one card's text."""
@@ -291,7 +331,11 @@ class CardChecker:
         try:
             record = parse_card(text, source=source, folder=None)
             report = check_records(
-                [record], policy=self.policy, today=self.today, knowledge=self._knowledge
+                [record],
+                policy=self.policy,
+                today=self.today,
+                knowledge=self._knowledge,
+                bases=self.bases,
             )
             subject = report.subjects[0]
         except LicheckError as exc:

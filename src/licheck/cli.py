@@ -405,7 +405,7 @@ def scan(
         # A table of Hub cards (cards.parquet, cards.jsonl.gz): licheck/hub.py, on either engine.
         from licheck.cli_hub import DumpOptions, run_dump
 
-        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs)
+        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs, run.online)
         passed = run_dump(list(roots), run.outputs, policy, run.today, dump, catalog.version)
         return run.exit_code(passed)
     options = InputOptions(allow_outside=run.allow_outside, online=run.online)

@@ -28,13 +28,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DumpOptions:
-    """How a dump run goes: the engine, its scheduler, the dump's columns, worker count."""
+    """How a dump run goes: the engine, its scheduler, the dump's columns, worker count, and
+    whether bases unknown offline are resolved from the Hub (`--online`)."""
 
     engine: str = "local"
     scheduler: str | None = None
     id_column: str | None = None
     card_column: str | None = None
     jobs: int | None = None
+    online: bool = False
 
 
 def interrupted_note(subjects: int) -> str:
@@ -95,6 +97,7 @@ def run_dump(
             jobs=options.jobs,
             scheduler=options.scheduler,
             lines_kb_version=kb_version if stream_lines else None,
+            online=options.online,
         )
         try:
             for result in results:
