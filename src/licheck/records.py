@@ -306,6 +306,21 @@ class Component:
 
 
 @dataclass(frozen=True)
+class Release:
+    """What an input states about a model's release, for formats that describe the model (an
+    SPDX 3 AI package's packageVersion, releaseTime and downloadLocation). Each is None unless
+    the input stated it: an SBOM must not carry a value licheck made up.
+
+    `date` is as the input wrote it (an ISO date or date-time, checked where it is written);
+    `download_location` a URL the input named, or the Hub page of a repo id the input gave.
+    """
+
+    version: str | None = None
+    date: str | None = None
+    download_location: str | None = None
+
+
+@dataclass(frozen=True)
 class ModelRecord:
     """What an input says about one model, in one shape whatever the input format was.
 
@@ -331,6 +346,7 @@ class ModelRecord:
     # Conditions on getting the model that the input itself declares (a click-through gate on
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
+    release: Release = field(default_factory=Release)
     # What the reader noticed that the report must say: licenses that the card, a LICENSE and
     # the weights' metadata disagree on (all of them bind), parts of a split model missing, and
     # what it tolerated but a user should know (an empty list item, a repeated key).
@@ -357,6 +373,7 @@ class SubjectReport:
     publisher: str | None = None
     datasets: tuple[str, ...] = ()
     base_models: tuple[str, ...] = ()
+    release: Release = field(default_factory=Release)
     # What the model's licenses demand of whoever publishes it, checked against its files
     # (issue 19); `obligation_mode` is the policy's word ("warn" or "enforce"), None when the
     # obligations were not checked.

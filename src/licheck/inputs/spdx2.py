@@ -27,7 +27,7 @@ from licheck.inputs.sbom_json import (
     read_sbom_bytes,
 )
 from licheck.inputs.yamlfile import LocatedDict, decode_text, load_yaml
-from licheck.records import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord, Release
 
 # --- SPDX 2.3 --------------------------------------------------------------------------------
 
@@ -405,9 +405,22 @@ def load_spdx(path: Path, *, shown: str) -> list[ModelRecord]:
                 base_models=tuple(dict.fromkeys(bases)),
                 license_texts=texts,
                 components=tuple(parts),
+                release=_release(package),
             )
         )
     return records
+
+
+def _release(package: Any) -> Release:
+    """versionInfo, releaseDate and downloadLocation as the package states them (SPDX 2.3
+    7.3, 7.7, 7.23); NOASSERTION and NONE are no value (spdx-tools gives them as objects)."""
+    location = package.download_location
+    released = package.release_date
+    return Release(
+        version=str(package.version) if isinstance(package.version, str) else None,
+        date=released.isoformat() if released is not None else None,
+        download_location=location if isinstance(location, str) and location else None,
+    )
 
 
 def read(path: Path, context: ReadContext) -> list[ModelRecord]:
