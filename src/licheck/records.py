@@ -284,12 +284,16 @@ class LicenseText:
     `role` says what the text governs when a folder keeps them apart: "license" (the model's
     license, the default), "model" (LICENSE-MODEL: the weights), "code" (LICENSE-CODE), or
     "use-policy" (an acceptable-use policy, which applies to the weights license).
+
+    `defines` is the license identifier this text is the text of, when the input says so: an
+    SBOM's own definition of a `LicenseRef-*` (SPDX 2.3 clause 10, extracted licensing info).
     """
 
     path: str
     text: str
     declared_line: int | None = None
     role: str = "license"
+    defines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -347,6 +351,9 @@ class ModelRecord:
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
     release: Release = field(default_factory=Release)
+    # The names an SBOM gives its own `LicenseRef-*` ids (SPDX 2.3 10.3 LicenseName), by id:
+    # a candidate for what the ref is, weaker than its text (engine/judge.py).
+    license_ref_names: tuple[tuple[str, str], ...] = ()
     # What the reader noticed that the report must say: licenses that the card, a LICENSE and
     # the weights' metadata disagree on (all of them bind), parts of a split model missing, and
     # what it tolerated but a user should know (an empty list item, a repeated key).
