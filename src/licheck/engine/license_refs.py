@@ -15,14 +15,29 @@ hasExtractedLicensingInfos (clause 10). The id alone tells licheck nothing, so i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol, TypeVar
 
 from licheck.knowledge.catalog import Catalog, Resolution
-from licheck.records import LicenseResult, ModelRecord
+from licheck.records import Identification, LicenseResult, LicenseText, ModelRecord
 
-if TYPE_CHECKING:
-    from licheck.engine.judge import ReadText
+
+class _Read(Protocol):
+    """What this module needs of engine.judge's ReadText (judge imports this module, so this
+    one names the shape instead of importing it back)."""
+
+    @property
+    def text(self) -> LicenseText: ...
+    @property
+    def identification(self) -> Identification | None: ...
+    @property
+    def resolution(self) -> Resolution | None: ...
+    @property
+    def status(self) -> str | None: ...
+
+
+ReadText = TypeVar("ReadText", bound=_Read)
 
 
 def defining_texts(ref: str, texts: list[ReadText]) -> tuple[list[ReadText], list[ReadText]]:
@@ -33,12 +48,12 @@ def defining_texts(ref: str, texts: list[ReadText]) -> tuple[list[ReadText], lis
     return [t for t in given if t not in pointers], pointers
 
 
-def _pointer(read: ReadText) -> str | None:
+def _pointer(read: _Read) -> str | None:
     return read.identification.pointer if read.identification is not None else None
 
 
 def candidate(
-    record: ModelRecord, ref: str, pointers: list[ReadText], catalog: Catalog
+    record: ModelRecord, ref: str, pointers: Sequence[_Read], catalog: Catalog
 ) -> tuple[str, Resolution] | None:
     """What the document says `ref` is without giving its text, when licheck knows the license
     it says: the name it gives it (SPDX 2.3 10.3), else the license its pointer names. Returns
@@ -73,7 +88,7 @@ def judged_by_name(result: LicenseResult, ref: str, how: str) -> LicenseResult:
 
 
 def unidentified_ref(
-    result: LicenseResult, record: ModelRecord, ref: str, pointers: list[ReadText]
+    result: LicenseResult, record: ModelRecord, ref: str, pointers: Sequence[_Read]
 ) -> LicenseResult:
     """A LicenseRef whose text is no license licheck knows (judged by its clauses), or whose
     document gives only a pointer and no name licheck knows: named as the document names it."""
