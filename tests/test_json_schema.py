@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator, FormatChecker
 
 from licheck.check import check_records
+from licheck.cli import cli as main_group
 from licheck.cli import main
 from licheck.formats import RenderOptions, renderer
 from licheck.formats.json_format import SCHEMA_VERSION, report_schema
@@ -28,6 +29,7 @@ from licheck.records import ModelRecord, Report
 
 GOLDEN = Path(__file__).parent / "golden"
 POLICIES = Path(__file__).parent / "fixtures" / "policies"
+IDENTIFY = Path(__file__).parent / "fixtures" / "identify"
 TODAY = date(2026, 11, 29)
 # Every golden JSON report (the CycloneDX golden is another contract, checked by its own tool).
 REPORT_GOLDENS = sorted(p for p in GOLDEN.rglob("*.json") if not p.name.endswith(".cdx.json"))
@@ -229,3 +231,21 @@ def test_a_value_outside_the_contract_is_rejected(
         target = target[key]
     target[path[-1]] = value
     assert errors(validator, document)
+
+
+@pytest.mark.parametrize("name", ["llama2", "apache-2.0", "gemma", "other"])
+def test_explain_json_validates(name: str, validator: Draft202012Validator) -> None:
+    out = CliRunner().invoke(main_group, ["explain", "--format", "json", name])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert "license" in data and errors(validator, data) == []
+
+
+def test_identify_json_validates(validator: Draft202012Validator) -> None:
+    files = sorted(str(p) for p in IDENTIFY.iterdir() if p.is_file())
+    out = CliRunner().invoke(main_group, ["identify", "--format", "json", *files])
+    assert out.exit_code in (0, 1), out.output
+    data = json.loads(out.stdout)
+    assert len(data["files"]) == len(files) and errors(validator, data) == []
+    statuses = {f["identification"]["status"] for f in data["files"]}
+    assert len(statuses) >= 2  # the fixtures are of more than one kind
