@@ -133,12 +133,11 @@ class DumpWorker:
         return self._knowledge, self._readers
 
     def _record(self, row: DumpRow) -> Any:
-        from licheck.inputs.hf_card import parse_card
+        from licheck.inputs.card_dump import hub_card_record
 
         if row.problem is not None or row.card is None or row.repo_id is None:
             raise InputError(row.problem or "the row has no card")
-        record = parse_card(row.card, source=row_source(self.shown, row.number), folder=None)
-        return replace(record, name=row.repo_id)
+        return hub_card_record(row.card, row.repo_id, source=row_source(self.shown, row.number))
 
     def collect(self, rows: list[DumpRow]) -> Collected:
         """The first pass: each readable row's model as a base, and every base named."""

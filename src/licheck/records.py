@@ -284,12 +284,16 @@ class LicenseText:
     `role` says what the text governs when a folder keeps them apart: "license" (the model's
     license, the default), "model" (LICENSE-MODEL: the weights), "code" (LICENSE-CODE), or
     "use-policy" (an acceptable-use policy, which applies to the weights license).
+
+    `defines` is the license identifier this text is the text of, when the input says so: an
+    SBOM's own definition of a `LicenseRef-*` (SPDX 2.3 clause 10, extracted licensing info).
     """
 
     path: str
     text: str
     declared_line: int | None = None
     role: str = "license"
+    defines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +307,21 @@ class Component:
     # MOF content type of the component (code, data, document, model), when the input says it.
     content_type: str | None = None
     location: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """What an input states about a model's release, for formats that describe the model (an
+    SPDX 3 AI package's packageVersion, releaseTime and downloadLocation). Each is None unless
+    the input stated it: an SBOM must not carry a value licheck made up.
+
+    `date` is as the input wrote it (an ISO date or date-time, checked where it is written);
+    `download_location` a URL the input named, or the Hub page of a repo id the input gave.
+    """
+
+    version: str | None = None
+    date: str | None = None
+    download_location: str | None = None
 
 
 @dataclass(frozen=True)
@@ -331,6 +350,10 @@ class ModelRecord:
     # Conditions on getting the model that the input itself declares (a click-through gate on
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
+    release: Release = field(default_factory=Release)
+    # The names an SBOM gives its own `LicenseRef-*` ids (SPDX 2.3 10.3 LicenseName), by id:
+    # a candidate for what the ref is, weaker than its text (engine/judge.py).
+    license_ref_names: tuple[tuple[str, str], ...] = ()
     # What the reader noticed that the report must say: licenses that the card, a LICENSE and
     # the weights' metadata disagree on (all of them bind), parts of a split model missing, and
     # what it tolerated but a user should know (an empty list item, a repeated key).
@@ -357,6 +380,7 @@ class SubjectReport:
     publisher: str | None = None
     datasets: tuple[str, ...] = ()
     base_models: tuple[str, ...] = ()
+    release: Release = field(default_factory=Release)
     # What the model's licenses demand of whoever publishes it, checked against its files
     # (issue 19); `obligation_mode` is the policy's word ("warn" or "enforce"), None when the
     # obligations were not checked.

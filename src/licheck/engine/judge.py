@@ -13,6 +13,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from licheck.engine.expression import Leaf, Node, leaves
+from licheck.engine.license_refs import (
+    candidate,
+    defining_texts,
+    judged_by_name,
+    unidentified_ref,
+)
 from licheck.knowledge.catalog import Catalog, Profile, Resolution
 from licheck.records import (
     CRITERIA,
@@ -444,6 +450,14 @@ def _judge_declared(
     for leaf in leaf_list:
         resolution = resolutions[leaf]
         declared = leaf.text
+        # An SBOM's own LicenseRef: its text is what it is (engine/license_refs.py).
+        defining, pointers = defining_texts(leaf.key, remaining) if resolution is None else ([], [])
+        remaining = [t for t in remaining if t not in pointers]  # a pointer is no text of it
+        by_name = candidate(record, leaf.key, pointers, catalog) if resolution is None else None
+        if defining:
+            resolution, by_name = defining[0].resolution, None
+        elif by_name is not None:
+            resolution = by_name[1]
         placeholder = (
             resolution is not None
             and resolution.kind == "profile"
@@ -456,6 +470,7 @@ def _judge_declared(
             and resolution is not None
             and t.resolution.id == resolution.id
         ]
+        own += [t for t in defining if t not in own]
         if placeholder:
             named = _license_name(record, resolution, catalog)
             if named is not None:
@@ -492,6 +507,10 @@ def _judge_declared(
             by_leaf[leaf] = _unknown_license_name(leaf.key, record.license_name, catalog)
             continue
         result = judge_license(leaf.key, resolution, catalog, tuple(own))
+        if by_name is not None and not own:
+            result = judged_by_name(result, leaf.key, by_name[0])
+        elif resolution is None and (pointers or defining):
+            result = unidentified_ref(result, record, leaf.key, pointers)
         by_leaf[leaf] = _disguised_id(
             replace(result, declared=declared) if declared != leaf.key else result, leaf.key
         )

@@ -59,9 +59,12 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     if not result.known:
         if result.name and result.name.startswith("license_name '"):
             return "unknown-license", f"{result.name}; cannot verify the license"
+        # A text licheck read may still show failures (an SBOM's LicenseRef, a card's LICENSE):
+        # they are said too, so that the fix is not only "name a known license".
+        failing = f"; by its text, {_why(result)}" if result.verdict == "not-open" else ""
         return (
             "unknown-license",
-            f"cannot verify '{result.declared}': licheck does not know this license",
+            f"cannot verify '{result.declared}': licheck does not know this license{failing}",
         )
     if policy.require == "osi-approved":
         if result.osi_approved:
