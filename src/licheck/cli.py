@@ -166,6 +166,16 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             help="What a license must be (overrides the policy file; default osi-approved).",
         ),
         click.option(
+            "--fail-on",
+            # records.FAIL_ON, most severe first (written out: records is not imported at
+            # start-up; tests/test_cli.py holds the two equal).
+            type=click.Choice(["not-open", "unknown", "any"]),
+            default=None,
+            help="Which violations fail the run, a threshold: not-open (licenses judged not "
+            "open, what the policy rejects), unknown (also what licheck cannot verify), any "
+            "(default, overrides the policy file's fail_on). All are reported.",
+        ),
+        click.option(
             "--warn-only", is_flag=True, help="Report everything but exit 0 (for a first roll-out)."
         ),
         click.option(
@@ -206,6 +216,7 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             outputs=outputs,
             policy_file=kwargs.pop("policy_file"),
             require=kwargs.pop("require"),
+            fail_on=kwargs.pop("fail_on"),
             warn_only=kwargs.pop("warn_only"),
             allow_outside=kwargs.pop("allow_outside"),
             online=kwargs.pop("online"),
@@ -265,6 +276,7 @@ class _Run:
     outputs: _Outputs
     policy_file: Path | None
     require: str | None
+    fail_on: str | None
     warn_only: bool
     allow_outside: bool
     online: bool
@@ -320,6 +332,7 @@ def check(
         today=run.today,
         options=options,
         exclude=exclude,
+        fail_on=run.fail_on,
     )
     run.outputs.write(report)
     return run.exit_code(report.passed)
@@ -398,6 +411,7 @@ def scan(
         policy_file=run.policy_file,
         require=run.require,
         search_from=search_start(roots),
+        fail_on=run.fail_on,
     )
     from licheck.inputs.card_dump import is_card_dump
 

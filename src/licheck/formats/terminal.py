@@ -304,6 +304,16 @@ def _title(criteria: tuple[CriterionResult, ...], cid: str) -> str:
     return next(c.title for c in criteria if c.id == cid)
 
 
+def _below_threshold(report: Report) -> str:
+    """What the policy's `fail_on` threshold let through: said on the summary line, so a run
+    that exits 0 with violations never reads as a clean pass."""
+    summary = report.summary
+    if summary is None or summary.fail_on == "any":
+        return ""
+    below = summary.below_threshold
+    return f", {below} of them below fail-on {summary.fail_on} (not failing the run)"
+
+
 def render(report: Report, options: RenderOptions) -> str:
     """The whole report as text (with ANSI colour codes when options.color)."""
     from rich.text import Text
@@ -321,7 +331,7 @@ def render(report: Report, options: RenderOptions) -> str:
     )
     summary.append(
         f": {checked} model{'s' if checked != 1 else ''} checked, {checked - failed} passed, "
-        f"{failed} failed (policy: {report.policy}"
+        f"{failed} failed{_below_threshold(report)} (policy: {report.policy}"
         f"{' from ' + report.policy_file if report.policy_file else ''}; "
         f"knowledge base {report.kb_version}; "
         f"licheck {report.licheck_version})"
