@@ -198,9 +198,11 @@ def test_markdown_obligations_keep_their_table_and_show_values_escaped(hostile: 
 def test_github_annotates_hostile_obligations_inertly_at_their_file(hostile: Report) -> None:
     output = renderer("github")(hostile, RenderOptions())
     duties = [line for line in output.splitlines() if "title=licheck%3A obligation-" in line]
-    assert [line.split(" ", 1)[0] for line in duties] == ["::error", "::notice"] * len(
-        [s for s in hostile.subjects if s.obligations]
-    )
+    with_duties = len([s for s in hostile.subjects if s.obligations])
+    # Errors first (most severe first, as GitHub shows them), then notices.
+    assert [line.split(" ", 1)[0] for line in duties] == ["::error"] * with_duties + [
+        "::notice"
+    ] * with_duties
     assert all("file=m/evil\\x1b[2J" in line and "\x1b" not in line for line in duties)
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import PurePath
 from urllib.parse import quote
 
-from licheck.records import CriterionResult, Finding, LicenseResult, SubjectReport, Suppression
+from licheck.records import (
+    Acceptance,
+    CriterionResult,
+    Finding,
+    LicenseResult,
+    ObligationResult,
+    SubjectReport,
+    Suppression,
+)
 
 
 def uri(path: str) -> str:
@@ -62,3 +70,29 @@ def suppression_of(subject: SubjectReport, result: LicenseResult) -> Suppression
     if any(v.license in keys for v in subject.violations):
         return None
     return next((s for s in subject.suppressed if s.violation.license in keys), None)
+
+
+def obligation_level(subject: SubjectReport, duty: ObligationResult) -> str:
+    """How an obligation not met weighs (SARIF's words): an unmet one is an `error` when the
+    policy enforces obligations, else a `warning`; an unknown one a `note` (an `error` under
+    `--strict`, where it fails the run). A met one is no problem (`none`)."""
+    if duty.status == "met":
+        return "none"
+    if duty.status == "unmet":
+        return "error" if subject.obligation_mode == "enforce" else "warning"
+    strict = any(v.rule == "obligation-unknown" for v in subject.violations)
+    return "error" if strict else "note"
+
+
+def obligation_text(subject: SubjectReport, duty: ObligationResult) -> str:
+    """One line for an obligation not met: whose, which duty, and the fix."""
+    fix = f": {duty.fix}" if duty.fix else ""
+    return f"{subject.name}: {duty.license} obligation {duty.status} ({duty.duty}){fix}"
+
+
+def acceptance_text(subject: SubjectReport, item: Acceptance) -> str:
+    """One line for a license only an allow entry accepted, and what it would be without it."""
+    return (
+        f"{subject.name}: {item.name} ({item.verdict}) is accepted by the policy's "
+        f"{item.rule} entry '{item.entry}'; without it: {item.reason}"
+    )

@@ -21,8 +21,11 @@ from typing import Any
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import (
+    acceptance_text,
     finding_location,
     finding_text,
+    obligation_level,
+    obligation_text,
     problem_findings,
     suppression_of,
     uri,
@@ -245,10 +248,7 @@ def _acceptance_results(subject: SubjectReport, index: dict[str, int]) -> list[d
     related to the policy line that accepts it."""
     results = []
     for item in subject.accepted:
-        text = (
-            f"{subject.name}: {item.name} ({item.verdict}) is accepted by the policy's "
-            f"{item.rule} entry '{item.entry}'; without it: {item.reason}"
-        )
+        text = acceptance_text(subject, item)
         result: dict[str, Any] = {
             "ruleId": "accepted-by-allow",
             "ruleIndex": index["accepted-by-allow"],
@@ -269,17 +269,11 @@ def _obligation_results(subject: SubjectReport, index: dict[str, int]) -> list[d
     obligations, else a warning; an unknown one is a note (an error under --strict)."""
     results = []
     for duty in subject.obligations:
-        if duty.status == "met":
+        level = obligation_level(subject, duty)
+        if level == "none":
             continue
-        enforced = subject.obligation_mode == "enforce"
-        strict = any(v.rule == "obligation-unknown" for v in subject.violations)
-        if duty.status == "unmet":
-            level = "error" if enforced else "warning"
-        else:
-            level = "error" if strict else "note"
         rule = f"obligation-{duty.kind}"
-        fix = f": {duty.fix}" if duty.fix else ""
-        text = f"{subject.name}: {duty.license} obligation {duty.status} ({duty.duty}){fix}"
+        text = obligation_text(subject, duty)
         results.append(
             {
                 "ruleId": rule,
