@@ -425,3 +425,16 @@ def test_cyclonedx_of_hostile_text_validates_with_the_cyclonedx_validator(hostil
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(output) is None
     names = [c["name"] for c in json.loads(output)["components"]]
     assert any(HOSTILE in name for name in names)
+
+
+def test_lines_format_keeps_one_problem_per_line(hostile: Report) -> None:
+    import json
+
+    output = renderer("lines")(hostile, RenderOptions())
+    lines = output.splitlines()
+    sarif = json.loads(renderer("sarif")(hostile, RenderOptions()))
+    # However many line breaks a hostile value holds: one line per SARIF result, then warnings.
+    assert len(lines) == len(sarif["runs"][0]["results"]) + len(hostile.warnings)
+    assert not any(line.startswith(("::", "##[")) for line in lines)
+    rules = [r["ruleId"] for r in sarif["runs"][0]["results"]]
+    assert all(f": {rule}: " in line for line, rule in zip(lines, rules, strict=False))

@@ -38,6 +38,7 @@ FORMATS: dict[str, str] = {
     "spdx3": "licheck.formats.spdx3",
     "cyclonedx": "licheck.formats.cyclonedx",
     "html": "licheck.formats.html",
+    "lines": "licheck.formats.lines",
 }
 
 
