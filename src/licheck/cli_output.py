@@ -6,12 +6,23 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from licheck.errors import LicheckError
+
+
+def parse_day(value: str, option: str) -> date:
+    """A day given on the command line (--today, --expires), or a usage error (exit 2)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date written YYYY-MM-DD", param_hint=option
+        ) from None
 
 
 def safe_text(text: str) -> str:

@@ -96,7 +96,14 @@ def load_policy(path: Path, *, catalog: Catalog, shown: str | None = None) -> Po
 
     shown = shown or str(path)
     text = read_text_file(path, what="policy file", max_bytes=1024 * 1024, shown=shown)
-    if path.name == "pyproject.toml":
+    return policy_from_text(
+        text, pyproject=path.name == "pyproject.toml", shown=shown, catalog=catalog
+    )
+
+
+def policy_from_text(text: str, *, pyproject: bool, shown: str, catalog: Catalog) -> Policy:
+    """A policy file's text, validated (`licheck exception add` reads its edit back with it)."""
+    if pyproject:
         return _from_pyproject(text, shown, catalog)
     from licheck.errors import InputError
     from licheck.inputs.yamlfile import LocatedDict, load_yaml
@@ -173,22 +180,15 @@ def _names(data: LocatedDict, key: str, source: str) -> list[tuple[str, int]]:
 
 
 def _resolve(name: str, line: int, source: str, catalog: Catalog) -> str:
-    import difflib
-
-    from licheck.knowledge.catalog import normalise_alias
+    from licheck.knowledge.catalog import did_you_mean
 
     resolution = catalog.resolve(name)
     if resolution is None:
-        close = difflib.get_close_matches(
-            normalise_alias(name), list(catalog.index["aliases"]), n=1
-        )
         raise PolicyError(
             f"unknown license '{name}'",
             file=source,
             line=line,
-            hint=f"did you mean '{close[0]}'?"
-            if close
-            else "run `licheck licenses` for known names",
+            hint=did_you_mean(catalog.suggest(name)) or "run `licheck licenses` for known names",
         )
     return resolution.id
 
