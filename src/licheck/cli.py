@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from licheck import __version__
+from licheck.cli_exception import exception_group
 from licheck.cli_obligations import obligations_command
-from licheck.cli_output import report_file, safe_text
+from licheck.cli_output import parse_day, report_file, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
@@ -43,8 +44,24 @@ class _DefaultToCheck(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            _refuse_a_misspelt_command(args[0], list(self.commands))
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+def _refuse_a_misspelt_command(word: str, commands: list[str]) -> None:
+    """`licheck chek x`: a first word that is no file but close to a command is a typo of it,
+    not a file to check (which would only say "chek: file not found")."""
+    import difflib
+
+    if word.startswith("-") or os.path.lexists(word):
+        return
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    if close:
+        raise LicheckError(
+            f"'{word}' is neither a licheck command nor a file",
+            hint=f"did you mean `licheck {close[0]}`? (`licheck FILE` checks a file)",
+        )
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,14 +117,7 @@ FORMAT_NAMES = ["auto", *FORMATS]
 
 
 def _today(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date written YYYY-MM-DD", param_hint="--today"
-        ) from None
+    return date.today() if value is None else parse_day(value, "--today")
 
 
 def _formats(format_name: str) -> list[str]:
@@ -707,3 +717,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 cli.add_command(obligations_command(_report_options))
+cli.add_command(exception_group)

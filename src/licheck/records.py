@@ -229,6 +229,8 @@ class LicenseResult:
     # rules do not read, characters hiding words, a look-alike id, a truncated file). Any entry
     # makes a license that would pass `unknown`: nothing unread passes.
     unverified: tuple[str, ...] = ()
+    # For a name licheck does not know: the known names closest to it ("did you mean ...?").
+    suggestions: tuple[str, ...] = ()
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:

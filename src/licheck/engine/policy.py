@@ -15,6 +15,7 @@ from datetime import date
 from licheck.engine.expression import Leaf, blocking
 from licheck.engine.judge import ReadText
 from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment
+from licheck.knowledge.catalog import did_you_mean
 from licheck.records import (
     FAIL_ON,
     Acceptance,
@@ -90,9 +91,10 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     if not result.known:
         if result.name and result.name.startswith("license_name '"):
             return "unknown-license", f"{result.name}; cannot verify the license"
+        close = f" ({did_you_mean(result.suggestions)})" if result.suggestions else ""
         return (
             "unknown-license",
-            f"cannot verify '{result.declared}': licheck does not know this license",
+            f"cannot verify '{result.declared}': licheck does not know this license{close}",
         )
     if policy.require == "osi-approved":
         if result.osi_approved:
