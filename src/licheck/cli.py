@@ -191,7 +191,21 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
         click.option(
             "--color/--no-color",
             default=None,
-            help="Force or forbid colour (default: on a terminal, unless NO_COLOR).",
+            help="Force or forbid colour (default: on a terminal, unless NO_COLOR; "
+            "FORCE_COLOR forces it).",
+        ),
+        click.option(
+            "--quiet",
+            "-q",
+            is_flag=True,
+            help="Only the problems: the failing models and the summary; nothing on a pass "
+            "(machine formats are unchanged).",
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Show or hide scan's progress display on stderr (default: on an interactive "
+            "terminal outside CI, unless --quiet).",
         ),
         click.option(
             "--allow-outside",
@@ -221,7 +235,11 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             kwargs.pop("junit_output"),
             kwargs.pop("markdown_output"),
             kwargs.pop("color"),
+            quiet := kwargs.pop("quiet"),
+            # -q hides the progress display too, unless --progress asks for it.
+            False if quiet and kwargs["progress"] is None else kwargs["progress"],
         )
+        kwargs.pop("progress")
         run = _Run(
             outputs=outputs,
             policy_file=kwargs.pop("policy_file"),
@@ -250,6 +268,9 @@ class _Outputs:
     junit_output: Path | None
     markdown_output: Path | None
     color: bool | None
+    quiet: bool = False
+    # --progress/--no-progress (None: on a terminal, outside CI); -q hides it unless asked.
+    progress: bool | None = None
 
     def write(self, report: Report, *, compact: bool = False) -> None:
         from licheck.formats import RenderOptions, renderer
@@ -263,7 +284,7 @@ class _Outputs:
                 if wanted and self.color is None
                 else 100
             )
-            options = RenderOptions(color=wanted, width=width, compact=compact)
+            options = RenderOptions(color=wanted, width=width, compact=compact, quiet=self.quiet)
             primary.append(renderer(name)(report, options))
         _emit(
             "".join(primary),
@@ -471,7 +492,13 @@ def _run_scan(
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
-    from licheck.cli_output import StreamedSubjects, consume, echo_scan_summary
+    from licheck.cli_output import (
+        StreamedSubjects,
+        consume,
+        echo_scan_summary,
+        progress_console,
+        progress_wanted,
+    )
     from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
@@ -490,8 +517,7 @@ def _run_scan(
         if stream_lines and outputs.output is not None:
             target = stack.enter_context(report_file(outputs.output))
         progress = None
-        if sys.stderr.isatty() and not os.environ.get("CI"):
-            from rich.console import Console
+        if progress_wanted(outputs.progress):
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             progress = stack.enter_context(
@@ -499,7 +525,7 @@ def _run_scan(
                     SpinnerColumn(),
                     TextColumn("{task.description}"),
                     TimeElapsedColumn(),
-                    console=Console(stderr=True),
+                    console=progress_console(outputs.progress),
                     transient=True,
                 )
             )
@@ -557,7 +583,7 @@ def _run_scan(
         )
         # A scan's terminal report is one line per model; the evidence is in the other formats.
         outputs.write(report, compact=True)
-    echo_scan_summary(summary, tree=True)
+    echo_scan_summary(summary, tree=True, quiet=outputs.quiet)
     return summary.passed
 
 

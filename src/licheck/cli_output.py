@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -148,11 +149,29 @@ class StreamedSubjects:
         self._file.close()
 
 
-def echo_scan_summary(summary: Any, *, tree: bool) -> None:
+def progress_wanted(choice: bool | None) -> bool:
+    """`--progress/--no-progress`, else a progress display only on an interactive terminal
+    outside CI (a CI log would keep every frame of it)."""
+    if choice is not None:
+        return choice
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def progress_console(choice: bool | None) -> Any:
+    """The stderr console a progress display draws on (a terminal when --progress forced it)."""
+    from rich.console import Console
+
+    return Console(stderr=True, force_terminal=True if choice else None)
+
+
+def echo_scan_summary(summary: Any, *, tree: bool, quiet: bool = False) -> None:
     """A scan's closing line on stderr: counts by outcome, verdict and license; for a tree,
     also what was left out and the policy file in force. The license names come from the
-    cards, so the line is shown inert, as in every format."""
+    cards, so the line is shown inert, as in every format. `-q`: nothing on a pass."""
     from licheck.formats.sanitise import display, guard_lines
+
+    if quiet and summary.passed:
+        return
 
     by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
     top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"

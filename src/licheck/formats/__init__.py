@@ -23,6 +23,8 @@ class RenderOptions:
     width: int = 100
     # One line per model instead of the full evidence (a scan of thousands of models).
     compact: bool = False
+    # Only the problems (`-q`): the models that fail and the summary, nothing on a pass.
+    quiet: bool = False
 
 
 Renderer = Callable[["Report", RenderOptions], str]

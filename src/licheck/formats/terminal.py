@@ -318,8 +318,12 @@ def render(report: Report, options: RenderOptions) -> str:
     """The whole report as text (with ANSI colour codes when options.color)."""
     from rich.text import Text
 
+    if options.quiet and report.passed:
+        return ""  # `-q`: nothing on success
     console = make_console(options)
     for subject in report.subjects:
+        if options.quiet and subject.passed:
+            continue
         if options.compact:
             _subject_line(console, subject)
         else:
