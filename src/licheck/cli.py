@@ -91,13 +91,30 @@ def cli() -> None:
 
 
 def _color_wanted(stream: Any, choice: bool | None) -> bool:
-    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org)."""
+    """--color/--no-color, else never when NO_COLOR is set (https://no-color.org), always on
+    stdout when FORCE_COLOR is (https://force-color.org; "0" or "false" forbid it, as Node's
+    tools read it), else only on a terminal."""
     if choice is not None:
         return choice
     if os.environ.get("NO_COLOR"):
         return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and stream is not None:
+        return force.lower() not in ("0", "false")
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def _width(stream: Any) -> int:
+    """The terminal report's width: COLUMNS when it holds one (a CI log asking for wider
+    lines), else the terminal's on a terminal, else 100."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return 100
 
 
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
@@ -279,11 +296,7 @@ class _Outputs:
         primary = []
         for name in _formats(self.format_name):
             wanted = _color_wanted(stream, self.color) if name == "terminal" else False
-            width = (
-                shutil.get_terminal_size((100, 24)).columns
-                if wanted and self.color is None
-                else 100
-            )
+            width = _width(stream)
             options = RenderOptions(color=wanted, width=width, compact=compact, quiet=self.quiet)
             primary.append(renderer(name)(report, options))
         _emit(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import PurePath
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ from licheck.records import (
     ObligationResult,
     SubjectReport,
     Suppression,
+    Violation,
 )
 
 
@@ -96,3 +98,46 @@ def acceptance_text(subject: SubjectReport, item: Acceptance) -> str:
         f"{subject.name}: {item.name} ({item.verdict}) is accepted by the policy's "
         f"{item.rule} entry '{item.entry}'; without it: {item.reason}"
     )
+
+
+# What to do about each policy rule: one next step a user can take (the terminal report shows
+# it under the violation; docs/rules/<rule>.md says more). `{exception}` is the command that
+# records a reviewed exception for this model and license.
+NEXT_STEPS: dict[str, str] = {
+    "not-osi-approved": "pick a model under an OSI-approved license, or after a review record "
+    "an exception: {exception}",
+    "not-open": "pick a model under an open source license, or after a review record an "
+    "exception: {exception}",
+    "denied-license": "the policy denies this license: pick a different model",
+    "cannot-verify": "give the license text (license_file) so its clauses can be read, or "
+    "after reading them record an exception: {exception}",
+    "unknown-license": "declare an SPDX id or a name `licheck licenses` lists, or give the "
+    "license text so its clauses can be judged",
+    "no-license": "declare the model's license (`license:` in its card) or ship its LICENSE",
+    "license-text": "ship only the license the model is under, or after a review record an "
+    "exception: {exception}",
+    "inherited-license": "the base model's terms still bind this model: pick a base under an "
+    "open license, or after a review record an exception: {exception}",
+    "access-condition": "publish the model without the click-through gate, or after a review "
+    "record an exception: {exception}",
+    "osaid": "publish what the message lists as missing, or require `osd` in the policy",
+    "exception-expired": "renew the exception at {where} with a new reason and date, or "
+    "resolve the violation it covered",
+    "unknown-base": "declare the base model's license, check the base in the same run, or "
+    "after a review set `unknown_base: warn` in the policy",
+    "unreadable": "fix the file the message names, or raise --timeout",
+}
+
+
+def next_step(subject: SubjectReport, violation: Violation) -> str | None:
+    """The one thing to do about a violation, or None for a rule with no advice (an unmet
+    obligation's message already says what to add)."""
+    template = NEXT_STEPS.get(violation.rule)
+    if template is None:
+        return None
+    exception = (
+        f"licheck exception add {shlex.quote(violation.license or '?')} --model "
+        f"{shlex.quote(subject.name)} --reason '...' --expires YYYY-MM-DD"
+    )
+    where = f"{violation.file}:{violation.line}" if violation.file and violation.line else "?"
+    return template.format(exception=exception, where=where)
