@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import click
 from licheck import __version__
 from licheck.cli_exception import exception_group
 from licheck.cli_obligations import obligations_command
-from licheck.cli_output import parse_day, report_file, safe_text
+from licheck.cli_output import color_wanted, parse_day, report_file, report_width, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
@@ -88,33 +87,6 @@ def cli() -> None:
 
     Exit codes: 0 pass, 1 policy violation, 2 bad input or usage, 3 internal error.
     """
-
-
-def _color_wanted(stream: Any, choice: bool | None) -> bool:
-    """--color/--no-color, else never when NO_COLOR is set (https://no-color.org), always on
-    stdout when FORCE_COLOR is (https://force-color.org; "0" or "false" forbid it, as Node's
-    tools read it), else only on a terminal."""
-    if choice is not None:
-        return choice
-    if os.environ.get("NO_COLOR"):
-        return False
-    force = os.environ.get("FORCE_COLOR", "")
-    if force and stream is not None:
-        return force.lower() not in ("0", "false")
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
-def _width(stream: Any) -> int:
-    """The terminal report's width: COLUMNS when it holds one (a CI log asking for wider
-    lines), else the terminal's on a terminal, else 100."""
-    columns = os.environ.get("COLUMNS", "")
-    if columns.isdigit() and int(columns) >= 20:
-        return int(columns)
-    isatty = getattr(stream, "isatty", None)
-    if isatty is not None and isatty():
-        return shutil.get_terminal_size((100, 24)).columns
-    return 100
 
 
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
@@ -295,14 +267,14 @@ class _Outputs:
         stream = sys.stdout if self.output is None else None
         primary = []
         for name in _formats(self.format_name):
-            wanted = _color_wanted(stream, self.color) if name == "terminal" else False
-            width = _width(stream)
+            wanted = color_wanted(stream, self.color) if name == "terminal" else False
+            width = report_width(stream)
             options = RenderOptions(color=wanted, width=width, compact=compact, quiet=self.quiet)
             primary.append(renderer(name)(report, options))
         _emit(
             "".join(primary),
             self.output,
-            color=stream is not None and _color_wanted(stream, self.color),
+            color=stream is not None and color_wanted(stream, self.color),
         )
         for name, extra in (
             ("sarif", self.sarif_output),
@@ -628,7 +600,7 @@ def explain(license_name: str, format_name: str, color: bool | None) -> int:
     from licheck.formats.explain import render_explanation
 
     explanation = explain_license(license_name)
-    wanted = _color_wanted(sys.stdout, color)
+    wanted = color_wanted(sys.stdout, color)
     click.echo(render_explanation(explanation, format_name, color=wanted), nl=False, color=wanted)
     return EXIT_PASS
 
@@ -677,7 +649,7 @@ def licenses_command(
     from licheck.knowledge.catalog import Catalog
 
     rows = list_licenses(verdict=verdict, family=family)
-    wanted = _color_wanted(sys.stdout, color)
+    wanted = color_wanted(sys.stdout, color)
     text = render_license_list(
         rows, format_name, matrix=matrix, color=wanted, kb_version=Catalog().version
     )

@@ -1,10 +1,12 @@
-"""The CLI's output plumbing: report files written whole, text any stream can take, and the
+"""The CLI's output plumbing: colour and width (NO_COLOR, FORCE_COLOR, COLUMNS), report files
+written whole, text any stream can take, the progress display, and the
 loop that streams a scan's results. Split from cli.py to keep each module to one job."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -14,6 +16,33 @@ from typing import Any, TextIO
 import click
 
 from licheck.errors import LicheckError
+
+
+def color_wanted(stream: Any, choice: bool | None) -> bool:
+    """--color/--no-color, else never when NO_COLOR is set (https://no-color.org), always on
+    stdout when FORCE_COLOR is (https://force-color.org; "0" or "false" forbid it, as Node's
+    tools read it), else only on a terminal."""
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and stream is not None:
+        return force.lower() not in ("0", "false")
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def report_width(stream: Any) -> int:
+    """The terminal report's width: COLUMNS when it holds one (a CI log asking for wider
+    lines), else the terminal's on a terminal, else 100."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return 100
 
 
 def parse_day(value: str, option: str) -> date:
