@@ -53,7 +53,9 @@ def finding_location(
 def finding_text(result: LicenseResult, criterion: CriterionResult, finding: Finding) -> str:
     """One line that says which license, which criterion, why, and the evidence."""
     label = result.name or result.declared
-    text = f"{label}: {criterion.id} {criterion.title} {finding.status}s: {finding.message}"
+    # "fails" or "needs review" (a finding's status is fail or unknown; "unknowns" read oddly).
+    verb = "fails" if finding.status == "fail" else "needs review"
+    text = f"{label}: {criterion.id} {criterion.title} {verb}: {finding.message}"
     if finding.evidence:
         section = f" (section {finding.section})" if finding.section else ""
         text += f' Evidence{section}: "{finding.evidence}"'
