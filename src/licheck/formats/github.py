@@ -1,7 +1,8 @@
 """`--format github`: GitHub Actions workflow commands, shown as annotations on the PR's files.
 
 `::error file=F,line=L,title=T::message` for each violation, `::warning` for failing criterion
-findings and warnings, `::notice` for suppressed violations; at most ten of each level, as
+findings and warnings, `::notice` for suppressed violations (and the findings of a license an
+exception covers, as SARIF suppresses them); at most ten of each level, as
 GitHub shows them (errors first), and a last notice with the totals when some were left out.
 A checked obligation that is not met (issue 19) is annotated at the file that should meet it:
 an unmet one is an error when the policy enforces obligations, else a warning; an unknown one
@@ -20,6 +21,7 @@ from licheck.formats.common import (
     obligation_level,
     obligation_text,
     problem_findings,
+    suppression_of,
 )
 from licheck.formats.sanitise import display
 from licheck.records import Report, SubjectReport
@@ -122,12 +124,19 @@ def _annotations(report: Report) -> list[tuple[str, str]]:
             if finding.status != "fail":
                 continue
             path, line, end_line = finding_location(subject, finding)
+            # The exception that covers the license covers its OSD findings too (as SARIF's
+            # suppressions do): a notice that says so, not a warning to act on.
+            excepted = suppression_of(subject, result)
+            kind = "warning" if excepted is None else "notice"
+            text = finding_text(result, criterion, finding)
+            if excepted is not None:
+                text += f" (suppressed until {excepted.expires}: {excepted.reason})"
             out.append(
                 (
-                    "warning",
+                    kind,
                     command(
-                        "warning",
-                        finding_text(result, criterion, finding),
+                        kind,
+                        text,
                         file=path,
                         line=line,
                         end_line=end_line,
