@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from licheck.errors import LicheckError
-from licheck.inputs.policy_file import named_policy
+from licheck.inputs.policy_file import fail_threshold, named_policy
 from licheck.inputs.registry import InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
@@ -34,9 +34,11 @@ def choose_policy(
     policy_file: Path | None = None,
     require: str | None = None,
     search_from: Path | None = None,
+    fail_on: str | None = None,
 ) -> Policy:
     """The policy for a run: `--policy FILE`, else the nearest .licheck.yaml or pyproject.toml
-    [tool.licheck], else the default (OSI-approved only); `--require` overrides its requirement.
+    [tool.licheck], else the default (OSI-approved only); `--require` overrides its requirement
+    and `--fail-on` its threshold.
     """
     from licheck.inputs.policy_file import find_policy_file, load_policy
 
@@ -49,6 +51,8 @@ def choose_policy(
         policy = load_policy(path, catalog=catalog, shown=shown)
     if require is not None:
         policy = replace(policy, require=named_policy(require).require)
+    if fail_on is not None:
+        policy = replace(policy, fail_on=fail_threshold(fail_on))
     return policy
 
 
@@ -221,11 +225,12 @@ def run_obligations(
     today: date | None = None,
     options: InputOptions | None = None,
     knowledge: Knowledge | None = None,
+    fail_on: str | None = None,
 ) -> Report:
     """`licheck obligations`: every obligation of every license of the models at `paths`,
     checked against their files; a violation for each unmet one (and unknown, with `strict`)."""
     knowledge = knowledge or Knowledge()
-    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file)
+    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, fail_on=fail_on)
     policy = replace(
         policy, obligations="enforce", obligations_unknown="fail" if strict else "warn"
     )
@@ -250,11 +255,14 @@ def run_check(
     options: InputOptions | None = None,
     knowledge: Knowledge | None = None,
     exclude: tuple[str, ...] = (),
+    fail_on: str | None = None,
 ) -> Report:
     """Read and judge the models at `paths` under the project's policy (each model once, as
     its folder when a path is one of a model folder's files: see model_paths)."""
     knowledge = knowledge or Knowledge()
-    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, require=require)
+    policy = choose_policy(
+        catalog=knowledge.catalog, policy_file=policy_file, require=require, fail_on=fail_on
+    )
     chosen, skipped = model_paths(paths, options, (*policy.exclude, *exclude))
     records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
     return check_records(

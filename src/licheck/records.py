@@ -89,6 +89,15 @@ Verdict = Literal["osi-approved", "open", "not-open", "unknown"]
 
 STATUS_ORDER: dict[Status, int] = {"pass": 0, "unknown": 1, "fail": 2}
 
+# `fail_on` (policy file) / `--fail-on`: which violations fail the run, as a threshold over
+# severity levels, most severe first. `not-open`: a license judged to break the OSD, and what
+# the policy itself rejects (deny, an expired exception, an enforced obligation, OSAID, an
+# unreadable model); `unknown`: what licheck cannot verify (it needs review); `any`: also a
+# license judged open that the requirement rejects (not on OSI's list). engine/policy.py ranks
+# each violation; one below the threshold is still reported, it only no longer fails the run.
+FailOn = Literal["not-open", "unknown", "any"]
+FAIL_ON: tuple[FailOn, ...] = ("not-open", "unknown", "any")
+
 
 def worst(statuses: list[Status]) -> Status:
     """The most severe of several statuses (fail > unknown > pass); pass when there are none."""
@@ -220,6 +229,8 @@ class LicenseResult:
     # rules do not read, characters hiding words, a look-alike id, a truncated file). Any entry
     # makes a license that would pass `unknown`: nothing unread passes.
     unverified: tuple[str, ...] = ()
+    # For a name licheck does not know: the known names closest to it ("did you mean ...?").
+    suggestions: tuple[str, ...] = ()
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:
@@ -241,6 +252,9 @@ class Violation:
     license: str | None = None
     file: str | None = None
     line: int | None = None
+    # Its `fail_on` level when the rule alone does not say it (an inherited license or a shipped
+    # text is as severe as the rejection of that license): see engine/policy.py.
+    level: FailOn | None = None
 
 
 @dataclass(frozen=True)
@@ -425,6 +439,10 @@ class Summary:
     policy_file: str | None = None
     # Models with a base whose terms licheck could not know (issue 14: always visible).
     unknown_bases: int = 0
+    # The policy's `fail_on` threshold, and the models whose violations all lie below it
+    # (reported, but not failing the run).
+    fail_on: FailOn = "any"
+    below_threshold: int = 0
 
 
 @dataclass(frozen=True)
@@ -444,7 +462,10 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        """The run passes only when every subject passes."""
+        """Whether the run passes: the summary says so when the policy's `fail_on` threshold
+        left some violations below it; without a summary, only when every subject passes."""
+        if self.summary is not None:
+            return self.summary.passed
         return all(s.passed for s in self.subjects)
 
 
@@ -658,6 +679,8 @@ class Policy:
     # so a report can point at the rule that accepted a license.
     allow_lines: dict[str, int] = field(default_factory=dict, compare=False)
     family_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # Which violations fail the run (FAIL_ON, a threshold); the rest are reported only.
+    fail_on: FailOn = "any"
 
 
 @dataclass(frozen=True)

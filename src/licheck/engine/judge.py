@@ -19,7 +19,7 @@ from licheck.engine.license_refs import (
     judged_by_name,
     unidentified_ref,
 )
-from licheck.knowledge.catalog import Catalog, Profile, Resolution
+from licheck.knowledge.catalog import Catalog, Profile, Resolution, did_you_mean
 from licheck.records import (
     CRITERIA,
     CRITERION_IDS,
@@ -195,10 +195,13 @@ def _judge(
     family = url = None
     placeholder = False
     note = resolution.note if resolution else None
+    suggestions: tuple[str, ...] = ()
     if resolution is None:
+        suggestions = tuple(catalog.suggest(declared))
         judgments = _unjudged(
             f"licheck does not know the license '{declared}': it is no SPDX id, Hugging Face id, "
             "ScanCode key or name in licheck's knowledge base"
+            + (f" ({did_you_mean(suggestions)})" if suggestions else "")
         )
     elif resolution.kind == "profile":
         profile = catalog.profile(resolution.id)
@@ -281,6 +284,7 @@ def _judge(
         similarity=similarity,
         differences=differences,
         unverified=unverified,
+        suggestions=suggestions,
     )
 
 
@@ -574,7 +578,7 @@ def _unknown_license_name(declared: str, license_name: str, catalog: Catalog) ->
     """A `license: other` whose `license_name` licheck does not know and no text explains."""
     close = catalog.suggest(license_name)
     headline = f"license_name '{license_name}' is not known to licheck" + (
-        f" (did you mean {', '.join(close)}?)" if close else ""
+        f" ({did_you_mean(close)})" if close else ""
     )
     result = judge_license(license_name, None, catalog)
     return replace(
