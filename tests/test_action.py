@@ -138,3 +138,50 @@ def test_no_upload_without_sarif(tmp_path: Path, workspace: Path) -> None:
     context = _run_step(tmp_path, {"paths": "models/pythia-6.9b"}, workspace)
     assert context["steps.run.outputs.exit-code"] == "0"
     assert _evaluate(_step("Upload SARIF")["if"], context) is False
+
+
+def test_every_input_the_run_step_reads_is_declared() -> None:
+    inputs = _action()["inputs"]
+    assert {"paths", "policy", "require", "fail-on", "exclude", "warn-only", "sarif"} <= set(inputs)
+    for value in _step("Run licheck")["env"].values():
+        name = re.fullmatch(r"\$\{\{ inputs\.([\w-]+) \}\}", value)
+        assert name and name[1] in inputs
+
+
+def test_exclude_input_leaves_models_out_and_says_so(tmp_path: Path, workspace: Path) -> None:
+    context = _run_step(tmp_path, {"paths": "models", "exclude": "llama-2-7b"}, workspace)
+    assert context["steps.run.outputs.exit-code"] == "0"
+    assert "llama" not in context["stdout"].lower().split("pass: ")[0]
+    assert "left out (not judged): --exclude llama-2-7b: 1" in context["stdout"]
+
+
+def test_fail_on_input_sets_the_threshold(tmp_path: Path, workspace: Path) -> None:
+    unknown = workspace / "models" / "mystery"
+    unknown.mkdir()
+    (unknown / "model.yaml").write_text("name: mystery\nlicense: made-up-license\n", "utf-8")
+    inputs = {"paths": "models/mystery models/pythia-6.9b"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert _run_step(tmp_path / "a", inputs, workspace)["steps.run.outputs.exit-code"] == "1"
+    lenient = _run_step(tmp_path / "b", {**inputs, "fail-on": "not-open"}, workspace)
+    assert lenient["steps.run.outputs.exit-code"] == "0"
+    # Still reported: the annotation and the job summary name it.
+    assert "::error file=models/mystery/model.yaml" in lenient["stdout"]
+    assert "mystery" in lenient["summary"]
+
+
+def test_many_failures_give_ten_error_annotations_and_a_totals_notice(
+    tmp_path: Path, workspace: Path
+) -> None:
+    for number in range(12):
+        folder = workspace / "models" / f"gated-{number}"
+        folder.mkdir()
+        (folder / "model.yaml").write_text(f"name: gated-{number}\nlicense: llama2\n", "utf-8")
+    context = _run_step(tmp_path, {"paths": "models"}, workspace)
+    assert context["steps.run.outputs.exit-code"] == "1"
+    commands = [line for line in context["stdout"].splitlines() if line.startswith("::")]
+    assert sum(line.startswith("::error") for line in commands) == 10
+    assert sum(line.startswith("::warning") for line in commands) == 10
+    assert "licheck found" in commands[-1] and "job summary" in commands[-1]
+    # The job summary is the whole Markdown report: every failing model is in it.
+    assert all(f"gated-{number}" in context["summary"] for number in range(12))

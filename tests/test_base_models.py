@@ -29,7 +29,7 @@ def test_every_known_license_resolves(catalog: Catalog, fact: base_models.BaseMo
 
 def test_the_entries_marked_unknown_are_the_ones_we_doubt() -> None:
     unknown = sorted(f.family for f, _ in FACTS if f.license is None)
-    assert unknown == ["Qwen2.5 3B"]
+    assert unknown == ["Qwen1.5 14B and 32B (card not read)"]
 
 
 @pytest.mark.parametrize(("fact", "examples"), FACTS, ids=[f.family for f, _ in FACTS])
@@ -96,10 +96,29 @@ def test_matching_ignores_case_urls_and_revisions() -> None:
 
 
 def test_unknown_license_is_none_with_a_note() -> None:
-    fact = lookup_base_model("Qwen/Qwen2.5-3B-Instruct")
+    fact = lookup_base_model("Qwen/Qwen1.5-14B-Chat")
     assert fact is not None
     assert fact.license is None
-    assert fact.note is not None and "Research" in fact.note
+    assert fact.note is not None and "could not be read" in fact.note
+
+
+def test_qwen_sizes_carry_the_license_their_cards_declare() -> None:
+    """Sizes of one Qwen release differ: the 3B and CodeQwen ones are research-only."""
+    expected = {
+        "Qwen/Qwen2.5-3B-Instruct": "qwen-research",
+        "Qwen/Qwen2.5-7B-Instruct": "Apache-2.0",
+        "Qwen/Qwen2.5-72B-Instruct": "qwen",
+        "Qwen/CodeQwen1.5-7B-Chat": "tongyi-qianwen-research",
+        "Qwen/Qwen1.5-7B-Chat": "tongyi-qianwen",
+        "Qwen/Qwen1.5-4B": "tongyi-qianwen-research",
+        "Qwen/Qwen2-72B-Instruct": "tongyi-qianwen",
+        "Qwen/Qwen2-7B": "Apache-2.0",
+    }
+    found = {}
+    for model_id in expected:
+        fact = lookup_base_model(model_id)
+        found[model_id] = fact.license if fact is not None else None
+    assert found == expected
 
 
 def test_fact_says_which_pattern_matched() -> None:

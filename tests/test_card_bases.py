@@ -140,8 +140,36 @@ def test_an_unknown_license_name_is_said_first_with_close_names() -> None:
     from licheck.knowledge.catalog import Catalog
     from licheck.records import Policy
 
-    record = card("license: other\nlicense_name: qwen-research")
+    # TII's Falcon Mamba terms were not found in any readable repository, so they have no profile.
+    record = card("license: other\nlicense_name: falcon-mamba-7b-license")
     report = evaluate(record, catalog=Catalog(), policy=Policy(), today=date(2026, 11, 29))
     (violation,) = report.violations
-    assert violation.message.startswith("license_name 'qwen-research' is not known to licheck")
-    assert "tongyi-qianwen-research" in violation.message
+    assert violation.message.startswith(
+        "license_name 'falcon-mamba-7b-license' is not known to licheck"
+    )
+    assert "falcon-2-11b-license" in violation.message
+
+
+@pytest.mark.parametrize(
+    ("name", "profile"),
+    [
+        ("qwen-research", "LicenseRef-licheck-qwen-research-2024"),
+        ("stabilityai-nc-research-community", "LicenseRef-licheck-stability-ai-nc-2023-12-06"),
+        ("sai-nc-community", "LicenseRef-licheck-stability-ai-nc-2023-12-06"),
+    ],
+)
+def test_hub_license_names_of_research_licenses_resolve_and_fail(name: str, profile: str) -> None:
+    """The Hub's names for non-commercial research licenses reach their profile, which fails."""
+    from datetime import date
+
+    from licheck.engine.evaluate import evaluate
+    from licheck.knowledge.catalog import Catalog
+    from licheck.records import Policy
+
+    catalog = Catalog()
+    resolution = catalog.resolve(name)
+    assert resolution is not None and resolution.id == profile
+    record = card(f"license: other\nlicense_name: {name}")
+    report = evaluate(record, catalog=catalog, policy=Policy(), today=date(2026, 11, 29))
+    assert not report.passed
+    assert not any("is not known to licheck" in v.message for v in report.violations)

@@ -71,10 +71,10 @@ def test_unknown_names_do_not_resolve(catalog: Catalog) -> None:
 def test_suggestions_are_worked_out_once_per_name(monkeypatch: pytest.MonkeyPatch) -> None:
     """A dump repeats an unknown license_name on many rows; the alias comparison runs once."""
     fresh = Catalog()
-    first = fresh.suggest("qwen-research")
+    first = fresh.suggest("qwen-researchers")
     calls: list[str] = []
     monkeypatch.setattr(fresh, "_closest", lambda key, limit: calls.append(key) or [])
-    assert fresh.suggest("Qwen-Research") == first
+    assert fresh.suggest("Qwen-Researchers") == first
     assert calls == []
     fresh.suggest("another-unknown-name")
     assert calls == ["another-unknown-name"]

@@ -30,6 +30,7 @@ SUFFIX = {
     "spdx3": "spdx3.jsonld",
     "cyclonedx": "cdx.json",
     "html": "html",
+    "lines": "lines.txt",
 }
 
 

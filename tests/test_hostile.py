@@ -198,9 +198,12 @@ def test_markdown_obligations_keep_their_table_and_show_values_escaped(hostile: 
 def test_github_annotates_hostile_obligations_inertly_at_their_file(hostile: Report) -> None:
     output = renderer("github")(hostile, RenderOptions())
     duties = [line for line in output.splitlines() if "title=licheck%3A obligation-" in line]
-    assert [line.split(" ", 1)[0] for line in duties] == ["::error", "::notice"] * len(
-        [s for s in hostile.subjects if s.obligations]
-    )
+    with_duties = len([s for s in hostile.subjects if s.obligations])
+    kinds = [line.split(" ", 1)[0] for line in duties]
+    # Errors first (most severe first, as GitHub shows them), then notices, which share the
+    # ten a level gets with the other notices of the report.
+    assert kinds == sorted(kinds, key=["::error", "::notice"].index)
+    assert kinds.count("::error") == with_duties and 1 <= kinds.count("::notice") <= with_duties
     assert all("file=m/evil\\x1b[2J" in line and "\x1b" not in line for line in duties)
 
 
@@ -426,3 +429,16 @@ def test_cyclonedx_of_hostile_text_validates_with_the_cyclonedx_validator(hostil
     assert JsonStrictValidator(SchemaVersion.V1_6).validate_str(output) is None
     names = [c["name"] for c in json.loads(output)["components"]]
     assert any(HOSTILE in name for name in names)
+
+
+def test_lines_format_keeps_one_problem_per_line(hostile: Report) -> None:
+    import json
+
+    output = renderer("lines")(hostile, RenderOptions())
+    lines = output.splitlines()
+    sarif = json.loads(renderer("sarif")(hostile, RenderOptions()))
+    # However many line breaks a hostile value holds: one line per SARIF result, then warnings.
+    assert len(lines) == len(sarif["runs"][0]["results"]) + len(hostile.warnings)
+    assert not any(line.startswith(("::", "##[")) for line in lines)
+    rules = [r["ruleId"] for r in sarif["runs"][0]["results"]]
+    assert all(f": {rule}: " in line for line, rule in zip(lines, rules, strict=False))

@@ -109,3 +109,44 @@ def test_base_model_may_be_a_list(tmp_path: Path) -> None:
     path = tmp_path / "model.yaml"
     path.write_text("name: m\nlicense: mit\nbase_model: [a/one, b/two]\n", encoding="utf-8")
     assert load_model_yaml(path, shown="model.yaml").base_models == ("a/one", "b/two")
+
+
+def _write(tmp_path: Path, extra: str) -> Path:
+    path = tmp_path / "model.yaml"
+    path.write_text(f"name: m\nlicense: mit\n{extra}", encoding="utf-8")
+    return path
+
+
+def test_release_facts_are_read_for_the_sbom(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "version: '2.1'\nrelease_date: 2024-07-23\ndownload_location: https://example.org/m\n",
+    )
+    release = load_model_yaml(path, shown="model.yaml").release
+    assert (release.version, release.date, release.download_location) == (
+        "2.1",
+        "2024-07-23",
+        "https://example.org/m",
+    )
+
+
+def test_no_release_facts_is_no_release(tmp_path: Path) -> None:
+    release = load_model_yaml(_write(tmp_path, ""), shown="model.yaml").release
+    assert (release.version, release.date, release.download_location) == (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message", "hint"),
+    [
+        ("release_date: last spring\n", "release_date 'last spring' is not a date", "ISO date"),
+        ("download_location: the hub\n", "download_location 'the hub' is not a URL", "https://"),
+        ("version: 1.10\n", "'version' must be text, not float", 'version: "1.1"'),
+    ],
+)
+def test_a_wrong_release_fact_is_a_located_error(
+    tmp_path: Path, extra: str, message: str, hint: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        load_model_yaml(_write(tmp_path, extra), shown="model.yaml")
+    assert caught.value.message == message and caught.value.line == 3
+    assert hint in (caught.value.hint or "")

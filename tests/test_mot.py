@@ -42,6 +42,15 @@ def test_record_names_model_and_producer(catalog: Catalog) -> None:
     assert (record.format, record.name, record.publisher) == ("mot", "Tiny-Open-1B", "Example Lab")
 
 
+def test_the_release_s_version_and_date_are_kept_for_the_sbom(catalog: Catalog) -> None:
+    release = load("open-model.yml", catalog).release
+    assert (release.version, release.date, release.download_location) == (
+        "1B",
+        "2025-01-10",
+        None,
+    )
+
+
 def test_weights_license_inherits_the_global_data_license(catalog: Catalog) -> None:
     # "Model parameters (Final)" declares none: MOT gives it the global license of its type.
     record = load("open-model.yml", catalog)

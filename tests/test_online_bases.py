@@ -321,3 +321,174 @@ def test_scan_resolves_hub_bases_too(hub: Hub, tmp_path: Path) -> None:
     assert code == 1
     found = json.dumps(subject(document), ensure_ascii=False)
     assert "meta-llama/Llama-2-7b-hf through remote/ft-b → remote/ft-a" in found
+
+
+# --- card dumps and CardChecker: resolved once, in the main process --------------------------
+
+
+def _dump(tmp_path: Path, rows: int = 3) -> Path:
+    """A card dump whose `rows` fine-tunes (MIT) all name the Hub chain remote/ft-b → ft-a."""
+    lines = [
+        {"modelId": f"ours/ft{n}", "card": "---\nlicense: mit\nbase_model: remote/ft-b\n---\n"}
+        for n in range(rows)
+    ]
+    lines.append({"modelId": "ours/open", "card": "---\nlicense: mit\n---\n"})
+    path = tmp_path / "cards.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _downloads(hub: Hub, repo: str) -> int:
+    return sum(1 for m, p in hub.requests if m == "GET" and p.startswith(f"/{repo}/"))
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_card_dump_scan_resolves_hub_bases_once_before_judging(
+    hub: Hub, tmp_path: Path, engine: str
+) -> None:
+    if engine == "dask":
+        pytest.importorskip("distributed")
+    dump = _dump(tmp_path)
+    code, document = run("scan", "--online", "--engine", engine, "--jobs", "2", dump)
+    assert code == 1
+    by_name = {s["name"]: s for s in document["subjects"]}  # type: ignore[union-attr]
+    for n in range(3):
+        found = json.dumps(by_name[f"ours/ft{n}"], ensure_ascii=False)
+        assert "meta-llama/Llama-2-7b-hf through remote/ft-b → remote/ft-a" in found
+        assert "fetched with --online" in found
+    assert by_name["ours/open"]["passed"]
+    # Three rows name the chain, two workers judge them: each card is downloaded once, by the
+    # main process (the workers have no Hub: they only see the broadcast graph).
+    assert _downloads(hub, "remote/ft-b") == _downloads(hub, "remote/ft-a") == 1
+
+
+def test_a_card_dump_scan_without_online_fetches_nothing(hub: Hub, tmp_path: Path) -> None:
+    code, document = run("scan", "--jobs", "1", _dump(tmp_path, rows=1))
+    assert code == 1
+    assert hub.requests == []
+    assert "remote/ft-b" in " ".join(messages(document, "unknown-base"))
+
+
+def test_card_checker_with_online_bases_carries_them_to_workers(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pickle
+
+    from licheck.check import CardChecker
+
+    card = "---\nlicense: mit\nbase_model: remote/ft-b\n---\n"
+    checker = pickle.loads(pickle.dumps(CardChecker().with_online_bases([card, "---\n[\n"])))
+    stop(monkeypatch)  # a worker that tried to fetch now would find no Hub
+    fetched = len(hub.requests)
+    result = checker(card)
+    assert not result["passed"]
+    assert "meta-llama/Llama-2-7b-hf through remote/ft-b → remote/ft-a" in json.dumps(
+        result, ensure_ascii=False
+    )
+    assert len(hub.requests) == fetched
+    # Without the resolved bases the same card's base is unknown, never a pass.
+    plain = CardChecker()(card)
+    assert not plain["passed"]
+    assert any(v["rule"] == "unknown-base" for v in plain["violations"])
+
+
+# --- the cache's age limit ---------------------------------------------------------------------
+
+
+def _age_cached(repo: str, seconds: float) -> Path:
+    """Make the cached card of `repo` look as if the Hub served it `seconds` ago."""
+    import os
+
+    from huggingface_hub import try_to_load_from_cache
+
+    from licheck.inputs.hub_fetch import cache_root
+
+    found = try_to_load_from_cache(repo, "README.md", cache_dir=str(cache_root()), revision="main")
+    assert isinstance(found, str)
+    then = time.time() - seconds
+    os.utime(found, (then, then))
+    return Path(found)
+
+
+def test_a_cached_card_older_than_the_limit_is_refused_with_its_age(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fetch_card("remote/open").text is not None
+    _age_cached("remote/open", 8 * 86400)
+    stop(monkeypatch)
+    fetched = fetch_card("remote/open")
+    assert fetched.text is None and not fetched.cached
+    assert fetched.reason is not None
+    assert "8 days old" in fetched.reason and "limit of 7 days" in fetched.reason
+    assert "LICHECK_HUB_CACHE_MAX_AGE" in fetched.reason
+
+
+def test_a_cached_card_within_the_limit_is_used_with_its_age(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fetch_card("remote/open").text is not None
+    _age_cached("remote/open", 2 * 3600 + 5)
+    stop(monkeypatch)
+    fetched = fetch_card("remote/open")
+    assert fetched.cached and fetched.text == CARDS["remote/open"]
+    assert fetched.age is not None and 2 * 3600 <= fetched.age < 3 * 3600
+
+
+@pytest.mark.parametrize(("limit", "used"), [("1h", False), ("3h", True), ("0", False)])
+def test_the_age_limit_is_set_by_the_environment(
+    hub: Hub, monkeypatch: pytest.MonkeyPatch, limit: str, used: bool
+) -> None:
+    assert fetch_card("remote/open").text is not None
+    _age_cached("remote/open", 2 * 3600)
+    stop(monkeypatch)
+    monkeypatch.setenv("LICHECK_HUB_CACHE_MAX_AGE", limit)
+    assert fetch_card("remote/open").cached is used
+
+
+def test_a_fresh_fetch_makes_the_cached_card_young_again(hub: Hub) -> None:
+    assert fetch_card("remote/open").text is not None
+    path = _age_cached("remote/open", 30 * 86400)
+    assert fetch_card("remote/open").text is not None  # the Hub answers: confirmed now
+    assert time.time() - path.stat().st_mtime < 60
+
+
+def test_a_malformed_age_limit_is_exit_2_naming_the_variable(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LICHECK_HUB_CACHE_MAX_AGE", "a week")
+    with CliRunner().isolation() as (_out, err, _):
+        code = main(["--online", str(fine_tune(tmp_path, "remote/ft-b"))])
+        message = err.getvalue().decode()
+    assert code == 2
+    assert "LICHECK_HUB_CACHE_MAX_AGE='a week' is not a duration" in message
+    assert "Traceback" not in message
+
+
+def test_the_finding_says_a_cached_card_was_used_and_how_old_it_is(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = fine_tune(tmp_path, "remote/ft-b")
+    assert run("--online", card)[0] == 1
+    for repo in ("remote/ft-b", "remote/ft-a"):
+        _age_cached(repo, 3 * 3600 + 5)
+    stop(monkeypatch)
+    code, document = run("--online", card)
+    assert code == 1
+    found = json.dumps(subject(document), ensure_ascii=False)
+    assert "meta-llama/Llama-2-7b-hf through remote/ft-b → remote/ft-a" in found
+    assert "from licheck's cache (the Hub could not be reached; the Hub served it 3 hours ago)" in (
+        found
+    )
+
+
+def test_the_finding_says_a_stale_cached_card_was_refused(
+    hub: Hub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    card = fine_tune(tmp_path, "remote/ft-b")
+    assert run("--online", card)[0] == 1
+    _age_cached("remote/ft-b", 10 * 86400)
+    stop(monkeypatch)
+    code, document = run("--online", card)
+    assert code == 1
+    (message,) = messages(document, "unknown-base")
+    assert "remote/ft-b" in message and "10 days old" in message and "not used" in message

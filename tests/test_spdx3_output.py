@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,8 +16,9 @@ from click.testing import CliRunner
 from licheck.check import check_records
 from licheck.cli import cli
 from licheck.formats import RenderOptions, renderer
+from licheck.formats.spdx3 import release_time
 from licheck.inputs.spdx3 import load_spdx3
-from licheck.records import ModelRecord, Report
+from licheck.records import ModelRecord, Release, Report
 
 
 def write_and_read(
@@ -241,3 +243,108 @@ def test_a_noassertion_license_text_is_no_text(tmp_path: Path) -> None:
     not judge that word as a license text."""
     _data, records = write_and_read([_derivative()], tmp_path)
     assert all(not record.license_texts for record in records)
+
+
+# --- issue 16 item 7: the AI profile's release properties ---------------------------------------
+# spdx-3-model model/AI/Classes/AIPackage.md restricts suppliedBy, downloadLocation,
+# packageVersion, primaryPurpose and releaseTime to minCount 1 ("External properties
+# restrictions"); the SHACL does not encode them, so these tests check them directly.
+
+RELEASED = ModelRecord(
+    source="model.yaml",
+    format="model-yaml",
+    name="acme-chat",
+    license="apache-2.0",
+    publisher="Acme",
+    release=Release(
+        version="1.2", date="2025-01-10", download_location="https://example.org/acme-chat"
+    ),
+)
+
+
+def _model(graph: list[dict[str, Any]], name: str = "acme-chat") -> dict[str, Any]:
+    (model,) = [e for e in graph if e["type"] == "ai_AIPackage" and e["name"] == name]
+    return model
+
+
+def test_stated_release_facts_are_written_on_the_ai_package() -> None:
+    model = _model(_graph([RELEASED]))
+    assert model["software_packageVersion"] == "1.2"
+    assert model["releaseTime"] == "2025-01-10T00:00:00Z"
+    assert model["software_downloadLocation"] == "https://example.org/acme-chat"
+    assert model["software_primaryPurpose"] == "model" and model["suppliedBy"]
+    assert "does not state" not in model["comment"]
+
+
+def test_the_binding_accepts_the_release_properties() -> None:
+    report = check_records([RELEASED], today=date(2026, 11, 29))
+    _validate(renderer("spdx3")(report, RenderOptions()))
+
+
+def test_unstated_facts_are_left_out_and_named() -> None:
+    record = ModelRecord("m.yaml", "model-yaml", "bare", "mit")
+    model = _model(_graph([record]), "bare")
+    for key in ("software_packageVersion", "releaseTime", "software_downloadLocation"):
+        assert key not in model
+    assert "suppliedBy" not in model
+    assert model["comment"].endswith(
+        "the input does not state suppliedBy (no publisher), packageVersion (no version), "
+        "releaseTime (no release date), downloadLocation (no download location)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stated", "written"),
+    [
+        ("2025-01-10", "2025-01-10T00:00:00Z"),
+        ("2025-01-10T12:30:00Z", "2025-01-10T12:30:00Z"),
+        ("2025-01-10T12:30:00+02:00", "2025-01-10T10:30:00Z"),
+        ("2025-01-10T12:30:00", None),  # no time zone: converting it would guess one
+        ("January 2025", None),
+        (None, None),
+    ],
+)
+def test_a_release_date_becomes_an_spdx_datetime_or_nothing(
+    stated: str | None, written: str | None
+) -> None:
+    assert release_time(stated) == written
+
+
+def test_a_date_that_is_not_one_is_left_out_and_said() -> None:
+    record = replace(RELEASED, release=Release(date="soon"))
+    model = _model(_graph([record]))
+    assert "releaseTime" not in model
+    assert "releaseTime (the date 'soon' is not an ISO date with a time zone)" in model["comment"]
+
+
+def test_release_facts_round_trip(tmp_path: Path) -> None:
+    _data, (model,) = write_and_read([RELEASED], tmp_path)
+    assert model.release == Release(
+        version="1.2",
+        date="2025-01-10T00:00:00Z",
+        download_location="https://example.org/acme-chat",
+    )
+    assert model.publisher == "Acme"
+
+
+def test_a_card_dump_row_is_supplied_by_its_org_and_downloaded_from_its_hub_page(
+    tmp_path: Path,
+) -> None:
+    dump = tmp_path / "cards.jsonl"
+    rows = [
+        {"modelId": "acme/chat-7b", "card": "---\nlicense: mit\n---\n"},
+        {"modelId": "gpt2", "card": "---\nlicense: mit\n---\n"},  # a legacy id: no org
+    ]
+    dump.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "bom.jsonld"
+    result = CliRunner().invoke(
+        cli, ["check", "--today", "2026-11-29", "-f", "spdx3", "-o", str(out), str(dump)]
+    )
+    assert result.exit_code == 0, result.output
+    graph = json.loads(out.read_text(encoding="utf-8"))["@graph"]
+    hub = _model(graph, "acme/chat-7b")
+    assert hub["software_downloadLocation"] == "https://huggingface.co/acme/chat-7b"
+    (supplier,) = [e for e in graph if e.get("spdxId") == hub["suppliedBy"]]
+    assert supplier["name"] == "acme"
+    legacy = _model(graph, "gpt2")
+    assert "suppliedBy" not in legacy and "software_downloadLocation" not in legacy

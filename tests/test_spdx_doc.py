@@ -11,7 +11,7 @@ from licheck.errors import InputError
 from licheck.inputs.sbom_json import json_key_lines
 from licheck.inputs.spdx2 import load_spdx
 from licheck.inputs.spdx3 import load_spdx3
-from licheck.records import ModelRecord
+from licheck.records import ModelRecord, Release
 
 SBOM = Path(__file__).parent / "fixtures" / "sbom"
 # One document (model.spdx, tag-value, written by us) and its conversions by spdx-tools' writer.
@@ -256,3 +256,12 @@ def test_spdx3_full_iris_and_ancestor_of_are_understood(tmp_path: Path) -> None:
     assert records["tuned"].base_models == ("google/gemma-7b",)
     assert records["tuned"].license == "NONE"
     assert records["google/gemma-7b"].license is None
+
+
+@pytest.mark.parametrize("name", SERIALISATIONS)
+def test_the_package_s_version_and_download_location_are_its_release(name: str) -> None:
+    model, base = spdx(name)[:2]
+    assert model.release == Release(
+        version="1.0", download_location="https://huggingface.co/acme/acme-chat-7b"
+    )
+    assert base.release.version is None and base.release.date is None

@@ -6,6 +6,7 @@ prints nothing.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from licheck.errors import LicheckError
-from licheck.inputs.policy_file import named_policy
+from licheck.inputs.policy_file import fail_threshold, named_policy
 from licheck.inputs.registry import InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
@@ -34,9 +35,11 @@ def choose_policy(
     policy_file: Path | None = None,
     require: str | None = None,
     search_from: Path | None = None,
+    fail_on: str | None = None,
 ) -> Policy:
     """The policy for a run: `--policy FILE`, else the nearest .licheck.yaml or pyproject.toml
-    [tool.licheck], else the default (OSI-approved only); `--require` overrides its requirement.
+    [tool.licheck], else the default (OSI-approved only); `--require` overrides its requirement
+    and `--fail-on` its threshold.
     """
     from licheck.inputs.policy_file import find_policy_file, load_policy
 
@@ -49,6 +52,8 @@ def choose_policy(
         policy = load_policy(path, catalog=catalog, shown=shown)
     if require is not None:
         policy = replace(policy, require=named_policy(require).require)
+    if fail_on is not None:
+        policy = replace(policy, fail_on=fail_threshold(fail_on))
     return policy
 
 
@@ -129,11 +134,13 @@ def check_records(
     only_obligations: bool = False,
     online: bool = False,
     jobs: int | None = None,
+    bases: Mapping[str, SameRunModel] | None = None,
 ) -> Report:
     """Judge already-read records under a policy, as of `today` (exceptions expire).
 
     With `online`, the bases that neither the run nor the built-in table knows are resolved
     from their cards on the Hub first (licheck.online_bases); the engine then judges offline.
+    `bases` are bases resolved before this call (CardChecker.with_online_bases), by base key.
 
     `knowledge` (or a `catalog` to build it from) is the run's: built once by the caller and
     used for every record, identification included. Under the policy's `obligations: warn` or
@@ -150,7 +157,7 @@ def check_records(
     knowledge = knowledge or Knowledge(catalog)
     policy = policy or Policy()
     today = today or date.today()
-    known_bases = run_bases(records, _online_bases(records) if online else None)
+    known_bases = run_bases(records, _online_bases(records, bases) if online else bases)
     obligations = policy.obligations != "off" or only_obligations
     # Obligations read each model's folder in this process, once for the run: judged here.
     workers = 1 if obligations else jobs_for(records, jobs)
@@ -180,12 +187,16 @@ def check_records(
     )
 
 
-def _online_bases(records: list[ModelRecord]) -> dict[str, SameRunModel]:
-    """The Hub's cards for the bases this run's records name and nothing offline knows."""
+def _online_bases(
+    records: list[ModelRecord], known: Mapping[str, SameRunModel] | None = None
+) -> dict[str, SameRunModel]:
+    """The Hub's cards for the bases this run's records name and nothing offline knows
+    (`known`: bases already resolved, kept and not fetched again)."""
     from licheck.engine.judgment import same_run_index, same_run_model
     from licheck.online_bases import online_bases
 
-    return online_bases([same_run_model(r) for r in records], same_run_index(records))
+    index = {**(known or {}), **same_run_index(records)}
+    return {**(known or {}), **online_bases([same_run_model(r) for r in records], index)}
 
 
 def _obligation_checker(
@@ -223,11 +234,12 @@ def run_obligations(
     today: date | None = None,
     options: InputOptions | None = None,
     knowledge: Knowledge | None = None,
+    fail_on: str | None = None,
 ) -> Report:
     """`licheck obligations`: every obligation of every license of the models at `paths`,
     checked against their files; a violation for each unmet one (and unknown, with `strict`)."""
     knowledge = knowledge or Knowledge()
-    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file)
+    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, fail_on=fail_on)
     policy = replace(
         policy, obligations="enforce", obligations_unknown="fail" if strict else "warn"
     )
@@ -253,12 +265,15 @@ def run_check(
     knowledge: Knowledge | None = None,
     exclude: tuple[str, ...] = (),
     jobs: int | None = None,
+    fail_on: str | None = None,
 ) -> Report:
     """Read and judge the models at `paths` under the project's policy (each model once, as
     its folder when a path is one of a model folder's files: see model_paths), on `jobs`
     processes (default: as many as the run pays for; see check_records)."""
     knowledge = knowledge or Knowledge()
-    policy = choose_policy(catalog=knowledge.catalog, policy_file=policy_file, require=require)
+    policy = choose_policy(
+        catalog=knowledge.catalog, policy_file=policy_file, require=require, fail_on=fail_on
+    )
     chosen, skipped = model_paths(paths, options, (*policy.exclude, *exclude))
     records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
     return check_records(
@@ -280,17 +295,50 @@ class CardChecker:
     keeps with the object (never in a module global), so a worker pays that cost once.
     A broken card gives a subject of format "unreadable" with the error as its violation, so
     a batch job never stops on one bad row.
+
+    `--online` for a batch: `checker.with_online_bases(texts)`, once, in the driver, resolves
+    the bases those cards name that licheck's table does not know from their Hub cards
+    (licheck.online_bases: bounded, cached); the checker it returns carries them, pickled with
+    it, so a map broadcasts them with the checker and no worker ever fetches.
     """
 
-    def __init__(self, *, require: str = "osi-approved", today: date | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        require: str = "osi-approved",
+        today: date | None = None,
+        bases: Mapping[str, SameRunModel] | None = None,
+    ) -> None:
         self.policy = named_policy(require)
         self.today = today
+        self.bases: dict[str, SameRunModel] = dict(bases or {})
         self._knowledge: Knowledge | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_knowledge"] = None  # rebuilt where the checker lands
         return state
+
+    def with_online_bases(self, texts: Iterable[str]) -> CardChecker:
+        """This checker, also knowing the bases the cards `texts` name (and their bases) that
+        neither it nor the built-in table knows, from their cards on the Hub. Unreadable cards
+        are passed over here (judging them reports them); a base that cannot be fetched is
+        kept with the reason and judged unknown, never a pass."""
+        from licheck.engine.judgment import same_run_model
+        from licheck.inputs.hf_card import parse_card
+        from licheck.online_bases import online_bases
+
+        models = []
+        for text in texts:
+            try:
+                record = parse_card(text, source="README.md", folder=None)
+            except LicheckError:
+                continue
+            models.append(replace(same_run_model(record), folder=None))
+        found = online_bases(models, self.bases)
+        resolved = copy.copy(self)
+        resolved.bases = {**self.bases, **found}
+        return resolved
 
     def __call__(self, text: str, source: str = "README.md") -> dict[str, Any]:
         """The JSON subject (`licheck --format json`'s `subjects[0]`) of one card's text."""
@@ -303,7 +351,11 @@ class CardChecker:
         try:
             record = parse_card(text, source=source, folder=None)
             report = check_records(
-                [record], policy=self.policy, today=self.today, knowledge=self._knowledge
+                [record],
+                policy=self.policy,
+                today=self.today,
+                knowledge=self._knowledge,
+                bases=self.bases,
             )
             subject = report.subjects[0]
         except LicheckError as exc:

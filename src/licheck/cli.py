@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
-import shutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -20,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from licheck import __version__
+from licheck.cli_exception import exception_group
 from licheck.cli_obligations import obligations_command
-from licheck.cli_output import report_file, safe_text
+from licheck.cli_output import color_wanted, parse_day, report_file, report_width, safe_text
 from licheck.errors import LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
@@ -43,8 +43,24 @@ class _DefaultToCheck(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            _refuse_a_misspelt_command(args[0], list(self.commands))
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+
+def _refuse_a_misspelt_command(word: str, commands: list[str]) -> None:
+    """`licheck chek x`: a first word that is no file but close to a command is a typo of it,
+    not a file to check (which would only say "chek: file not found")."""
+    import difflib
+
+    if word.startswith("-") or os.path.lexists(word):
+        return
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    if close:
+        raise LicheckError(
+            f"'{word}' is neither a licheck command nor a file",
+            hint=f"did you mean `licheck {close[0]}`? (`licheck FILE` checks a file)",
+        )
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -73,16 +89,6 @@ def cli() -> None:
     """
 
 
-def _color_wanted(stream: Any, choice: bool | None) -> bool:
-    """Colour only on a terminal, never when NO_COLOR is set (https://no-color.org)."""
-    if choice is not None:
-        return choice
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
-
-
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
     text = safe_text(text)
     if output is None:
@@ -100,14 +106,7 @@ FORMAT_NAMES = ["auto", *FORMATS]
 
 
 def _today(value: str | None) -> date:
-    if value is None:
-        return date.today()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(
-            f"{value!r} is not a date written YYYY-MM-DD", param_hint="--today"
-        ) from None
+    return date.today() if value is None else parse_day(value, "--today")
 
 
 def _formats(format_name: str) -> list[str]:
@@ -166,12 +165,36 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             help="What a license must be (overrides the policy file; default osi-approved).",
         ),
         click.option(
+            "--fail-on",
+            # records.FAIL_ON, most severe first (written out: records is not imported at
+            # start-up; tests/test_cli.py holds the two equal).
+            type=click.Choice(["not-open", "unknown", "any"]),
+            default=None,
+            help="Which violations fail the run, a threshold: not-open (licenses judged not "
+            "open, what the policy rejects), unknown (also what licheck cannot verify), any "
+            "(default, overrides the policy file's fail_on). All are reported.",
+        ),
+        click.option(
             "--warn-only", is_flag=True, help="Report everything but exit 0 (for a first roll-out)."
         ),
         click.option(
             "--color/--no-color",
             default=None,
-            help="Force or forbid colour (default: on a terminal, unless NO_COLOR).",
+            help="Force or forbid colour (default: on a terminal, unless NO_COLOR; "
+            "FORCE_COLOR forces it).",
+        ),
+        click.option(
+            "--quiet",
+            "-q",
+            is_flag=True,
+            help="Only the problems: the failing models and the summary; nothing on a pass "
+            "(machine formats are unchanged).",
+        ),
+        click.option(
+            "--progress/--no-progress",
+            default=None,
+            help="Show or hide scan's progress display on stderr (default: on an interactive "
+            "terminal outside CI, unless --quiet).",
         ),
         click.option(
             "--allow-outside",
@@ -201,11 +224,16 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
             kwargs.pop("junit_output"),
             kwargs.pop("markdown_output"),
             kwargs.pop("color"),
+            quiet := kwargs.pop("quiet"),
+            # -q hides the progress display too, unless --progress asks for it.
+            False if quiet and kwargs["progress"] is None else kwargs["progress"],
         )
+        kwargs.pop("progress")
         run = _Run(
             outputs=outputs,
             policy_file=kwargs.pop("policy_file"),
             require=kwargs.pop("require"),
+            fail_on=kwargs.pop("fail_on"),
             warn_only=kwargs.pop("warn_only"),
             allow_outside=kwargs.pop("allow_outside"),
             online=kwargs.pop("online"),
@@ -229,6 +257,9 @@ class _Outputs:
     junit_output: Path | None
     markdown_output: Path | None
     color: bool | None
+    quiet: bool = False
+    # --progress/--no-progress (None: on a terminal, outside CI); -q hides it unless asked.
+    progress: bool | None = None
 
     def write(self, report: Report, *, compact: bool = False) -> None:
         from licheck.formats import RenderOptions, renderer
@@ -236,18 +267,14 @@ class _Outputs:
         stream = sys.stdout if self.output is None else None
         primary = []
         for name in _formats(self.format_name):
-            wanted = _color_wanted(stream, self.color) if name == "terminal" else False
-            width = (
-                shutil.get_terminal_size((100, 24)).columns
-                if wanted and self.color is None
-                else 100
-            )
-            options = RenderOptions(color=wanted, width=width, compact=compact)
+            wanted = color_wanted(stream, self.color) if name == "terminal" else False
+            width = report_width(stream)
+            options = RenderOptions(color=wanted, width=width, compact=compact, quiet=self.quiet)
             primary.append(renderer(name)(report, options))
         _emit(
             "".join(primary),
             self.output,
-            color=stream is not None and _color_wanted(stream, self.color),
+            color=stream is not None and color_wanted(stream, self.color),
         )
         for name, extra in (
             ("sarif", self.sarif_output),
@@ -265,6 +292,7 @@ class _Run:
     outputs: _Outputs
     policy_file: Path | None
     require: str | None
+    fail_on: str | None
     warn_only: bool
     allow_outside: bool
     online: bool
@@ -329,6 +357,7 @@ def check(
         options=options,
         exclude=exclude,
         jobs=jobs,
+        fail_on=run.fail_on,
     )
     run.outputs.write(report)
     return run.exit_code(report.passed)
@@ -407,6 +436,7 @@ def scan(
         policy_file=run.policy_file,
         require=run.require,
         search_from=search_start(roots),
+        fail_on=run.fail_on,
     )
     from licheck.inputs.card_dump import is_card_dump
 
@@ -414,7 +444,7 @@ def scan(
         # A table of Hub cards (cards.parquet, cards.jsonl.gz): licheck/hub.py, on either engine.
         from licheck.cli_hub import DumpOptions, run_dump
 
-        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs)
+        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs, run.online)
         passed = run_dump(list(roots), run.outputs, policy, run.today, dump, catalog.version)
         return run.exit_code(passed)
     options = InputOptions(allow_outside=run.allow_outside, online=run.online)
@@ -456,7 +486,13 @@ def _run_scan(
 ) -> bool:
     """Drive a scan: stream JSON lines as they come (flat memory), or gather one report; show a
     progress counter on an interactive terminal; end with counts by verdict and license."""
-    from licheck.cli_output import StreamedSubjects, consume, echo_scan_summary
+    from licheck.cli_output import (
+        StreamedSubjects,
+        consume,
+        echo_scan_summary,
+        progress_console,
+        progress_wanted,
+    )
     from licheck.engine.report import SummaryBuilder, build_report
     from licheck.formats.jsonl_format import summary_line
     from licheck.records import SubjectReport
@@ -475,8 +511,7 @@ def _run_scan(
         if stream_lines and outputs.output is not None:
             target = stack.enter_context(report_file(outputs.output))
         progress = None
-        if sys.stderr.isatty() and not os.environ.get("CI"):
-            from rich.console import Console
+        if progress_wanted(outputs.progress):
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
             progress = stack.enter_context(
@@ -484,7 +519,7 @@ def _run_scan(
                     SpinnerColumn(),
                     TextColumn("{task.description}"),
                     TimeElapsedColumn(),
-                    console=Console(stderr=True),
+                    console=progress_console(outputs.progress),
                     transient=True,
                 )
             )
@@ -542,7 +577,7 @@ def _run_scan(
         )
         # A scan's terminal report is one line per model; the evidence is in the other formats.
         outputs.write(report, compact=True)
-    echo_scan_summary(summary, tree=True)
+    echo_scan_summary(summary, tree=True, quiet=outputs.quiet)
     return summary.passed
 
 
@@ -574,7 +609,7 @@ def explain(license_name: str, format_name: str, color: bool | None) -> int:
     from licheck.formats.explain import render_explanation
 
     explanation = explain_license(license_name)
-    wanted = _color_wanted(sys.stdout, color)
+    wanted = color_wanted(sys.stdout, color)
     click.echo(render_explanation(explanation, format_name, color=wanted), nl=False, color=wanted)
     return EXIT_PASS
 
@@ -623,7 +658,7 @@ def licenses_command(
     from licheck.knowledge.catalog import Catalog
 
     rows = list_licenses(verdict=verdict, family=family)
-    wanted = _color_wanted(sys.stdout, color)
+    wanted = color_wanted(sys.stdout, color)
     text = render_license_list(
         rows, format_name, matrix=matrix, color=wanted, kb_version=Catalog().version
     )
@@ -702,3 +737,4 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 cli.add_command(obligations_command(_report_options))
+cli.add_command(exception_group)

@@ -9,8 +9,6 @@ finish (never a pass), renamed into place like a finished one.
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 import time
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,13 +26,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class DumpOptions:
-    """How a dump run goes: the engine, its scheduler, the dump's columns, worker count."""
+    """How a dump run goes: the engine, its scheduler, the dump's columns, worker count, and
+    whether bases unknown offline are resolved from the Hub (`--online`)."""
 
     engine: str = "local"
     scheduler: str | None = None
     id_column: str | None = None
     card_column: str | None = None
     jobs: int | None = None
+    online: bool = False
 
 
 def interrupted_note(subjects: int) -> str:
@@ -79,7 +79,7 @@ def run_dump(
         target = None
         if stream_lines and outputs.output is not None:
             target = stack.enter_context(report_file(outputs.output))
-        bar = _progress(stack, count_rows(spec.path))
+        bar = _progress(stack, count_rows(spec.path), outputs.progress)
 
         def write(text: str) -> None:
             if target is not None:
@@ -95,6 +95,7 @@ def run_dump(
             jobs=options.jobs,
             scheduler=options.scheduler,
             lines_kb_version=kb_version if stream_lines else None,
+            online=options.online,
         )
         try:
             for result in results:
@@ -120,17 +121,19 @@ def run_dump(
         if stop is not None:
             report = replace(report, warnings=summary.warnings, summary=summary)
         outputs.write(report, compact=True)
-    _closing_line(summary)
+    _closing_line(summary, outputs.quiet)
     if stop is not None:
         raise stop
     return summary.passed
 
 
-def _progress(stack: contextlib.ExitStack, total: int | None) -> Any:
-    """A progress bar on stderr, on an interactive terminal only: rows done / total, rate."""
-    if not sys.stderr.isatty() or os.environ.get("CI"):
+def _progress(stack: contextlib.ExitStack, total: int | None, choice: bool | None) -> Any:
+    """A progress bar on stderr (on an interactive terminal unless --progress/--no-progress
+    says otherwise): rows done / total, rate."""
+    from licheck.cli_output import progress_console, progress_wanted
+
+    if not progress_wanted(choice):
         return None
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     progress = stack.enter_context(
@@ -139,7 +142,7 @@ def _progress(stack: contextlib.ExitStack, total: int | None) -> Any:
             BarColumn(),
             MofNCompleteColumn(),
             TextColumn("{task.fields[rate]}"),
-            console=Console(stderr=True),
+            console=progress_console(choice),
             transient=True,
         )
     )
@@ -155,7 +158,7 @@ def _progress(stack: contextlib.ExitStack, total: int | None) -> Any:
     return update
 
 
-def _closing_line(summary: Any) -> None:
+def _closing_line(summary: Any, quiet: bool) -> None:
     from licheck.cli_output import echo_scan_summary
 
-    echo_scan_summary(summary, tree=False)
+    echo_scan_summary(summary, tree=False, quiet=quiet)

@@ -39,6 +39,7 @@ def obligations_command(
             strict=strict,
             policy_file=run.policy_file,
             today=run.today,
+            fail_on=run.fail_on,
             options=options,
         )
         run.outputs.write(report)

@@ -1,17 +1,58 @@
-"""The CLI's output plumbing: report files written whole, text any stream can take, and the
+"""The CLI's output plumbing: colour and width (NO_COLOR, FORCE_COLOR, COLUMNS), report files
+written whole, text any stream can take, the progress display, and the
 loop that streams a scan's results. Split from cli.py to keep each module to one job."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
 from licheck.errors import LicheckError
+
+
+def color_wanted(stream: Any, choice: bool | None) -> bool:
+    """--color/--no-color, else never when NO_COLOR is set (https://no-color.org), always on
+    stdout when FORCE_COLOR is (https://force-color.org; "0" or "false" forbid it, as Node's
+    tools read it), else only on a terminal."""
+    if choice is not None:
+        return choice
+    if os.environ.get("NO_COLOR"):
+        return False
+    force = os.environ.get("FORCE_COLOR", "")
+    if force and stream is not None:
+        return force.lower() not in ("0", "false")
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def report_width(stream: Any) -> int:
+    """The terminal report's width: COLUMNS when it holds one (a CI log asking for wider
+    lines), else the terminal's on a terminal, else 100."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 20:
+        return int(columns)
+    isatty = getattr(stream, "isatty", None)
+    if isatty is not None and isatty():
+        return shutil.get_terminal_size((100, 24)).columns
+    return 100
+
+
+def parse_day(value: str, option: str) -> date:
+    """A day given on the command line (--today, --expires), or a usage error (exit 2)."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date written YYYY-MM-DD", param_hint=option
+        ) from None
 
 
 def safe_text(text: str) -> str:
@@ -137,11 +178,29 @@ class StreamedSubjects:
         self._file.close()
 
 
-def echo_scan_summary(summary: Any, *, tree: bool) -> None:
+def progress_wanted(choice: bool | None) -> bool:
+    """`--progress/--no-progress`, else a progress display only on an interactive terminal
+    outside CI (a CI log would keep every frame of it)."""
+    if choice is not None:
+        return choice
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def progress_console(choice: bool | None) -> Any:
+    """The stderr console a progress display draws on (a terminal when --progress forced it)."""
+    from rich.console import Console
+
+    return Console(stderr=True, force_terminal=True if choice else None)
+
+
+def echo_scan_summary(summary: Any, *, tree: bool, quiet: bool = False) -> None:
     """A scan's closing line on stderr: counts by outcome, verdict and license; for a tree,
     also what was left out and the policy file in force. The license names come from the
-    cards, so the line is shown inert, as in every format."""
+    cards, so the line is shown inert, as in every format. `-q`: nothing on a pass."""
     from licheck.formats.sanitise import display, guard_lines
+
+    if quiet and summary.passed:
+        return
 
     by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"
     top = ", ".join(f"{k} {v}" for k, v in summary.by_license[:8]) or "none"

@@ -6,12 +6,11 @@ check of a model under llama2 would report, plus the profile's summary, aliases 
 
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from licheck.engine.judge import judge_license
 from licheck.errors import LicheckError
-from licheck.knowledge.catalog import Catalog, normalise_alias
+from licheck.knowledge.catalog import Catalog, did_you_mean
 from licheck.records import Explanation
 
 
@@ -20,13 +19,8 @@ def explain_license(name: str, catalog: Catalog | None = None) -> Explanation:
     catalog = catalog or Catalog()
     resolution = catalog.resolve(name)
     if resolution is None:
-        close = difflib.get_close_matches(
-            normalise_alias(name), list(catalog.index["aliases"]), n=3
-        )
-        hint = (
-            f"did you mean {', '.join(repr(c) for c in close)}?"
-            if close
-            else "run `licheck licenses` for the list of known licenses"
+        hint = did_you_mean(catalog.suggest(name)) or (
+            "run `licheck licenses` for the list of known licenses"
         )
         raise LicheckError(f"licheck does not know the license '{name}'", hint=hint)
     result = judge_license(name, resolution, catalog)

@@ -6,6 +6,9 @@ the whole dump, so a dump is judged in two passes over its batches of rows:
 1. `DumpWorker.collect`: each card's front matter read, nothing judged; each row gives its
    model as a base (`SameRunModel`: declared license, its own bases) and the bases it names.
    The main process keeps only the models some row names as a base: the base-model graph.
+   With `--online`, the bases still unknown after this pass (in neither the dump nor the
+   built-in table) are resolved from their Hub cards here, in the main process, and join the
+   graph before anything is judged (`base_graph`): workers never fetch.
 2. `DumpWorker.__call__`: each card judged with the engine's chain walk
    (`engine.judgment`, the same one check and scan use) over that graph, bases inside the dump
    first and then the built-in table; cycles and unresolved bases are reported by the walk, and
@@ -99,12 +102,19 @@ class DumpWorker:
     """
 
     def __init__(
-        self, policy: Policy, today: date, shown: str, *, lines_kb_version: str | None = None
+        self,
+        policy: Policy,
+        today: date,
+        shown: str,
+        *,
+        lines_kb_version: str | None = None,
+        online: bool = False,
     ) -> None:
         self.policy = policy
         self.today = today
         self.shown = shown
         self.lines_kb_version = lines_kb_version
+        self.online = online
         self._knowledge: Knowledge | None = None
         self._readers: TextReaders | None = None
 
@@ -123,12 +133,11 @@ class DumpWorker:
         return self._knowledge, self._readers
 
     def _record(self, row: DumpRow) -> Any:
-        from licheck.inputs.hf_card import parse_card
+        from licheck.inputs.card_dump import hub_card_record
 
         if row.problem is not None or row.card is None or row.repo_id is None:
             raise InputError(row.problem or "the row has no card")
-        record = parse_card(row.card, source=row_source(self.shown, row.number), folder=None)
-        return replace(record, name=row.repo_id)
+        return hub_card_record(row.card, row.repo_id, source=row_source(self.shown, row.number))
 
     def collect(self, rows: list[DumpRow]) -> Collected:
         """The first pass: each readable row's model as a base, and every base named."""
@@ -143,7 +152,7 @@ class DumpWorker:
                 continue  # the second pass reports it
             model = replace(same_run_model(record), folder=None)
             models.append((base_key(record.name, None), model))
-            named.extend(base_key(base, None) for base in record.base_models)
+            named.extend(record.base_models)  # as written: `--online` fetches them by these
         return models, named
 
     def __call__(self, rows: list[DumpRow], graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
@@ -207,13 +216,40 @@ def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
 
     A model no row names is no one's base and is dropped, so the graph holds the bases only.
     """
+    from licheck.engine.judgment import base_key
+
     models: dict[str, SameRunModel] = {}
     named: set[str] = set()
     for batch_models, batch_named in collected:
         for key, model in batch_models:
             models.setdefault(key, model)
-        named.update(batch_named)
+        named.update(base_key(name, None) for name in batch_named)
     return {key: models[key] for key in named if key in models}
+
+
+def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, SameRunModel]:
+    """The dump's base-model graph (build_graph) and, with `--online`, the Hub's cards for the
+    bases the rows name that neither the dump nor the built-in table knows.
+
+    They are fetched here, in the main process, once, within online_bases' bounds (depth,
+    count, time, size) and through its cache, before any batch is judged: the graph then
+    reaches every worker as it is (a batch's reach, Dask's broadcast), so no worker fetches.
+    """
+    if not worker.online:
+        return build_graph(collected)
+    from licheck.engine.judgment import SameRunModel
+    from licheck.online_bases import online_bases
+
+    names: dict[str, None] = {}  # every base named, in row order (the fetch order)
+
+    def noted() -> Iterator[Collected]:
+        for batch in collected:
+            names.update(dict.fromkeys(batch[1]))
+            yield batch
+
+    graph = build_graph(noted())
+    graph.update(online_bases([SameRunModel("the dump", None, tuple(names))], graph))
+    return graph
 
 
 def scan_dump(
@@ -225,12 +261,14 @@ def scan_dump(
     jobs: int | None = None,
     scheduler: str | None = None,
     lines_kb_version: str | None = None,
+    online: bool = False,
 ) -> Iterator[UnitResult]:
-    """Judge every row of a card dump, yielding subjects (or JSON lines) in row order."""
+    """Judge every row of a card dump, yielding subjects (or JSON lines) in row order; with
+    `online`, bases unknown offline are resolved from the Hub first (base_graph)."""
     from licheck.scan import refuse_obligations
 
     refuse_obligations(policy, "a scan of a card dump")
-    worker = DumpWorker(policy, today, spec.shown, lines_kb_version=lines_kb_version)
+    worker = DumpWorker(policy, today, spec.shown, lines_kb_version=lines_kb_version, online=online)
     if engine == "dask":
         found = yield from _run_dask(worker, spec, jobs, scheduler)
     else:
@@ -270,7 +308,7 @@ def _run_local(
     named: list[list[str]] = []
     found = False
     if workers == 1:
-        graph = build_graph(_kept(named, (worker.collect(rows) for rows in spec.batches())))
+        graph = base_graph(worker, _kept(named, (worker.collect(rows) for rows in spec.batches())))
         for index, rows in enumerate(spec.batches()):
             found = True
             yield from worker(rows, reach(named[index], graph))
@@ -279,7 +317,7 @@ def _run_local(
     try:
         window = workers * IN_FLIGHT_PER_WORKER
         collected = _windowed(pool.submit, _collect_rows, spec.batches(), window)
-        graph = build_graph(_kept(named, collected))
+        graph = base_graph(worker, _kept(named, collected))
         pending: deque[tuple[list[DumpRow], Future[list[UnitResult]]]] = deque()
         batches = enumerate(spec.batches())
         while True:
@@ -387,7 +425,7 @@ def _run_dask(
         def submit(function: Any, *args: Any) -> Any:
             return client.submit(function, shared, *args, pure=False)
 
-        graph = build_graph(_windowed(submit, _collect_task, spec.batches(), window))
+        graph = base_graph(worker, _windowed(submit, _collect_task, spec.batches(), window))
         [graph_future] = client.scatter([graph], broadcast=True)
         del graph
         found = False

@@ -8,9 +8,11 @@ card's own bases the same way, within bounds on depth, fetches and time. Each fe
 becomes one more index entry (engine.judgment.SameRunModel), so the engine's chain walk, its
 cycle and depth checks and its findings are the same ones a same-run base gets.
 
-A base that cannot be fetched (404, gated, timeout, too large, over a bound) becomes an entry
-that declares no license, with the reason: the engine reports it as an unknown base, never a
-pass. Without `--online` this module is never called and nothing is fetched.
+A base that cannot be fetched (404, gated, timeout, too large, over a bound, only a cached card
+older than the cache's age limit) becomes an entry that declares no license, with the reason:
+the engine reports it as an unknown base, never a pass. A cached card that is used says so, and
+how long ago the Hub served it, in the base's source. Without `--online` this module is never
+called and nothing is fetched.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ def online_bases(
 ) -> dict[str, SameRunModel]:
     """Index entries, by base key, for the bases of `models` (and theirs, transitively) that
     are in neither `index` (the run) nor the built-in table, from their cards on the Hub."""
+    from licheck.inputs.hub_fetch import cache_max_age
     from licheck.knowledge.base_models import lookup_base_model
 
+    cache_max_age()  # a malformed LICHECK_HUB_CACHE_MAX_AGE stops the run here (exit 2)
     found: dict[str, SameRunModel] = {}
     queue = deque((base, model.folder, 1) for model in models for base in model.bases)
     fetches = 0
@@ -78,7 +82,7 @@ def online_bases(
 def _hub_model(fetched: CardFetch) -> SameRunModel:
     """A fetched card as an index entry: its declared license and its own bases."""
     from licheck.inputs.hf_card import parse_card
-    from licheck.inputs.hub_fetch import endpoint
+    from licheck.inputs.hub_fetch import describe_age, endpoint
 
     name = fetched.repo_id
     if fetched.text is None:
@@ -90,6 +94,7 @@ def _hub_model(fetched: CardFetch) -> SameRunModel:
         return SameRunModel(name, None, note=f"its card on the Hub cannot be read: {exc.message}")
     source = "its card on the Hub, fetched with --online"
     if fetched.cached:
-        source = "its card on the Hub, from licheck's cache (the Hub could not be reached)"
+        age = f"; the Hub served it {describe_age(fetched.age)} ago" if fetched.age else ""
+        source = f"its card on the Hub, from licheck's cache (the Hub could not be reached{age})"
     note = None if record.license else "its card on the Hub declares no license"
     return SameRunModel(name, record.license, record.base_models, None, source, note)

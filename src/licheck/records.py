@@ -89,6 +89,15 @@ Verdict = Literal["osi-approved", "open", "not-open", "unknown"]
 
 STATUS_ORDER: dict[Status, int] = {"pass": 0, "unknown": 1, "fail": 2}
 
+# `fail_on` (policy file) / `--fail-on`: which violations fail the run, as a threshold over
+# severity levels, most severe first. `not-open`: a license judged to break the OSD, and what
+# the policy itself rejects (deny, an expired exception, an enforced obligation, OSAID, an
+# unreadable model); `unknown`: what licheck cannot verify (it needs review); `any`: also a
+# license judged open that the requirement rejects (not on OSI's list). engine/policy.py ranks
+# each violation; one below the threshold is still reported, it only no longer fails the run.
+FailOn = Literal["not-open", "unknown", "any"]
+FAIL_ON: tuple[FailOn, ...] = ("not-open", "unknown", "any")
+
 
 def worst(statuses: list[Status]) -> Status:
     """The most severe of several statuses (fail > unknown > pass); pass when there are none."""
@@ -220,6 +229,8 @@ class LicenseResult:
     # rules do not read, characters hiding words, a look-alike id, a truncated file). Any entry
     # makes a license that would pass `unknown`: nothing unread passes.
     unverified: tuple[str, ...] = ()
+    # For a name licheck does not know: the known names closest to it ("did you mean ...?").
+    suggestions: tuple[str, ...] = ()
 
     @property
     def failing(self) -> tuple[CriterionResult, ...]:
@@ -241,6 +252,9 @@ class Violation:
     license: str | None = None
     file: str | None = None
     line: int | None = None
+    # Its `fail_on` level when the rule alone does not say it (an inherited license or a shipped
+    # text is as severe as the rejection of that license): see engine/policy.py.
+    level: FailOn | None = None
 
 
 @dataclass(frozen=True)
@@ -284,12 +298,16 @@ class LicenseText:
     `role` says what the text governs when a folder keeps them apart: "license" (the model's
     license, the default), "model" (LICENSE-MODEL: the weights), "code" (LICENSE-CODE), or
     "use-policy" (an acceptable-use policy, which applies to the weights license).
+
+    `defines` is the license identifier this text is the text of, when the input says so: an
+    SBOM's own definition of a `LicenseRef-*` (SPDX 2.3 clause 10, extracted licensing info).
     """
 
     path: str
     text: str
     declared_line: int | None = None
     role: str = "license"
+    defines: str | None = None
 
 
 @dataclass(frozen=True)
@@ -303,6 +321,21 @@ class Component:
     # MOF content type of the component (code, data, document, model), when the input says it.
     content_type: str | None = None
     location: str | None = None
+
+
+@dataclass(frozen=True)
+class Release:
+    """What an input states about a model's release, for formats that describe the model (an
+    SPDX 3 AI package's packageVersion, releaseTime and downloadLocation). Each is None unless
+    the input stated it: an SBOM must not carry a value licheck made up.
+
+    `date` is as the input wrote it (an ISO date or date-time, checked where it is written);
+    `download_location` a URL the input named, or the Hub page of a repo id the input gave.
+    """
+
+    version: str | None = None
+    date: str | None = None
+    download_location: str | None = None
 
 
 @dataclass(frozen=True)
@@ -331,6 +364,10 @@ class ModelRecord:
     # Conditions on getting the model that the input itself declares (a click-through gate on
     # the Hub, a region excluded from access): judged like clauses, with source="input".
     access: tuple[Finding, ...] = ()
+    release: Release = field(default_factory=Release)
+    # The names an SBOM gives its own `LicenseRef-*` ids (SPDX 2.3 10.3 LicenseName), by id:
+    # a candidate for what the ref is, weaker than its text (engine/judge.py).
+    license_ref_names: tuple[tuple[str, str], ...] = ()
     # What the reader noticed that the report must say: licenses that the card, a LICENSE and
     # the weights' metadata disagree on (all of them bind), parts of a split model missing, and
     # what it tolerated but a user should know (an empty list item, a repeated key).
@@ -357,6 +394,7 @@ class SubjectReport:
     publisher: str | None = None
     datasets: tuple[str, ...] = ()
     base_models: tuple[str, ...] = ()
+    release: Release = field(default_factory=Release)
     # What the model's licenses demand of whoever publishes it, checked against its files
     # (issue 19); `obligation_mode` is the policy's word ("warn" or "enforce"), None when the
     # obligations were not checked.
@@ -401,6 +439,10 @@ class Summary:
     policy_file: str | None = None
     # Models with a base whose terms licheck could not know (issue 14: always visible).
     unknown_bases: int = 0
+    # The policy's `fail_on` threshold, and the models whose violations all lie below it
+    # (reported, but not failing the run).
+    fail_on: FailOn = "any"
+    below_threshold: int = 0
 
 
 @dataclass(frozen=True)
@@ -420,7 +462,10 @@ class Report:
 
     @property
     def passed(self) -> bool:
-        """The run passes only when every subject passes."""
+        """Whether the run passes: the summary says so when the policy's `fail_on` threshold
+        left some violations below it; without a summary, only when every subject passes."""
+        if self.summary is not None:
+            return self.summary.passed
         return all(s.passed for s in self.subjects)
 
 
@@ -634,6 +679,8 @@ class Policy:
     # so a report can point at the rule that accepted a license.
     allow_lines: dict[str, int] = field(default_factory=dict, compare=False)
     family_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # Which violations fail the run (FAIL_ON, a threshold); the rest are reported only.
+    fail_on: FailOn = "any"
 
 
 @dataclass(frozen=True)

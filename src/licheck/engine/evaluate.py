@@ -71,6 +71,7 @@ def evaluate(
         publisher=record.publisher,
         datasets=record.datasets,
         base_models=record.base_models,
+        release=record.release,
         obligations=obligations,
         obligation_mode=policy.obligations if check_obligations is not None else None,
         accepted=decision.accepted,

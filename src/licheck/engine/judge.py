@@ -13,7 +13,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from licheck.engine.expression import Leaf, Node, leaves
-from licheck.knowledge.catalog import Catalog, Profile, Resolution
+from licheck.engine.license_refs import (
+    candidate,
+    defining_texts,
+    judged_by_name,
+    unidentified_ref,
+)
+from licheck.knowledge.catalog import Catalog, Profile, Resolution, did_you_mean
 from licheck.records import (
     CRITERIA,
     CRITERION_IDS,
@@ -189,10 +195,13 @@ def _judge(
     family = url = None
     placeholder = False
     note = resolution.note if resolution else None
+    suggestions: tuple[str, ...] = ()
     if resolution is None:
+        suggestions = tuple(catalog.suggest(declared))
         judgments = _unjudged(
             f"licheck does not know the license '{declared}': it is no SPDX id, Hugging Face id, "
             "ScanCode key or name in licheck's knowledge base"
+            + (f" ({did_you_mean(suggestions)})" if suggestions else "")
         )
     elif resolution.kind == "profile":
         profile = catalog.profile(resolution.id)
@@ -275,6 +284,7 @@ def _judge(
         similarity=similarity,
         differences=differences,
         unverified=unverified,
+        suggestions=suggestions,
     )
 
 
@@ -446,6 +456,14 @@ def _judge_declared(
     for leaf in leaf_list:
         resolution = resolutions[leaf]
         declared = leaf.text
+        # An SBOM's own LicenseRef: its text is what it is (engine/license_refs.py).
+        defining, pointers = defining_texts(leaf.key, remaining) if resolution is None else ([], [])
+        remaining = [t for t in remaining if t not in pointers]  # a pointer is no text of it
+        by_name = candidate(record, leaf.key, pointers, catalog) if resolution is None else None
+        if defining:
+            resolution, by_name = defining[0].resolution, None
+        elif by_name is not None:
+            resolution = by_name[1]
         placeholder = (
             resolution is not None
             and resolution.kind == "profile"
@@ -458,6 +476,7 @@ def _judge_declared(
             and resolution is not None
             and t.resolution.id == resolution.id
         ]
+        own += [t for t in defining if t not in own]
         if placeholder:
             named = _license_name(record, resolution, catalog)
             if named is not None:
@@ -494,6 +513,10 @@ def _judge_declared(
             by_leaf[leaf] = _unknown_license_name(leaf.key, record.license_name, catalog)
             continue
         result = judge_license(leaf.key, resolution, catalog, tuple(own))
+        if by_name is not None and not own:
+            result = judged_by_name(result, leaf.key, by_name[0])
+        elif resolution is None and (pointers or defining):
+            result = unidentified_ref(result, record, leaf.key, pointers)
         by_leaf[leaf] = _disguised_id(
             replace(result, declared=declared) if declared != leaf.key else result, leaf.key
         )
@@ -557,7 +580,7 @@ def _unknown_license_name(declared: str, license_name: str, catalog: Catalog) ->
     """A `license: other` whose `license_name` licheck does not know and no text explains."""
     close = catalog.suggest(license_name)
     headline = f"license_name '{license_name}' is not known to licheck" + (
-        f" (did you mean {', '.join(close)}?)" if close else ""
+        f" ({did_you_mean(close)})" if close else ""
     )
     result = judge_license(license_name, None, catalog)
     return replace(

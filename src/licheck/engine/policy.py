@@ -15,8 +15,11 @@ from datetime import date
 from licheck.engine.expression import Leaf, blocking
 from licheck.engine.judge import ReadText
 from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment
+from licheck.knowledge.catalog import did_you_mean
 from licheck.records import (
+    FAIL_ON,
     Acceptance,
+    FailOn,
     LicenseResult,
     ModelRecord,
     ObligationResult,
@@ -31,6 +34,35 @@ EXPIRY_WARNING_DAYS = 30
 
 # Violations that mean "licheck could not verify", which `unknown: warn` turns into warnings.
 UNVERIFIED_RULES = ("unknown-license", "cannot-verify", "no-license")
+
+# The `fail_on` level of the rules that are not `not-open` (records.FAIL_ON): what licheck
+# could not verify needs review; a license judged open that is not on OSI's list is the
+# mildest. Every other rule (not-open, denied-license, exception-expired, access-condition,
+# osaid, obligation-unmet, unreadable) fails at every threshold.
+RULE_LEVEL: dict[str, FailOn] = {
+    **dict.fromkeys((*UNVERIFIED_RULES, "unknown-base", "obligation-unknown"), "unknown"),
+    "not-osi-approved": "any",
+}
+
+
+def rejection_level(rule: str, result: LicenseResult) -> FailOn:
+    """The `fail_on` level of a rejected license: `not-osi-approved` says only that it is not
+    on OSI's list, so its judged verdict decides (Llama 2 is not open; CC-BY-4.0 is open)."""
+    if rule == "not-osi-approved":
+        return "not-open" if result.verdict == "not-open" else "any"
+    return RULE_LEVEL.get(rule, "not-open")
+
+
+def level(violation: Violation) -> FailOn:
+    """How severe a violation is, for the `fail_on` threshold."""
+    return violation.level or RULE_LEVEL.get(violation.rule, "not-open")
+
+
+def fails_run(policy: Policy, subject: SubjectReport) -> bool:
+    """Whether a subject fails the run: one of its violations reaches the policy's `fail_on`
+    threshold. One below it is still a violation in every report; it only does not fail."""
+    limit = FAIL_ON.index(policy.fail_on)
+    return any(FAIL_ON.index(level(v)) <= limit for v in subject.violations)
 
 
 def _why(result: LicenseResult) -> str:
@@ -59,9 +91,14 @@ def rejection(policy: Policy, result: LicenseResult) -> tuple[str, str] | None:
     if not result.known:
         if result.name and result.name.startswith("license_name '"):
             return "unknown-license", f"{result.name}; cannot verify the license"
+        # A text licheck read may still show failures (an SBOM's LicenseRef, a card's LICENSE):
+        # they are said too, so that the fix is not only "name a known license".
+        failing = f"; by its text, {_why(result)}" if result.verdict == "not-open" else ""
+        close = f" ({did_you_mean(result.suggestions)})" if result.suggestions else ""
         return (
             "unknown-license",
-            f"cannot verify '{result.declared}': licheck does not know this license",
+            f"cannot verify '{result.declared}': licheck does not know this license{close}"
+            f"{failing}",
         )
     if policy.require == "osi-approved":
         if result.osi_approved:
@@ -292,6 +329,7 @@ def _declared_violation(
         license=result.id or result.declared,
         file=record.source,
         line=record.license_line,
+        level=rejection_level(rule, result),
     )
 
 
@@ -330,7 +368,14 @@ def _text_violation(
         )
     else:
         message = f"the license text {path}: {why[1]}"
-    return Violation("license-text", message, license=result.id or path, file=path, line=where)
+    return Violation(
+        "license-text",
+        message,
+        license=result.id or path,
+        file=path,
+        line=where,
+        level=rejection_level(why[0], result),
+    )
 
 
 def _access_violation(record: ModelRecord, access: LicenseResult) -> Violation:
@@ -376,6 +421,7 @@ def _inherited_violations(
                 license=result.id or result.declared,
                 file=record.source,
                 line=record.license_line,
+                level=rejection_level(why[0], result),
             )
         )
     return violations
@@ -451,6 +497,9 @@ def apply_exceptions(
                     license=violation.license,
                     file=policy.source,
                     line=exception.line,
+                    # As severe as what it excepted: an expired exception for an unknown
+                    # license is no worse than the unknown license.
+                    level=level(violation),
                 )
             )
     return standing, suppressed, warnings

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from licheck import __version__
-from licheck.engine.policy import expired_exception_warnings, used_exceptions
+from licheck.engine.policy import expired_exception_warnings, fails_run, used_exceptions
 from licheck.records import Policy, Report, SubjectReport, Summary, Violation
 
 
@@ -27,6 +27,8 @@ class Tally:
     warnings: tuple[str, ...] = ()
     exceptions_used: tuple[int, ...] = ()
     unknown_base: bool = False
+    # Whether a violation reaches the policy's `fail_on` threshold (engine/policy.py decides).
+    failing: bool = True
 
 
 def tally(subject: SubjectReport, policy: Policy) -> Tally:
@@ -43,6 +45,7 @@ def tally(subject: SubjectReport, policy: Policy) -> Tally:
         warnings=subject.warnings,
         exceptions_used=used_exceptions(policy, subject),
         unknown_base=bool(subject.unknown_bases),
+        failing=fails_run(policy, subject),
     )
 
 
@@ -57,6 +60,8 @@ class SummaryBuilder:
     failed: int = 0
     unreadable: int = 0
     unknown_bases: int = 0
+    # Models that failed with every violation below the policy's `fail_on` threshold.
+    below_threshold: int = 0
     by_verdict: Counter[str] = field(default_factory=Counter)
     by_license: Counter[str] = field(default_factory=Counter)
     warnings: list[str] = field(default_factory=list)
@@ -77,6 +82,7 @@ class SummaryBuilder:
             self.passed += 1
         else:
             self.failed += 1
+            self.below_threshold += not counted.failing
         for verdict, license_id in counted.licenses:
             self.by_verdict[verdict] += 1
             self.by_license[license_id] += 1
@@ -87,7 +93,9 @@ class SummaryBuilder:
         """The run's summary; an expired exception that matched nothing is a warning to act on."""
         stale = expired_exception_warnings(self.policy, self.exceptions_used, today)
         return Summary(
-            passed=self.failed == 0 and self.unreadable == 0,
+            # The run fails on an unreadable model (bad input) or a violation that reaches the
+            # `fail_on` threshold; below it, violations are reported and counted only.
+            passed=self.failed == self.below_threshold and self.unreadable == 0,
             subjects=self.subjects,
             passed_subjects=self.passed,
             failed=self.failed,
@@ -101,6 +109,8 @@ class SummaryBuilder:
             licheck_version=__version__,
             skipped=tuple(sorted(self.skipped.items())),
             policy_file=self.policy.source,
+            fail_on=self.policy.fail_on,
+            below_threshold=self.below_threshold,
         )
 
 

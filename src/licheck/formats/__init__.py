@@ -23,6 +23,8 @@ class RenderOptions:
     width: int = 100
     # One line per model instead of the full evidence (a scan of thousands of models).
     compact: bool = False
+    # Only the problems (`-q`): the models that fail and the summary, nothing on a pass.
+    quiet: bool = False
 
 
 Renderer = Callable[["Report", RenderOptions], str]
@@ -38,6 +40,7 @@ FORMATS: dict[str, str] = {
     "spdx3": "licheck.formats.spdx3",
     "cyclonedx": "licheck.formats.cyclonedx",
     "html": "licheck.formats.html",
+    "lines": "licheck.formats.lines",
 }
 
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import PurePath
 from urllib.parse import quote
 
-from licheck.records import CriterionResult, Finding, LicenseResult, SubjectReport, Suppression
+from licheck.records import (
+    Acceptance,
+    CriterionResult,
+    Finding,
+    LicenseResult,
+    ObligationResult,
+    SubjectReport,
+    Suppression,
+    Violation,
+)
 
 
 def uri(path: str) -> str:
@@ -43,7 +53,9 @@ def finding_location(
 def finding_text(result: LicenseResult, criterion: CriterionResult, finding: Finding) -> str:
     """One line that says which license, which criterion, why, and the evidence."""
     label = result.name or result.declared
-    text = f"{label}: {criterion.id} {criterion.title} {finding.status}s: {finding.message}"
+    # "fails" or "needs review" (a finding's status is fail or unknown; "unknowns" read oddly).
+    verb = "fails" if finding.status == "fail" else "needs review"
+    text = f"{label}: {criterion.id} {criterion.title} {verb}: {finding.message}"
     if finding.evidence:
         section = f" (section {finding.section})" if finding.section else ""
         text += f' Evidence{section}: "{finding.evidence}"'
@@ -62,3 +74,72 @@ def suppression_of(subject: SubjectReport, result: LicenseResult) -> Suppression
     if any(v.license in keys for v in subject.violations):
         return None
     return next((s for s in subject.suppressed if s.violation.license in keys), None)
+
+
+def obligation_level(subject: SubjectReport, duty: ObligationResult) -> str:
+    """How an obligation not met weighs (SARIF's words): an unmet one is an `error` when the
+    policy enforces obligations, else a `warning`; an unknown one a `note` (an `error` under
+    `--strict`, where it fails the run). A met one is no problem (`none`)."""
+    if duty.status == "met":
+        return "none"
+    if duty.status == "unmet":
+        return "error" if subject.obligation_mode == "enforce" else "warning"
+    strict = any(v.rule == "obligation-unknown" for v in subject.violations)
+    return "error" if strict else "note"
+
+
+def obligation_text(subject: SubjectReport, duty: ObligationResult) -> str:
+    """One line for an obligation not met: whose, which duty, and the fix."""
+    fix = f": {duty.fix}" if duty.fix else ""
+    return f"{subject.name}: {duty.license} obligation {duty.status} ({duty.duty}){fix}"
+
+
+def acceptance_text(subject: SubjectReport, item: Acceptance) -> str:
+    """One line for a license only an allow entry accepted, and what it would be without it."""
+    return (
+        f"{subject.name}: {item.name} ({item.verdict}) is accepted by the policy's "
+        f"{item.rule} entry '{item.entry}'; without it: {item.reason}"
+    )
+
+
+# What to do about each policy rule: one next step a user can take (the terminal report shows
+# it under the violation; docs/rules/<rule>.md says more). `{exception}` is the command that
+# records a reviewed exception for this model and license.
+NEXT_STEPS: dict[str, str] = {
+    "not-osi-approved": "pick a model under an OSI-approved license, or after a review record "
+    "an exception: {exception}",
+    "not-open": "pick a model under an open source license, or after a review record an "
+    "exception: {exception}",
+    "denied-license": "the policy denies this license: pick a different model",
+    "cannot-verify": "give the license text (license_file) so its clauses can be read, or "
+    "after reading them record an exception: {exception}",
+    "unknown-license": "declare an SPDX id or a name `licheck licenses` lists, or give the "
+    "license text so its clauses can be judged",
+    "no-license": "declare the model's license (`license:` in its card) or ship its LICENSE",
+    "license-text": "ship only the license the model is under, or after a review record an "
+    "exception: {exception}",
+    "inherited-license": "the base model's terms still bind this model: pick a base under an "
+    "open license, or after a review record an exception: {exception}",
+    "access-condition": "publish the model without the click-through gate, or after a review "
+    "record an exception: {exception}",
+    "osaid": "publish what the message lists as missing, or require `osd` in the policy",
+    "exception-expired": "renew the exception at {where} with a new reason and date, or "
+    "resolve the violation it covered",
+    "unknown-base": "declare the base model's license, check the base in the same run, or "
+    "after a review set `unknown_base: warn` in the policy",
+    "unreadable": "fix the file the message names, or raise --timeout",
+}
+
+
+def next_step(subject: SubjectReport, violation: Violation) -> str | None:
+    """The one thing to do about a violation, or None for a rule with no advice (an unmet
+    obligation's message already says what to add)."""
+    template = NEXT_STEPS.get(violation.rule)
+    if template is None:
+        return None
+    exception = (
+        f"licheck exception add {shlex.quote(violation.license or '?')} --model "
+        f"{shlex.quote(subject.name)} --reason '...' --expires YYYY-MM-DD"
+    )
+    where = f"{violation.file}:{violation.line}" if violation.file and violation.line else "?"
+    return template.format(exception=exception, where=where)

@@ -1,7 +1,10 @@
 """`--format json`: the versioned machine contract (schema_version 1).
 
 Keys are sorted and nothing depends on the clock, so the same input gives byte-identical output.
-Fields are only ever added within a schema version; renaming or removing one bumps it.
+Fields are only ever added within a schema version; renaming or removing one bumps it. The
+contract is written down as a JSON Schema (draft 2020-12) shipped in the package,
+`formats/schemas/licheck-report-1.schema.json` (`report_schema()`): it describes this document
+and every `--format jsonl` line, and the tests validate every output against it.
 """
 
 from __future__ import annotations
@@ -26,6 +29,18 @@ from licheck.records import (
 )
 
 SCHEMA_VERSION = 1
+SCHEMA_FILE = f"licheck-report-{SCHEMA_VERSION}.schema.json"
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of this version's JSON and JSONL outputs, read from the installed package
+    (importlib.resources: it is found in a wheel, a zip or a checkout alike)."""
+    import json
+    from importlib.resources import files
+
+    text = files("licheck.formats").joinpath("schemas", SCHEMA_FILE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 def _finding(finding: Finding) -> dict[str, Any]:

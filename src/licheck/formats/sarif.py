@@ -21,8 +21,11 @@ from typing import Any
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import (
+    acceptance_text,
     finding_location,
     finding_text,
+    obligation_level,
+    obligation_text,
     problem_findings,
     suppression_of,
     uri,
@@ -126,13 +129,29 @@ ACCEPTANCE_RULES: dict[str, tuple[str, str]] = {
 }
 
 
+# Listed only when a run has a base model whose terms licheck could not know (issue 14), so the
+# rule list (and the rule indexes) of every other run stays as it was; before it had a rule of
+# its own, such a result was filed under `not-open`, which it is not.
+BASE_RULES: dict[str, tuple[str, str]] = {
+    "unknown-base": (
+        "Base model's license is unknown",
+        "A derivative inherits its base model's license terms, and licheck could not know them "
+        "(the base is not in the run, not in licheck's table of base models, or the chain of "
+        "bases loops or goes too deep). Declare the base's license, check the base in the same "
+        "run, or set `unknown_base: warn` in the policy after a review.",
+    ),
+}
+
+
 def _pascal(title: str) -> str:
     """A rule's readable name: its title in PascalCase ("LicenseIsNotOsiApproved")."""
     words = "".join(c if c.isalnum() else " " for c in title).split()
     return "".join(word[:1].upper() + word[1:].lower() for word in words)
 
 
-def _rules(with_obligations: bool = False, with_acceptances: bool = False) -> list[dict[str, Any]]:
+def _rules(
+    with_obligations: bool = False, with_acceptances: bool = False, with_bases: bool = False
+) -> list[dict[str, Any]]:
     rules = []
     for criterion in CRITERIA:
         rules.append(
@@ -152,7 +171,8 @@ def _rules(with_obligations: bool = False, with_acceptances: bool = False) -> li
         )
     extra = OBLIGATION_RULES if with_obligations else {}
     accepted = ACCEPTANCE_RULES if with_acceptances else {}
-    for rule_id, (title, help_text) in {**POLICY_RULES, **extra, **accepted}.items():
+    bases = BASE_RULES if with_bases else {}
+    for rule_id, (title, help_text) in {**POLICY_RULES, **extra, **accepted, **bases}.items():
         rules.append(
             {
                 "id": rule_id,
@@ -245,10 +265,7 @@ def _acceptance_results(subject: SubjectReport, index: dict[str, int]) -> list[d
     related to the policy line that accepts it."""
     results = []
     for item in subject.accepted:
-        text = (
-            f"{subject.name}: {item.name} ({item.verdict}) is accepted by the policy's "
-            f"{item.rule} entry '{item.entry}'; without it: {item.reason}"
-        )
+        text = acceptance_text(subject, item)
         result: dict[str, Any] = {
             "ruleId": "accepted-by-allow",
             "ruleIndex": index["accepted-by-allow"],
@@ -269,17 +286,11 @@ def _obligation_results(subject: SubjectReport, index: dict[str, int]) -> list[d
     obligations, else a warning; an unknown one is a note (an error under --strict)."""
     results = []
     for duty in subject.obligations:
-        if duty.status == "met":
+        level = obligation_level(subject, duty)
+        if level == "none":
             continue
-        enforced = subject.obligation_mode == "enforce"
-        strict = any(v.rule == "obligation-unknown" for v in subject.violations)
-        if duty.status == "unmet":
-            level = "error" if enforced else "warning"
-        else:
-            level = "error" if strict else "note"
         rule = f"obligation-{duty.kind}"
-        fix = f": {duty.fix}" if duty.fix else ""
-        text = f"{subject.name}: {duty.license} obligation {duty.status} ({duty.duty}){fix}"
+        text = obligation_text(subject, duty)
         results.append(
             {
                 "ruleId": rule,
@@ -312,6 +323,11 @@ def render(report: Report, options: RenderOptions) -> str:
     rules = _rules(
         any(s.obligation_mode is not None for s in report.subjects),
         any(s.accepted for s in report.subjects),
+        any(
+            v.rule in BASE_RULES
+            for s in report.subjects
+            for v in (*s.violations, *(x.violation for x in s.suppressed))
+        ),
     )
     index = {rule["id"]: position for position, rule in enumerate(rules)}
     results = [r for subject in report.subjects for r in _subject_results(subject, index)]

@@ -22,10 +22,19 @@ expression is defined: the expression maps it (`simplelicensing_customIdToUri`) 
 texts, and the text is a required property, so it holds SPDX's NOASSERTION and the comment
 says so; licheck's reader treats that as no text.
 
-`suppliedBy` is written where the input named a publisher. releaseTime, downloadLocation and
-packageVersion are left out: the 3.0.1 model does not require them on an ai_AIPackage, licheck's
-records do not carry them, and the model has no NOASSERTION value for a DateTime or a URI
-(absence is how SPDX 3 makes no assertion); writing made-up values would be worse.
+The AI profile's AIPackage also restricts properties it inherits to minCount 1 (spdx-3-model
+model/AI/Classes/AIPackage.md, "External properties restrictions": suppliedBy, downloadLocation,
+packageVersion, primaryPurpose, releaseTime). The 3.0.1 SHACL, and so spdx-python-model, do not
+encode those restrictions, but the specification states them, so licheck writes each one the
+input stated: `suppliedBy` from the publisher (a card dump's repo id names its organisation),
+`software_packageVersion`, `releaseTime` and `software_downloadLocation` from the input's
+release facts (model.yaml `version`, `release_date`, `download_location`; a MOT release; an SPDX
+or a Hub repo's page). SPDX 3 has no NOASSERTION value for an Agent, a string version, a
+DateTime or a URI (absence is how it makes no assertion), so what the input did not state is
+left out, never made up, and the package's comment names what is missing; a date that is not an
+ISO date is left out the same way. A date without a time is written at 00:00:00Z (the DateTime
+type needs a time; the day is what was stated). Base models and datasets carry none of these:
+licheck's records know only their names.
 
 The document is deterministic: element ids derive from the models' names and its creation time
 is the day of the run (SPDX requires one), so the same input on the same day gives the same bytes.
@@ -40,7 +49,7 @@ from typing import Any
 
 from licheck.formats import RenderOptions
 from licheck.formats.sanitise import json_inert
-from licheck.records import LicenseResult, Report, SubjectReport
+from licheck.records import LicenseResult, Release, Report, SubjectReport
 
 CONTEXT = "https://spdx.org/rdf/3.0.1/spdx-context.jsonld"
 CREATION = "_:creationinfo"
@@ -156,6 +165,47 @@ class _Graph:
         )
 
 
+def release_time(stated: str | None) -> str | None:
+    """An SPDX 3 DateTime (`YYYY-MM-DDThh:mm:ssZ`, UTC) for a stated date, or None when the date
+    is not an ISO date, or a time with no zone (converting it would guess the zone)."""
+    from datetime import UTC, datetime
+
+    if stated is None:
+        return None
+    text = stated.strip().replace("Z", "+00:00")
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) == 10:  # a date alone: the day is what was stated
+        return when.strftime("%Y-%m-%dT00:00:00Z")
+    if when.tzinfo is None:
+        return None
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _release_properties(subject: SubjectReport) -> tuple[dict[str, str], list[str]]:
+    """The AIPackage's release properties licheck knows, and the required ones it does not."""
+    release: Release = subject.release
+    released = release_time(release.date)
+    known = {
+        "software_packageVersion": release.version,
+        "releaseTime": released,
+        "software_downloadLocation": release.download_location,
+    }
+    missing = [
+        "suppliedBy (no publisher)" if not subject.publisher else "",
+        "packageVersion (no version)" if release.version is None else "",
+        "releaseTime (no release date)"
+        if release.date is None
+        else f"releaseTime (the date {release.date!r} is not an ISO date with a time zone)"
+        if released is None
+        else "",
+        "downloadLocation (no download location)" if release.download_location is None else "",
+    ]
+    return {k: v for k, v in known.items() if v is not None}, [m for m in missing if m]
+
+
 def _verdict_statement(subject: SubjectReport) -> str:
     parts = []
     for result in subject.licenses:
@@ -184,13 +234,18 @@ def render(report: Report, options: RenderOptions) -> str:
         supplier = None
         if subject.publisher:
             supplier = graph.add("Organization", f"{local}/supplier", name=subject.publisher)
+        released, missing = _release_properties(subject)
+        comment = f"described from {subject.source} ({subject.format})"
+        if missing:
+            comment += "; the input does not state " + ", ".join(missing)
         model = graph.add(
             "ai_AIPackage",
             local,
             name=subject.name,
             suppliedBy=supplier,
             software_primaryPurpose="model",
-            comment=f"described from {subject.source} ({subject.format})",
+            comment=comment,
+            **released,
         )
         roots.append(model)
         for kind, concluded in (("hasDeclaredLicense", False), ("hasConcludedLicense", True)):

@@ -2,7 +2,12 @@
 
 Built with rich; coloured on a TTY, plain ASCII-safe text otherwise (CI logs, NO_COLOR), so the
 same words reach every reader. Findings that share a reason are shown once with all their
-criteria, so an unknown license does not print the same sentence ten times.
+criteria, so an unknown license does not print the same sentence ten times. Each policy
+violation is followed by one next step (formats/common.py NEXT_STEPS).
+
+Lines are wrapped here, at spaces, to the width asked for (COLUMNS): a license id, repo id or
+path longer than the room keeps a line of its own rather than being folded mid-token, and a
+table narrower than its longest id is drawn wider rather than cropped.
 
 Every value from a model (names, paths, quoted clauses, messages) goes through
 `sanitise.display` and reaches rich as a `Text`, never as markup; the whole output then goes
@@ -12,9 +17,11 @@ through `sanitise.guard_lines`, so no line, however wrapped, starts a GitHub wor
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING
 
 from licheck.formats import RenderOptions
+from licheck.formats.common import next_step
 from licheck.formats.sanitise import display, guard_lines
 from licheck.records import CriterionResult, LicenseResult, Report, SubjectReport
 
@@ -103,13 +110,37 @@ def _location(criteria: tuple[CriterionResult, ...], ids: list[str], message: st
     return None
 
 
+def _breaks(plain: str, width: int) -> list[int]:
+    """Where to start new lines so that each holds at most `width` characters, breaking only
+    at spaces: a word longer than the width (a license id, a repo id, a path) keeps a line
+    of its own, whole, rather than being folded mid-token as rich would fold it."""
+    offsets = []
+    start = 0
+    for word in re.finditer(r"\S+", plain):
+        if word.end() - start > width and word.start() > start:
+            offsets.append(word.start())
+            start = word.start()
+    return offsets
+
+
+def print_wrapped(console: Console, text: Text, indent: int = 0) -> None:
+    """Print text wrapped at spaces under its indentation, never folding a token."""
+    from rich.text import Text
+
+    for part in text.split("\n"):
+        width = max(console.width - indent, 20)
+        for line in part.divide(_breaks(part.plain, width)):
+            line.rstrip()
+            # soft_wrap: rich neither wraps nor crops the line: it was wrapped above.
+            console.print(Text(" " * indent) + line, soft_wrap=True)
+
+
 def _indented(console: Console, text: str | Text, indent: int, style: str = "") -> None:
     """Print text wrapped under its own indentation, so evidence stays readable."""
-    from rich.padding import Padding
     from rich.text import Text
 
     body = text if isinstance(text, Text) else Text(display(text), style=style)
-    console.print(Padding(body, (0, 0, 0, indent), expand=False))
+    print_wrapped(console, body, indent)
 
 
 def _openness(console: Console, subject: SubjectReport) -> None:
@@ -149,7 +180,7 @@ def _subject_line(console: Console, subject: SubjectReport) -> None:
     elif subject.accepted or subject.suppressed:
         count = len(subject.accepted) + len(subject.suppressed)
         line.append(f"  ~ {count} accepted by the policy despite failing", style="yellow")
-    console.print(line)
+    print_wrapped(console, line)
 
 
 def _subject(console: Console, subject: SubjectReport, show_openness: bool = False) -> None:
@@ -163,7 +194,7 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
     head.append(f"  {display(subject.name)}", style="bold")
     where = display(subject.source) + (f":{subject.license_line}" if subject.license_line else "")
     head.append(f"  ({where})")
-    console.print(head)
+    print_wrapped(console, head)
     if subject.expression:
         _indented(console, f"license: {subject.expression}", 6)
     if subject.licenses:
@@ -177,20 +208,30 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
             pad_edge=False,
             expand=False,
         )
-        table.add_column("License", overflow="fold", max_width=48)
+        labels = [_license_label(result) for result in subject.licenses]
+        # The column is at least as wide as its longest id, so rich wraps labels at spaces
+        # and never folds a license or repo id mid-token; the criterion columns hold "OSD10"
+        # and their headers.
+        longest = max((len(w) for label in labels for w in label.plain.split()), default=0)
+        table.add_column("License", overflow="fold", min_width=longest, max_width=max(48, longest))
         table.add_column("Verdict", no_wrap=True)
         table.add_column("Score", justify="right", no_wrap=True)
-        table.add_column("Fails", overflow="fold")
-        table.add_column("Review", overflow="fold")
-        for result in subject.licenses:
+        table.add_column("Fails", overflow="fold", min_width=5)
+        table.add_column("Review", overflow="fold", min_width=6)
+        for result, label in zip(subject.licenses, labels, strict=True):
             table.add_row(
-                _license_label(result),
+                label,
                 Text(result.verdict, style=VERDICT_STYLE[result.verdict]),
                 f"{result.score}/10",
                 " ".join(c.id for c in result.failing) or "-",
                 " ".join(c.id for c in result.needing_review) or "-",
             )
-        console.print(table)
+        from rich.measure import Measurement
+
+        # Narrower than the table's least width (a long id at a small COLUMNS), the table is
+        # drawn at that width, uncropped: a long line beats a cut id or a cut verdict.
+        least = Measurement.get(console, console.options, table).minimum
+        console.print(table, width=max(least, console.width), crop=False)
     for result in subject.licenses:
         # Checked obligations get their own section below: the list is not repeated.
         print_evidence(console, result, duties=subject.obligation_mode is None)
@@ -210,6 +251,9 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
             line = Text("x ", style="red")
             line.append(display(violation.message))
             _indented(console, line, 4)
+            step = next_step(subject, violation)
+            if step is not None:
+                _indented(console, f"next: {step}", 6, "dim")
     console.print()
 
 
@@ -304,12 +348,26 @@ def _title(criteria: tuple[CriterionResult, ...], cid: str) -> str:
     return next(c.title for c in criteria if c.id == cid)
 
 
+def _below_threshold(report: Report) -> str:
+    """What the policy's `fail_on` threshold let through: said on the summary line, so a run
+    that exits 0 with violations never reads as a clean pass."""
+    summary = report.summary
+    if summary is None or summary.fail_on == "any":
+        return ""
+    below = summary.below_threshold
+    return f", {below} of them below fail-on {summary.fail_on} (not failing the run)"
+
+
 def render(report: Report, options: RenderOptions) -> str:
     """The whole report as text (with ANSI colour codes when options.color)."""
     from rich.text import Text
 
+    if options.quiet and report.passed:
+        return ""  # `-q`: nothing on success
     console = make_console(options)
     for subject in report.subjects:
+        if options.quiet and subject.passed:
+            continue
         if options.compact:
             _subject_line(console, subject)
         else:
@@ -321,17 +379,17 @@ def render(report: Report, options: RenderOptions) -> str:
     )
     summary.append(
         f": {checked} model{'s' if checked != 1 else ''} checked, {checked - failed} passed, "
-        f"{failed} failed (policy: {report.policy}"
+        f"{failed} failed{_below_threshold(report)} (policy: {report.policy}"
         f"{' from ' + report.policy_file if report.policy_file else ''}; "
         f"knowledge base {report.kb_version}; "
         f"licheck {report.licheck_version})"
     )
-    console.print(summary)
+    print_wrapped(console, summary)
     if report.summary is not None and report.summary.skipped:
         left = ", ".join(f"{reason}: {n}" for reason, n in report.summary.skipped)
-        console.print(Text(f"left out (not judged): {left}"))
+        print_wrapped(console, Text(f"left out (not judged): {left}"))
     for warning in report.warnings:
-        console.print(Text(f"warning: {display(warning)}", style="yellow"))
+        print_wrapped(console, Text(f"warning: {display(warning)}", style="yellow"))
     output = console.file
     assert isinstance(output, io.StringIO)
     # Table cells are padded to the column width; trailing blanks only add noise to logs and diffs.

@@ -220,19 +220,39 @@ def _jsonl_rows(
         yield rows
 
 
-def read(path: Path, context: ReadContext) -> list[ModelRecord]:
-    """Every card of a (small) dump as records, for `licheck check cards.jsonl`; a bad row is an
-    error naming it. `licheck scan` reads a dump batch by batch instead (see licheck/hub.py)."""
+HUB = "https://huggingface.co"
+
+
+def hub_card_record(card: str, repo_id: str, *, source: str) -> ModelRecord:
+    """A dump row's card read as the Hub repo's: named by its repo id, downloaded from the repo's
+    page and, unless the card names a publisher, supplied by the organisation the id names
+    (`ORG/NAME`). What the Hub id states is stated; nothing else is filled in."""
     from dataclasses import replace
 
     from licheck.inputs.hf_card import parse_card
+    from licheck.inputs.hub_fetch import is_repo_id
 
+    record = parse_card(card, source=source, folder=None)
+    if not is_repo_id(repo_id):
+        # A legacy id without an organisation, or something that is no repo id: its name only.
+        return replace(record, name=repo_id)
+    release = record.release
+    if release.download_location is None:
+        release = replace(release, download_location=f"{HUB}/{repo_id}")
+    organisation = repo_id.split("/", 1)[0]
+    return replace(
+        record, name=repo_id, publisher=record.publisher or organisation, release=release
+    )
+
+
+def read(path: Path, context: ReadContext) -> list[ModelRecord]:
+    """Every card of a (small) dump as records, for `licheck check cards.jsonl`; a bad row is an
+    error naming it. `licheck scan` reads a dump batch by batch instead (see licheck/hub.py)."""
     records = []
     for batch in dump_rows(path, shown=context.shown):
         for row in batch:
             source = row_source(context.shown, row.number)
             if row.problem is not None or row.card is None or row.repo_id is None:
                 raise InputError(row.problem or "the row has no card", file=source)
-            record = parse_card(row.card, source=source, folder=None)
-            records.append(replace(record, name=row.repo_id))
+            records.append(hub_card_record(row.card, row.repo_id, source=source))
     return records

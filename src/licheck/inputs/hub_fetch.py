@@ -11,6 +11,13 @@ repo id and revision under `$XDG_CACHE_HOME/licheck/hub` (else `~/.cache/licheck
 used when the Hub cannot be reached. A card over MAX_CARD_BYTES is refused before it is
 downloaded (and after, should the server have lied about its size).
 
+A cached card is used only while it is younger than the cache's age limit (DEFAULT_MAX_AGE,
+7 days; `LICHECK_HUB_CACHE_MAX_AGE`, e.g. `12h`, `30d`, `0` for never): a base relicensed
+since (SDXL-Turbo's LICENSE was) must not be judged for ever by what the Hub said once. A
+card's age is the time since the Hub last served or confirmed it: every successful fetch
+touches the cached file (os.utime), huggingface_hub itself never rewrites an unchanged one.
+An older card is refused with its age, so the base is unknown, not passed.
+
 The repo ids come from strangers' cards, so only a plain `ORG/NAME` id is fetched (no URL, no
 path, no `..`) and always at `main`. The endpoint is not checked against private addresses as
 inputs/fetch.py checks a card's license_link: it is the user's choice (`HF_ENDPOINT`, an
@@ -20,16 +27,27 @@ can only choose the repo id inside it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from licheck.errors import InputError
 
 DEFAULT_ENDPOINT = "https://huggingface.co"
 MAX_CARD_BYTES = 1024 * 1024
 FETCH_TIMEOUT = 10.0
 REVISION = "main"
+# How old a cached card may be when the Hub cannot be reached (see the module docstring): long
+# enough to ride out an outage of the Hub or of a CI runner's network over a weekend, short
+# enough that a relicensing upstream shows within a week.
+DEFAULT_MAX_AGE = 7 * 24 * 3600.0
+MAX_AGE_ENV = "LICHECK_HUB_CACHE_MAX_AGE"
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", re.IGNORECASE)
 # A Hub repo id: one org and one name of letters, digits, `-`, `_` and `.` (not `..`).
 _REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
 
@@ -38,13 +56,40 @@ _REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
 class CardFetch:
     """What fetching one base's card gave: its text, or why there is none (errors as values:
     a base that cannot be fetched is unknown, never a pass). `cached` says the answer came
-    from the cache because the Hub could not be reached."""
+    from the cache because the Hub could not be reached; `age` is then how long ago (seconds)
+    the Hub last served or confirmed that card."""
 
     repo_id: str
     text: str | None = None
     reason: str | None = None
     cached: bool = False
     commit: str | None = None
+    age: float | None = None
+
+
+def cache_max_age() -> float:
+    """The cache's age limit in seconds: `LICHECK_HUB_CACHE_MAX_AGE` (`90s`, `45m`, `12h`,
+    `30d`, a bare number of seconds; `0`: never use the cache), else DEFAULT_MAX_AGE."""
+    raw = os.environ.get(MAX_AGE_ENV)
+    if raw is None or not raw.strip():
+        return DEFAULT_MAX_AGE
+    match = _DURATION.fullmatch(raw)
+    if match is None:
+        raise InputError(
+            f"{MAX_AGE_ENV}={raw.strip()[:40]!r} is not a duration",
+            hint=f"give a number with an optional unit s, m, h or d ({MAX_AGE_ENV}=12h); "
+            "0 never uses cached cards",
+        )
+    return float(match.group(1)) * _UNITS[match.group(2).lower() or "s"]
+
+
+def describe_age(seconds: float) -> str:
+    """An age as a person says it: `40 s`, `12 minutes`, `5 hours`, `3 days`."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            count = int(seconds // size)
+            return f"{count} {unit}{'s' if count != 1 else ''}"
+    return f"{int(seconds)} s"
 
 
 def is_repo_id(name: str) -> bool:
@@ -69,11 +114,13 @@ def fetch_card(
     timeout: float = FETCH_TIMEOUT,
     max_bytes: int = MAX_CARD_BYTES,
     cache_dir: Path | None = None,
+    max_age: float | None = None,
 ) -> CardFetch:
     """The README.md of the Hub model `repo_id` at `main`, or the reason it cannot be had.
 
     A 404 (no such repo or no card), a 401/403 (gated or private without HF_TOKEN), a timeout
-    or a card over `max_bytes` gives a reason; an unreachable Hub falls back to the cache.
+    or a card over `max_bytes` gives a reason; an unreachable Hub falls back to the cache, for
+    a card younger than `max_age` seconds (default: cache_max_age()).
     """
     try:
         from huggingface_hub import get_hf_file_metadata, hf_hub_download, hf_hub_url
@@ -116,7 +163,8 @@ def fetch_card(
         # The transport's errors (a refused connection, a timeout): huggingface_hub's HTTP
         # library changes between versions (requests, httpx, httpx2), so they are caught whole;
         # whatever they are, the base is unknown (or cached), never passed.
-        return _cached(repo_id, cache, failed(_network(exc, timeout)))
+        limit = cache_max_age() if max_age is None else max_age
+        return _cached(repo_id, cache, failed(_network(exc, timeout)), limit)
     if meta.size is not None and meta.size > max_bytes:
         return failed(f"the card is too large ({meta.size:,} bytes; the limit is {max_bytes:,})")
     try:
@@ -136,11 +184,18 @@ def fetch_card(
         return failed(_status(exc))
     except Exception as exc:  # the transport's errors, as above
         return failed(_network(exc, timeout))
-    return _read(repo_id, path, max_bytes, failed, commit=meta.commit_hash)
+    fetched = _read(repo_id, path, max_bytes, failed, commit=meta.commit_hash)
+    if fetched.text is not None:
+        # The Hub has just served or confirmed this card: its age in the cache starts now. A
+        # read-only cache keeps the older time, which errs on the side of refusing it later.
+        with contextlib.suppress(OSError):
+            os.utime(path)
+    return fetched
 
 
-def _cached(repo_id: str, cache: str, unreachable: CardFetch) -> CardFetch:
-    """The cached card when the Hub cannot be reached, else the reason it could not be."""
+def _cached(repo_id: str, cache: str, unreachable: CardFetch, max_age: float) -> CardFetch:
+    """The cached card when the Hub cannot be reached and it is younger than `max_age`
+    seconds, else the reason there is none (its age, when it is too old)."""
     from huggingface_hub import try_to_load_from_cache
 
     found = try_to_load_from_cache(repo_id, "README.md", cache_dir=cache, revision=REVISION)
@@ -150,8 +205,21 @@ def _cached(repo_id: str, cache: str, unreachable: CardFetch) -> CardFetch:
     def failed(why: str) -> CardFetch:
         return CardFetch(repo_id, reason=f"its cached card cannot be read: {why}")
 
+    try:
+        age = max(0.0, time.time() - Path(found).stat().st_mtime)
+    except OSError as exc:
+        return failed(str(exc))
+    if age > max_age:
+        limit = describe_age(max_age) if max_age > 0 else "0 (never use cached cards)"
+        why = (
+            f"its card could not be fetched from {endpoint()}, and licheck's cached copy is "
+            f"{describe_age(age)} old, older than the cache's limit of {limit} "
+            f"({MAX_AGE_ENV}), so it was not used"
+        )
+        return CardFetch(repo_id, reason=why)
     fetched = _read(repo_id, Path(found), MAX_CARD_BYTES, failed)
-    return CardFetch(repo_id, fetched.text, fetched.reason, cached=fetched.text is not None)
+    cached = fetched.text is not None
+    return CardFetch(repo_id, fetched.text, fetched.reason, cached=cached, age=age)
 
 
 def _read(

@@ -8,6 +8,8 @@ says where and what to do: a compliance gate must never guess what a file meant.
 from __future__ import annotations
 
 import difflib
+import re
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from licheck.inputs.yamlfile import (
     load_yaml,
     read_text_file,
 )
-from licheck.records import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord, Release
 
 FORMAT = "model-yaml"
 SCHEMA_VERSION = 1
@@ -29,6 +31,9 @@ TOP_LEVEL_KEYS = (
     "schema_version",
     "name",
     "publisher",
+    "version",
+    "release_date",
+    "download_location",
     "license",
     "license_file",
     "base_model",
@@ -144,6 +149,46 @@ def parse_model_yaml(
         base_models=_base_models(data, source),
         license_texts=tuple(texts),
         components=components,
+        release=_release(data, source),
+    )
+
+
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+
+
+def _release(data: LocatedDict, source: str) -> Release:
+    """`version`, `release_date` (an ISO date or date-time; YAML may have read it as a date)
+    and `download_location` (a URL): what an SBOM of the model states about its release."""
+    released: str | None = None
+    if isinstance(data.get("release_date"), (date, datetime)):
+        released = data["release_date"].isoformat()
+    else:
+        released = _text(data, "release_date", source)
+        if released is not None:
+            try:
+                datetime.fromisoformat(released.replace("Z", "+00:00"))
+            except ValueError:
+                pos = data.value_positions["release_date"]
+                raise InputError(
+                    f"release_date {released!r} is not a date",
+                    file=source,
+                    line=pos.line,
+                    column=pos.column,
+                    hint="write an ISO date, e.g. release_date: 2024-07-23",
+                ) from None
+    location = _text(data, "download_location", source)
+    if location is not None and not _URI.fullmatch(location):
+        pos = data.value_positions["download_location"]
+        raise InputError(
+            f"download_location {location!r} is not a URL",
+            file=source,
+            line=pos.line,
+            column=pos.column,
+            hint="write where the weights are downloaded from, e.g. https://huggingface.co/ORG/NAME",
+        )
+    # `version: 1.10` would be read as the number 1.1: _text refuses numbers with a hint to quote.
+    return Release(
+        version=_text(data, "version", source), date=released, download_location=location
     )
 
 

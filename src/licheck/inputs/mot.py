@@ -24,7 +24,7 @@ from licheck.inputs.yamlfile import (
     read_text_file,
 )
 from licheck.knowledge.mof import COMPONENT_BY_NAME, find_component, normalise_license_name
-from licheck.records import Component, ModelRecord
+from licheck.records import Component, ModelRecord, Release
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
@@ -206,6 +206,9 @@ def parse_mot(text: str, *, source: str, catalog: Catalog | None = None) -> Mode
         components=tuple(entry[0] for entry in components),
         license_name=weights_raw,
         license_link=weights_link or None,
+        release=Release(
+            version=_text(release, "version", source), date=_text(release, "date", source)
+        ),
     )
 
 

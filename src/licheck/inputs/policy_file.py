@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from licheck.errors import PolicyError
-from licheck.records import REQUIREMENTS, Policy, PolicyException
+from licheck.records import FAIL_ON, REQUIREMENTS, FailOn, Policy, PolicyException
 
 if TYPE_CHECKING:
     from licheck.inputs.yamlfile import LocatedDict
@@ -34,6 +34,7 @@ POLICY_KEYS = (
     "unknown_base",
     "exclude",
     "obligations",
+    "fail_on",
 )
 # What marks a project's root when the search for a policy goes up: a repository (.git, .hg,
 # .svn) or a project file. The search never goes above it (see find_policy_file).
@@ -95,7 +96,14 @@ def load_policy(path: Path, *, catalog: Catalog, shown: str | None = None) -> Po
 
     shown = shown or str(path)
     text = read_text_file(path, what="policy file", max_bytes=1024 * 1024, shown=shown)
-    if path.name == "pyproject.toml":
+    return policy_from_text(
+        text, pyproject=path.name == "pyproject.toml", shown=shown, catalog=catalog
+    )
+
+
+def policy_from_text(text: str, *, pyproject: bool, shown: str, catalog: Catalog) -> Policy:
+    """A policy file's text, validated (`licheck exception add` reads its edit back with it)."""
+    if pyproject:
         return _from_pyproject(text, shown, catalog)
     from licheck.errors import InputError
     from licheck.inputs.yamlfile import LocatedDict, load_yaml
@@ -172,22 +180,15 @@ def _names(data: LocatedDict, key: str, source: str) -> list[tuple[str, int]]:
 
 
 def _resolve(name: str, line: int, source: str, catalog: Catalog) -> str:
-    import difflib
-
-    from licheck.knowledge.catalog import normalise_alias
+    from licheck.knowledge.catalog import did_you_mean
 
     resolution = catalog.resolve(name)
     if resolution is None:
-        close = difflib.get_close_matches(
-            normalise_alias(name), list(catalog.index["aliases"]), n=1
-        )
         raise PolicyError(
             f"unknown license '{name}'",
             file=source,
             line=line,
-            hint=f"did you mean '{close[0]}'?"
-            if close
-            else "run `licheck licenses` for known names",
+            hint=did_you_mean(catalog.suggest(name)) or "run `licheck licenses` for known names",
         )
     return resolution.id
 
@@ -226,6 +227,16 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
     obligations = data.get("obligations", "off")
     if obligations not in ("off", "warn", "enforce"):
         raise _error("'obligations' must be off, warn or enforce", source, data, "obligations")
+    fail_on = data.get("fail_on", "any")
+    if fail_on not in FAIL_ON:
+        raise _error(
+            f"'fail_on' must be one of {', '.join(FAIL_ON)}",
+            source,
+            data,
+            "fail_on",
+            hint="not-open fails only on licenses judged not open; unknown also on what "
+            "licheck cannot verify; any (default) on every violation",
+        )
     names: dict[str, str] = {}
     allow: set[str] = set()
     deny: set[str] = set()
@@ -250,6 +261,7 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
         unknown=unknown,
         unknown_base=unknown_base,
         obligations=obligations,
+        fail_on=fail_on,
         source=source,
         exclude=tuple(name for name, _line in _names(data, "exclude", source)),
         names=names,
@@ -360,7 +372,23 @@ unknown_base: fail
 #   warn     checked and reported; an unmet obligation is a warning, the run still passes
 #   enforce  checked and reported; an unmet obligation is a violation (exit 1)
 # obligations: off
+
+# Which violations fail the run (a threshold; every violation is reported whatever it says):
+#   not-open  only a license judged not open source, and what this policy rejects itself
+#   unknown   also what licheck cannot verify (an unknown license, an unread text)
+#   any       also a license judged open that `require` rejects (default)
+# fail_on: any
 """
+
+
+def fail_threshold(name: str) -> FailOn:
+    """A `--fail-on` value as a threshold of records.FAIL_ON."""
+    for threshold in FAIL_ON:
+        if threshold == name:
+            return threshold
+    raise PolicyError(
+        f"unknown fail-on threshold '{name}'", hint=f"choose one of {', '.join(FAIL_ON)}"
+    )
 
 
 def named_policy(require: str) -> Policy:

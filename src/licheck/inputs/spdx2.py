@@ -27,7 +27,7 @@ from licheck.inputs.sbom_json import (
     read_sbom_bytes,
 )
 from licheck.inputs.yamlfile import LocatedDict, decode_text, load_yaml
-from licheck.records import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord, Release
 
 # --- SPDX 2.3 --------------------------------------------------------------------------------
 
@@ -350,7 +350,12 @@ def load_spdx(path: Path, *, shown: str) -> list[ModelRecord]:
     extracted = {
         str(info.license_id): str(info.extracted_text)
         for info in document.extracted_licensing_info
-        if info.license_id and isinstance(info.extracted_text, str) and info.extracted_text
+        if info.license_id and isinstance(info.extracted_text, str) and info.extracted_text.strip()
+    }
+    names = {
+        str(info.license_id): info.license_name.strip()
+        for info in document.extracted_licensing_info
+        if info.license_id and isinstance(info.license_name, str) and info.license_name.strip()
     }
     chosen = _chosen_packages(document)
     if not chosen:
@@ -365,13 +370,15 @@ def load_spdx(path: Path, *, shown: str) -> list[ModelRecord]:
         concluded = _license_text(package.license_concluded)
         expression = declared if declared is not None else concluded
         line_table = lines.declared if declared is not None else lines.concluded
+        refs = tuple(dict.fromkeys(_LICENSE_REF.findall(expression or "")))
         texts = tuple(
             LicenseText(
                 path=f"{shown}#{ref}",
-                text=extracted[ref],
+                text=_at_its_lines(extracted[ref], text),
                 declared_line=line_table.get(package.spdx_id),
+                defines=ref,
             )
-            for ref in dict.fromkeys(_LICENSE_REF.findall(expression or ""))
+            for ref in refs
             if ref in extracted
         )
         bases: list[str] = []
@@ -405,9 +412,37 @@ def load_spdx(path: Path, *, shown: str) -> list[ModelRecord]:
                 base_models=tuple(dict.fromkeys(bases)),
                 license_texts=texts,
                 components=tuple(parts),
+                release=_release(package),
+                license_ref_names=tuple((ref, names[ref]) for ref in refs if ref in names),
             )
         )
     return records
+
+
+def _at_its_lines(extracted: str, document: str) -> str:
+    """The extracted text placed at the lines it has in the document, so that a quote from it
+    is located at the SPDX file's own line (blank lines stand for the rest of the file).
+
+    Only where the text stands in the file verbatim and once: tag-value's `<text>` blocks, a
+    one-line JSON or YAML string. A JSON string spanning lines is written with `\\n` escapes
+    and a YAML block is indented, so there the lines are the extracted text's own.
+    """
+    at = document.find(extracted)
+    if at < 0 or document.find(extracted, at + 1) >= 0:
+        return extracted
+    return "\n" * document.count("\n", 0, at) + extracted
+
+
+def _release(package: Any) -> Release:
+    """versionInfo, releaseDate and downloadLocation as the package states them (SPDX 2.3
+    7.3, 7.7, 7.23); NOASSERTION and NONE are no value (spdx-tools gives them as objects)."""
+    location = package.download_location
+    released = package.release_date
+    return Release(
+        version=str(package.version) if isinstance(package.version, str) else None,
+        date=released.isoformat() if released is not None else None,
+        download_location=location if isinstance(location, str) and location else None,
+    )
 
 
 def read(path: Path, context: ReadContext) -> list[ModelRecord]:

@@ -19,7 +19,7 @@ from licheck.inputs.sbom_json import (
     read_sbom_bytes,
 )
 from licheck.inputs.yamlfile import decode_text
-from licheck.records import Component, LicenseText, ModelRecord
+from licheck.records import Component, LicenseText, ModelRecord, Release
 
 # --- SPDX 3.0 JSON-LD ------------------------------------------------------------------------
 
@@ -355,6 +355,11 @@ def load_spdx3(path: Path, *, shown: str) -> list[ModelRecord]:
                 license_texts=texts,
                 components=tuple(components),
                 datasets=tuple(dict.fromkeys(datasets)),
+                release=Release(
+                    version=_string(element, "packageVersion"),
+                    date=_string(element, "releaseTime"),
+                    download_location=_string(element, "downloadLocation"),
+                ),
             )
         )
     return records
@@ -377,6 +382,12 @@ def _element_name(graph: _Graph, ident: str) -> str:
     element = graph.elements.get(ident)
     name = _get(element, "name") if element else None
     return name.strip() if isinstance(name, str) and name.strip() else ident
+
+
+def _string(element: dict[str, Any], name: str) -> str | None:
+    """A text property of the element, stripped; None when absent, empty or not text."""
+    value = _get(element, name)
+    return (value.strip() or None) if isinstance(value, str) else None
 
 
 def _supplier(graph: _Graph, element: dict[str, Any]) -> str | None:

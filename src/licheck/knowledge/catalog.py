@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -367,6 +368,11 @@ def render_index(index: dict[str, Any]) -> str:
     return json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def did_you_mean(names: Sequence[str]) -> str:
+    """ "did you mean 'A', 'B'?" for the closest known names (Catalog.suggest), "" for none."""
+    return f"did you mean {', '.join(repr(n) for n in names)}?" if names else ""
+
+
 class Catalog:
     """Resolves license names and hands out profiles, reading only what a run needs."""
 
@@ -504,15 +510,24 @@ class Catalog:
     def _closest(self, key: str, limit: int) -> list[str]:
         import difflib
 
-        names = list(self.index["aliases"])
+        # licheck's own aliases, then SPDX ids as SPDX writes them (`Apache2` -> Apache-2.0),
+        # compared in the normalised form the key has.
+        shown = dict.fromkeys(self.index["aliases"])
+        for spdx in self._spdx.values():
+            shown.setdefault(normalise_alias(spdx.id), spdx.id)
+        names = list(shown)
         # Hub names often shorten a known name ("qwen-research" for a Qwen research license):
         # names holding every part come first, then the closest spellings.
         parts = [p for p in key.split("-") if len(p) > 2]
-        close = sorted((n for n in names if parts and all(p in n for p in parts)), key=len)
+        holding = [n for n in names if parts and all(p in n for p in parts)]
+        # The closest spelling first (`apache 2`: Apache-2.0 before Apache-1.0), then shortest.
+        close = sorted(
+            holding, key=lambda n: (-difflib.SequenceMatcher(None, key, n).ratio(), len(n))
+        )
         close += [
             n for n in difflib.get_close_matches(key, names, n=limit, cutoff=0.6) if n not in close
         ]
-        return close[:limit]
+        return [shown[n] or n for n in close[:limit]]
 
     def _from_spdx(self, spdx: SpdxLicense) -> Resolution:
         owner = self.index["aliases"].get(normalise_alias(spdx.id))
