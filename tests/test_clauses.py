@@ -271,10 +271,10 @@ def test_any_text_returns_findings_with_lines_inside_it(text: str) -> None:
 def test_keyword_search_fallback_finds_exactly_what_the_automaton_finds() -> None:
     """The pure-Python search (used without ahocorasick-rs, or for texts it cannot take) and
     the automaton must agree on every occurrence, overlapping keywords included."""
-    from dataclasses import replace
     from pathlib import Path
 
     from licheck.clauses.rules import _keyword_index
+    from licheck.records import replace
 
     index = _keyword_index()
     fallback = replace(index, automaton=None)

@@ -86,7 +86,7 @@ def test_junit_has_unique_names_and_failure_reasons(gate_report: Report) -> None
 
 
 def test_junit_escapes_hostile_text(gate_report: Report) -> None:
-    from dataclasses import replace
+    from licheck.records import replace
 
     hostile = replace(gate_report.subjects[0], name='x"<&>\x01y')
     report = replace(gate_report, subjects=(hostile, hostile))
@@ -119,7 +119,7 @@ def _sarif_schema() -> dict[str, object]:
 
 
 def test_sarif_fingerprints_are_stable_and_distinct(gate_report: Report) -> None:
-    from dataclasses import replace
+    from licheck.records import replace
 
     results = json.loads(renderer("sarif")(gate_report, RenderOptions()))["runs"][0]["results"]
     prints = [r["partialFingerprints"]["licheck/v1"] for r in results]

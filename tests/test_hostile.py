@@ -13,7 +13,6 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from licheck.records import (
     Report,
     Suppression,
     Violation,
+    replace,
 )
 
 HOSTILE = (

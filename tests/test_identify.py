@@ -7,7 +7,6 @@ texts we wrote (pointers, notes, a README, a made-up corpus for the fingerprint 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import textwrap
 from pathlib import Path
@@ -461,7 +460,7 @@ def test_an_empty_file_holds_no_license() -> None:
 
 def test_an_identification_cannot_be_changed() -> None:
     result = identify("MIT")
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # a frozen record, whatever builds it
         result.status = "exact"  # type: ignore[misc]
 
 

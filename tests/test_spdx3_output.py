@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from licheck.cli import cli
 from licheck.formats import RenderOptions, renderer
 from licheck.formats.spdx3 import release_time
 from licheck.inputs.spdx3 import load_spdx3
-from licheck.records import ModelRecord, Release, Report
+from licheck.records import ModelRecord, Release, Report, replace
 
 
 def write_and_read(

@@ -10,7 +10,6 @@ import copy
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +20,7 @@ from licheck.inputs.registry import InputOptions
 from licheck.knowledge.bundle import Knowledge
 from licheck.knowledge.catalog import Catalog
 from licheck.parallel import evaluate_in_pool, jobs_for
-from licheck.records import IdentifiedFile, ModelRecord, ObligationResult, Policy, Report
+from licheck.records import IdentifiedFile, ModelRecord, ObligationResult, Policy, Report, replace
 
 if TYPE_CHECKING:
     from licheck.engine.evaluate import ObligationChecker

@@ -11,12 +11,12 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+import msgspec
 
 from licheck import __version__
 from licheck.cli_exception import exception_group
@@ -247,8 +247,7 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
     return wrapped
 
 
-@dataclass(frozen=True)
-class _Outputs:
+class _Outputs(msgspec.Struct, frozen=True):
     """Where and how a judging command writes its report."""
 
     format_name: str
@@ -285,8 +284,7 @@ class _Outputs:
                 _emit(renderer(name)(report, RenderOptions()), extra)
 
 
-@dataclass(frozen=True)
-class _Run:
+class _Run(msgspec.Struct, frozen=True):
     """The shared options of a judging command, gathered once by `_report_options`."""
 
     outputs: _Outputs
@@ -465,8 +463,7 @@ def scan(
     return run.exit_code(passed)
 
 
-@dataclass(frozen=True)
-class _ScanLimits:
+class _ScanLimits(msgspec.Struct, frozen=True):
     """How a scan runs: worker count, per-model time bound, what to leave out."""
 
     jobs: int | None

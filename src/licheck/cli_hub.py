@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ import click
 
 from licheck.cli_output import report_file, safe_text
 from licheck.errors import InputError
+from licheck.records import replace
 
 if TYPE_CHECKING:
     from licheck.records import Policy, SubjectReport

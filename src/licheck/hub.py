@@ -28,7 +28,7 @@ from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +44,7 @@ from licheck.pool import (
     new_pool,
     usable_cores,
 )
+from licheck.records import replace
 from licheck.scan import ScanLine, UnitResult
 
 if TYPE_CHECKING:

@@ -20,12 +20,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from datetime import date
 from functools import partial
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TypeVar
+
+import msgspec
 
 from licheck.engine.readers import TextReaders
 from licheck.engine.report import Tally, tally, unreadable
@@ -132,8 +133,7 @@ def _candidates(
             yield found
 
 
-@dataclass(frozen=True)
-class ScanLine:
+class ScanLine(msgspec.Struct, frozen=True):
     """A subject already rendered as a JSON line by the worker, with its tally."""
 
     line: str
@@ -206,10 +206,9 @@ class ScanWorker:
         model as a model (its head is not read twice), one found to be none as None (left
         out), anything that could not be read as it was (the second pass reports it).
         """
-        from dataclasses import replace
-
         from licheck.engine.judgment import run_place, same_run_model
         from licheck.inputs import load_path
+        from licheck.records import replace
 
         knowledge, _ = self._ready()
         found: list[Collected] = []
@@ -258,7 +257,7 @@ class ScanWorker:
     def _spool_chunk(self, found: list[Collected], kept: list[Spooled]) -> list[Collected]:
         """Write the chunk's kept records to the spool and point their units at the file; if
         the spool refuses them, the units go on unmarked and are read again."""
-        from dataclasses import replace
+        from licheck.records import replace
 
         if not kept or self.spool is None:
             return found
@@ -424,7 +423,7 @@ class ScanWorker:
 
 def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
     """A cache repo's subject is named by its repo id, not by what its card calls itself."""
-    from dataclasses import replace
+    from licheck.records import replace
 
     return replace(subject, name=name) if name and subject.name != name else subject
 

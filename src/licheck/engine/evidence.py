@@ -11,17 +11,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from licheck.records import Finding, Status
+import msgspec
+
+from licheck.records import Finding, Status, replace
 
 _WORD = re.compile(r"[\w%$]+(?:\.[\w%$]+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
-@dataclass(frozen=True)
-class _Folded:
+class _Folded(msgspec.Struct, frozen=True):
     """A text's words joined by single spaces, with the line each word starts on."""
 
     joined: str

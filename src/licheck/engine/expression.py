@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from licheck.errors import ExpressionError
 
@@ -22,8 +23,7 @@ _SINGLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_:\-]*")
 _OPERATORS = frozenset({"and", "or", "with"})
 
 
-@dataclass(frozen=True)
-class Leaf:
+class Leaf(msgspec.Struct, frozen=True):
     """One license in an expression, with its `WITH` exception if any."""
 
     key: str
@@ -35,8 +35,7 @@ class Leaf:
         return f"{self.key} WITH {self.exception}" if self.exception else self.key
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(msgspec.Struct, frozen=True):
     """`AND` (all children apply) or `OR` (the licensee may choose any child)."""
 
     operator: str

@@ -8,9 +8,10 @@ engine reads what identification could not vouch for (a modified or unrecognised
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from licheck.engine.expression import Leaf, Node, leaves
 from licheck.engine.license_refs import (
@@ -31,6 +32,7 @@ from licheck.records import (
     Obligation,
     Span,
     Status,
+    replace,
     verdict_for,
     worst,
 )
@@ -47,8 +49,7 @@ TextIdentifier = Callable[[str, str], "Identification"]
 WEIGHTS_ROLES = ("license", "model", "use-policy")
 
 
-@dataclass(frozen=True)
-class _Judgment:
+class _Judgment(msgspec.Struct, frozen=True):
     """A criterion's status before it is frozen into a CriterionResult.
 
     `judged` is False when licheck simply has no analysis (an unknown name, an SPDX license we
@@ -144,8 +145,7 @@ def _freeze(judgments: dict[str, _Judgment]) -> tuple[CriterionResult, ...]:
     )
 
 
-@dataclass(frozen=True)
-class ReadText:
+class ReadText(msgspec.Struct, frozen=True):
     """One license text (or one part of a file holding several) as licheck read it: what it
     is (identification) and what its clauses say where they need reading (analysis)."""
 

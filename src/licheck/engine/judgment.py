@@ -9,9 +9,10 @@ Keeping the two apart is what lets one policy module make every accept/reject de
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
+
+import msgspec
 
 from licheck.engine.expression import Leaf, Node, leaves, parse
 from licheck.engine.judge import (
@@ -26,14 +27,13 @@ from licheck.engine.judge import (
 )
 from licheck.errors import LicheckError
 from licheck.knowledge.catalog import Catalog
-from licheck.records import LicenseResult, ModelRecord, Openness
+from licheck.records import LicenseResult, ModelRecord, Openness, replace
 
 # A chain of bases longer than this is reported, not followed (real chains are 1 to 4 deep).
 MAX_BASE_DEPTH = 12
 
 
-@dataclass(frozen=True)
-class SameRunModel:
+class SameRunModel(msgspec.Struct, frozen=True):
     """A model read in the same run, as a base of another: its declared license and its bases.
 
     `folder` is where its card lives, so that a base given as a relative path resolves there.
@@ -50,8 +50,7 @@ class SameRunModel:
     note: str | None = None
 
 
-@dataclass(frozen=True)
-class BaseJudgment:
+class BaseJudgment(msgspec.Struct, frozen=True):
     """A base model's license terms, which a derivative inherits (judged leaf by leaf).
 
     `judged` holds the leaves the derivative does not already declare; `source` says where the
@@ -70,8 +69,7 @@ class BaseJudgment:
     family: str | None = None
 
 
-@dataclass(frozen=True)
-class BaseGap:
+class BaseGap(msgspec.Struct, frozen=True):
     """A base whose terms licheck cannot know: not in the run or the table (`unknown`), a chain
     that loops (`cycle`) or runs too deep (`too-deep`). The policy's `unknown_base` decides."""
 
@@ -81,8 +79,7 @@ class BaseGap:
     via: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ModelJudgment:
+class ModelJudgment(msgspec.Struct, frozen=True):
     """Every set of terms that binds one model, judged against the OSD, and nothing decided."""
 
     record: ModelRecord

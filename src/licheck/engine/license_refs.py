@@ -16,11 +16,10 @@ hasExtractedLicensingInfos (clause 10). The id alone tells licheck nothing, so i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Protocol, TypeVar
 
 from licheck.knowledge.catalog import Catalog, Resolution
-from licheck.records import Identification, LicenseResult, LicenseText, ModelRecord
+from licheck.records import Identification, LicenseResult, LicenseText, ModelRecord, replace
 
 
 class _Read(Protocol):

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from licheck.engine.judge import TextIdentifier
 from licheck.engine.judgment import ModelJudgment, SameRunModel, base_key, model_folder
@@ -33,8 +34,7 @@ _QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": 
 _EXCERPT = 120
 
 
-@dataclass(frozen=True)
-class _Subject:
+class _Subject(msgspec.Struct, frozen=True):
     """What every test of one model needs: its judgment, files, readers and the run's bases."""
 
     judgment: ModelJudgment

@@ -9,8 +9,9 @@ the exceptions that suppress a violation until they expire. Nothing unverified p
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import date
+
+import msgspec
 
 from licheck.engine.expression import Leaf, blocking
 from licheck.engine.judge import ReadText
@@ -27,6 +28,7 @@ from licheck.records import (
     SubjectReport,
     Suppression,
     Violation,
+    replace,
 )
 
 EXPIRY_WARNING_DAYS = 30
@@ -168,8 +170,7 @@ def _acceptances(judgment: ModelJudgment, policy: Policy) -> tuple[Acceptance, .
     return tuple(found.values())
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     """What the policy made of one model: the violations that stand, those an exception
     suppresses, warnings (an exception about to expire, `unknown: warn`, an unknown base), and
     the licenses accepted only because an allow entry names them."""

@@ -7,12 +7,14 @@ it (never in a module global), and re-points findings at the file they came from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import msgspec
+
 from licheck.engine.judge import TextAnalyser, TextIdentifier
 from licheck.knowledge.bundle import Knowledge
+from licheck.records import replace
 
 if TYPE_CHECKING:
     from licheck.clauses.analysis import TextAnalysis
@@ -21,8 +23,7 @@ if TYPE_CHECKING:
 TEXTS_REMEMBERED = 512
 
 
-@dataclass(frozen=True)
-class TextReaders:
+class TextReaders(msgspec.Struct, frozen=True):
     """`identify(text, path)` names a text; `analyse(text, path)` reads its clauses."""
 
     identify: TextIdentifier

@@ -12,13 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+import msgspec
+
 from licheck import __version__
 from licheck.engine.policy import expired_exception_warnings, fails_run, used_exceptions
 from licheck.records import Policy, Report, SubjectReport, Summary, Violation
 
 
-@dataclass(frozen=True)
-class Tally:
+class Tally(msgspec.Struct, frozen=True):
     """The little a summary needs of one subject: small to send between processes."""
 
     unreadable: bool

@@ -17,9 +17,10 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+import msgspec
 
 from licheck.errors import InputError
 from licheck.inputs.detect import DUMP_SUFFIXES
@@ -36,8 +37,7 @@ HUB_EXTRA = 'pip install ".[hub]" (from a licheck checkout: no release is publis
 MAX_CARD_CHARS = 4 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class DumpRow:
+class DumpRow(msgspec.Struct, frozen=True):
     """One row of a dump: its 1-based number, its repo id, its card text or what is wrong."""
 
     number: int
@@ -227,10 +227,9 @@ def hub_card_record(card: str, repo_id: str, *, source: str) -> ModelRecord:
     """A dump row's card read as the Hub repo's: named by its repo id, downloaded from the repo's
     page and, unless the card names a publisher, supplied by the organisation the id names
     (`ORG/NAME`). What the Hub id states is stated; nothing else is filled in."""
-    from dataclasses import replace
-
     from licheck.inputs.hf_card import parse_card
     from licheck.inputs.hub_fetch import is_repo_id
+    from licheck.records import replace
 
     record = parse_card(card, source=source, folder=None)
     if not is_repo_id(repo_id):

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 
 from licheck.errors import InputError
@@ -38,7 +37,7 @@ from licheck.inputs.layout import (
 from licheck.inputs.registry import ReadContext
 from licheck.inputs.yamlfile import MAX_YAML_BYTES, load_yaml, read_text_file
 from licheck.knowledge.catalog import Catalog
-from licheck.records import Finding, LicenseText, ModelRecord
+from licheck.records import Finding, LicenseText, ModelRecord, replace
 
 FORMAT = "folder"
 MODEL_YAML = "model.yaml"

@@ -301,7 +301,7 @@ def load_gguf(path: Path, *, shown: str, catalog: Catalog | None = None) -> Mode
     name = part.stem if part is not None else re.sub(r"\.gguf$", "", path.name, flags=re.I)
     record = record_from_header(header, shown=shown, default_name=name, catalog=catalog)
     if warnings:
-        from dataclasses import replace
+        from licheck.records import replace
 
         record = replace(record, warnings=tuple(warnings))
     return record

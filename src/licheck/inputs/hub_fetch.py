@@ -32,8 +32,9 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from licheck.errors import InputError
 
@@ -52,8 +53,7 @@ _DURATION = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", re.IGNORECASE)
 _REPO_ID = re.compile(r"[A-Za-z0-9][\w.-]{0,95}/[A-Za-z0-9][\w.-]{0,95}")
 
 
-@dataclass(frozen=True)
-class CardFetch:
+class CardFetch(msgspec.Struct, frozen=True):
     """What fetching one base's card gave: its text, or why there is none (errors as values:
     a base that cannot be fetched is unknown, never a pass). `cached` says the answer came
     from the cache because the Hub could not be reached; `age` is then how long ago (seconds)

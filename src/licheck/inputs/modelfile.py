@@ -86,7 +86,7 @@ def load_modelfile(path: Path, context: ReadContext) -> ModelRecord:
         license_texts=tuple(texts),
     )
     merged = with_weights(own, weights, context.catalog)
-    from dataclasses import replace
+    from licheck.records import replace
 
     return replace(merged, format=FORMAT, source=shown, name=own.name)
 

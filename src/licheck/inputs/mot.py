@@ -10,9 +10,10 @@ kept for MOT's own, exact evaluation (licheck.openness).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from licheck.errors import InputError
 from licheck.inputs.registry import ReadContext, refuse_folder
@@ -85,8 +86,7 @@ def _text(mapping: LocatedDict, key: str, source: str) -> str | None:
     return text or None
 
 
-@dataclass(frozen=True)
-class _GlobalLicense:
+class _GlobalLicense(msgspec.Struct, frozen=True):
     name: str | None
     path: str | None
     line: int

@@ -178,7 +178,7 @@ def load_manifest(manifest: Path, *, shown: str, catalog: Catalog | None = None)
     )
     merged = with_weights(own, weights, catalog)
     # The model's name is the store's (what `ollama run` takes), whatever its GGUF calls it.
-    from dataclasses import replace
+    from licheck.records import replace
 
     return replace(merged, name=name, format=FORMAT, source=shown)
 

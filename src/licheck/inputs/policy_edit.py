@@ -264,7 +264,7 @@ def add_exception(
 def _the_one_added(before: Policy, after: Policy) -> PolicyException | None:
     """The exception `after` holds beyond `before`'s (compared without their lines), when that
     is the only difference in the policy."""
-    from dataclasses import replace
+    from licheck.records import replace
 
     def unlocated(policy: Policy) -> list[PolicyException]:
         return [replace(e, line=None) for e in policy.exceptions]

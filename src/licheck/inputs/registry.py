@@ -9,9 +9,10 @@ imported: spdx-tools alone costs ~0.8 s, and `--help` must not pay it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from licheck.errors import InputError
 
@@ -19,8 +20,7 @@ if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
 
 
-@dataclass(frozen=True)
-class InputOptions:
+class InputOptions(msgspec.Struct, frozen=True):
     """How inputs may be read: `allow_outside` lets license paths leave the model's folder,
     `online` lets a card's license_link URL be fetched, `skip_non_models` drops files that only
     look like inputs (a README without front matter, for the pre-commit hook)."""
@@ -31,8 +31,7 @@ class InputOptions:
     skip_non_models: bool = False
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(msgspec.Struct, frozen=True):
     """One input format: its name, the module that reads it, and what scan makes of it."""
 
     name: str
@@ -66,8 +65,7 @@ INPUT_FORMATS: tuple[str, ...] = tuple(READER_BY_NAME)
 LOOSE_UNIT_FORMATS: frozenset[str] = frozenset(r.name for r in READERS if r.loose_unit)
 
 
-@dataclass(frozen=True)
-class ReadContext:
+class ReadContext(msgspec.Struct, frozen=True):
     """What every reader is handed besides the path: how the user names it, the reading
     options, the format it was detected as, and the run's catalog (for license names)."""
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from licheck.errors import InputError
 from licheck.inputs.registry import ReadContext, refuse_folder
@@ -32,8 +33,7 @@ from licheck.records import Component, LicenseText, ModelRecord, Release
 # --- SPDX 2.3 --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Lines:
+class _Lines(msgspec.Struct, frozen=True):
     """Lines of each package's declared and concluded license, by SPDXID (where known)."""
 
     declared: dict[str, int]

@@ -31,9 +31,10 @@ import fnmatch
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+import msgspec
 
 UnitKind = Literal["model", "candidate", "cache-repo", "unreadable"]
 
@@ -67,8 +68,7 @@ _CACHE_REPO = re.compile(r"^(models|datasets|spaces)--(.+)$")
 _REVISION = re.compile(r"^[0-9a-f]{6,64}$")
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(msgspec.Struct, frozen=True):
     """One thing to judge: its path, what it is, and for a cache repo its id and revision.
 
     `note` says why an `unreadable` unit could not be read.
@@ -92,8 +92,7 @@ class Unit:
         return self.label or self.repo_id
 
 
-@dataclass(frozen=True)
-class CacheReading:
+class CacheReading(msgspec.Struct, frozen=True):
     """What of a Hugging Face cache is judged beyond each model repo at `refs/main`."""
 
     datasets: bool = False
@@ -104,8 +103,7 @@ class CacheReading:
 MODELS_AT_MAIN = CacheReading()
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(msgspec.Struct, frozen=True):
     """Something the walk left out, and why (counted in the summary)."""
 
     path: Path

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from pathlib import Path
 
+import msgspec
+
 from licheck.knowledge.catalog import Catalog
-from licheck.records import ModelRecord
+from licheck.records import ModelRecord, replace
 
 WEIGHTS_SUFFIXES = (".gguf", ".safetensors")
 _SPLIT = re.compile(r"^(?P<stem>.+)-(?P<n>\d{5})-of-(?P<total>\d{5})(?P<ext>\.[A-Za-z]+)$")
@@ -26,8 +27,7 @@ _HF_REPO = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/
 PLACEHOLDER = "LicenseRef-licheck-hf-other"
 
 
-@dataclass(frozen=True)
-class SplitPart:
+class SplitPart(msgspec.Struct, frozen=True):
     """One part of a split weights file: `stem-0000N-of-0000M.ext`."""
 
     stem: str
