@@ -17,18 +17,18 @@ Version numbers are spelled out in every pattern, so Llama 3 never answers for L
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 DATA_FILE = Path(__file__).with_name("base_models.yaml")
 UNKNOWN = "unknown"
 _HUB_PREFIX = re.compile(r"^(https?://)?(www\.)?(huggingface\.co|hf\.co)/", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class BaseModelFact:
+class BaseModelFact(msgspec.Struct, frozen=True):
     """What licheck knows about one base model family.
 
     `license` is a licheck license name or SPDX expression, or None where the table says
@@ -46,8 +46,7 @@ class BaseModelFact:
     reupload: str | None = None
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(msgspec.Struct, frozen=True):
     family: str
     license: str | None
     source: str

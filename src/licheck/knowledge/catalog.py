@@ -14,11 +14,12 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
 
 from licheck.errors import KnowledgeBaseError
 from licheck.records import CRITERION_IDS, Status, verdict_for
@@ -61,8 +62,7 @@ def normalise_alias(name: str) -> str:
     return re.sub(r"[\s_]+", "-", folded)
 
 
-@dataclass(frozen=True)
-class ProfileFinding:
+class ProfileFinding(msgspec.Struct, frozen=True):
     """One clause of a license that fails or clouds a criterion, as our profile records it."""
 
     section: str
@@ -70,8 +70,7 @@ class ProfileFinding:
     reasoning: str
 
 
-@dataclass(frozen=True)
-class ProfileCriterion:
+class ProfileCriterion(msgspec.Struct, frozen=True):
     """Our verdict on one criterion for one license."""
 
     status: Status
@@ -97,8 +96,7 @@ OBLIGATION_TESTS: dict[str, tuple[str, ...]] = {
 _CHECK_KEYS = frozenset({"test", "file", "text", "prefix", "phrases", "policies"})
 
 
-@dataclass(frozen=True)
-class ObligationCheck:
+class ObligationCheck(msgspec.Struct, frozen=True):
     """How licheck checks an obligation against a model's files (see OBLIGATION_TESTS)."""
 
     test: str
@@ -109,8 +107,7 @@ class ObligationCheck:
     policies: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class ProfileObligation:
+class ProfileObligation(msgspec.Struct, frozen=True):
     """A duty the license imposes that does not break the OSD; `check` when files can show it."""
 
     kind: str
@@ -179,8 +176,7 @@ def parse_obligations(raw_list: Any, where: str) -> tuple[ProfileObligation, ...
     return tuple(obligations)
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(msgspec.Struct, frozen=True):
     """A license as the knowledge base describes it (schema in licenses/README.md)."""
 
     id: str
@@ -200,8 +196,7 @@ class Profile:
     file: str
 
 
-@dataclass(frozen=True)
-class Resolution:
+class Resolution(msgspec.Struct, frozen=True):
     """What a name in a license expression turned out to be.
 
     `kind` says how much licheck knows: "profile" (judged criterion by criterion), "spdx" (an SPDX

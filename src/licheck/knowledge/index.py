@@ -15,10 +15,11 @@ import mmap
 import sys
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
@@ -52,8 +53,7 @@ MAX_DEPTH = 4  # parts within parts: a file of more licenses reports the rest as
 # --- the shipped data -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Reference:
+class Reference(msgspec.Struct, frozen=True):
     """One known license text as the fingerprint data describes it.
 
     `count` n-grams are required; `optional` more (an appendix such as "How to apply these

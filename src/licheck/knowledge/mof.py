@@ -8,9 +8,10 @@ included"). Inputs use them to read MOT files; the engine uses them to classify.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
@@ -18,8 +19,7 @@ if TYPE_CHECKING:
 ContentType = Literal["code", "data", "document"]
 
 
-@dataclass(frozen=True)
-class MofComponent:
+class MofComponent(msgspec.Struct, frozen=True):
     """One of the Model Openness Framework's 17 components, as MOT defines it.
 
     `cid` is MOT's component id; `mof_class` the class (1, 2 or 3) that first requires it;
@@ -175,8 +175,7 @@ def license_state(license_name: str | None) -> Literal["license", "none", "not-i
     return "license"
 
 
-@dataclass(frozen=True)
-class NormalisedName:
+class NormalisedName(msgspec.Struct, frozen=True):
     """A free-text license name and what licheck makes of it.
 
     `kind`: "license" (resolved to `id`), "none" (no license stated: 'unlicensed',
