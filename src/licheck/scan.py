@@ -12,6 +12,7 @@ The core yields results and prints nothing; the CLI decides how to show progress
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import tempfile
 import threading
@@ -178,6 +179,7 @@ class ScanWorker:
         # Where the first pass keeps the records it read, for the second (licheck/spool.py).
         self.spool = spool
         self._spooled = SpoolReader()
+        self._alarm_installed = False
         # When set, the worker renders each subject as a JSON line itself (in parallel) and
         # sends only the line and its tally: the main process just writes, memory stays flat.
         self.lines_kb_version = lines_kb_version
@@ -206,13 +208,23 @@ class ScanWorker:
         model as a model (its head is not read twice), one found to be none as None (left
         out), anything that could not be read as it was (the second pass reports it).
         """
+        knowledge, _ = self._ready()
+        found: list[Collected] = []
+        kept: list[Spooled] = []  # the records of the units marked spooled below
+        with self._alarm_handler():
+            self._collect_units(units, knowledge, found, kept)
+        return self._spool_chunk(found, kept)
+
+    def _collect_units(
+        self, units: list[Unit], knowledge: Knowledge, found: list[Collected], kept: list[Spooled]
+    ) -> None:
         from licheck.engine.judgment import run_place, same_run_model
         from licheck.inputs import load_path
         from licheck.records import replace
 
-        knowledge, _ = self._ready()
-        found: list[Collected] = []
-        kept: list[Spooled] = []  # the records of the units marked spooled below
+        # Each folder's real path, asked of the filesystem once for the chunk (loose cards
+        # share a folder), and forgotten with it.
+        resolved: dict[str, Path] = {}
         for given in units:
             if given.kind == "unreadable":
                 found.append((given, []))
@@ -233,7 +245,7 @@ class ScanWorker:
                 # and reports what stopped it.
                 found.append((unit, []))
                 continue
-            places = [run_place(r) for r in records]
+            places = [run_place(r, resolved) for r in records]
             if unit.kind == "model" and self.spool is not None:
                 # What the second pass would read again: kept as read, before any renaming.
                 unit = replace(unit, spooled=("", len(kept)))
@@ -245,14 +257,13 @@ class ScanWorker:
             if unit.repo_id:
                 # Renamed, the models stand under other keys.
                 records = [replace(r, name=unit.repo_id) for r in records]
-                places = [run_place(r) for r in records]
+                places = [run_place(r, resolved) for r in records]
             found.append(
                 (
                     unit,
                     [(p.keys, same_run_model(r, p)) for r, p in zip(records, places, strict=True)],
                 )
             )
-        return self._spool_chunk(found, kept)
 
     def _spool_chunk(self, found: list[Collected], kept: list[Spooled]) -> list[Collected]:
         """Write the chunk's kept records to the spool and point their units at the file; if
@@ -280,8 +291,9 @@ class ScanWorker:
         """
         self._known = known_bases or {}
         results: list[SubjectReport] = []
-        for unit in units:
-            results.extend(self.check_unit(unit))
+        with self._alarm_handler():
+            for unit in units:
+                results.extend(self.check_unit(unit))
         if self.lines_kb_version is None:
             return list(results)
         from licheck.formats.jsonl_format import subject_line
@@ -393,12 +405,26 @@ class ScanWorker:
         return self._in_thread(task)
 
     def _with_alarm(self, task: Callable[[], _T]) -> _T:
+        with self._alarm_handler():
+            try:
+                signal.setitimer(signal.ITIMER_REAL, self.timeout)
+                return task()
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+
+    @contextlib.contextmanager
+    def _alarm_handler(self) -> Iterator[None]:
+        """SIGALRM raises _TimeoutError while inside; installed once for a chunk's units (a
+        handler change costs more than reading a small card), and restored after."""
+        if self._alarm_installed or threading.current_thread() is not threading.main_thread():
+            yield
+            return
         previous = signal.signal(signal.SIGALRM, _alarm)
+        self._alarm_installed = True
         try:
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
-            return task()
+            yield
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            self._alarm_installed = False
             signal.signal(signal.SIGALRM, previous)
 
     def _in_thread(self, task: Callable[[], _T]) -> _T:

@@ -162,10 +162,12 @@ class RunPlace(NamedTuple):
     keys: tuple[str, ...]
 
 
-def run_place(record: ModelRecord) -> RunPlace:
-    """The model's folder and same-run keys (see same_run_keys)."""
+def run_place(record: ModelRecord, resolved: dict[str, Path] | None = None) -> RunPlace:
+    """The model's folder and same-run keys (see same_run_keys). `resolved` remembers each
+    folder's real path for a caller placing many models of few folders (a scan's chunk of
+    loose cards): the filesystem is asked once per folder."""
     folder = model_folder(record.source)
-    return RunPlace(str(folder), _keys(record, folder))
+    return RunPlace(str(folder), _keys(record, folder, resolved))
 
 
 def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
@@ -178,14 +180,20 @@ def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
     return _keys(record, model_folder(record.source))
 
 
-def _keys(record: ModelRecord, folder: Path) -> tuple[str, ...]:
+def _keys(
+    record: ModelRecord, folder: Path, resolved: dict[str, Path] | None = None
+) -> tuple[str, ...]:
     keys: list[str] = []
     if "/" in record.name.strip("/"):
         keys.append(_hub_key(record.name))
-    try:
-        real = folder.resolve()
-    except (OSError, RuntimeError):
-        real = folder
+    real = resolved.get(str(folder)) if resolved is not None else None
+    if real is None:
+        try:
+            real = folder.resolve()
+        except (OSError, RuntimeError):
+            real = folder
+        if resolved is not None:
+            resolved[str(folder)] = real
     if real.parent.name and real.name:
         keys.append(f"{real.parent.name}/{real.name}".lower())
     keys.append(str(real))

@@ -216,7 +216,8 @@ def license_expression(items: tuple[str, ...]) -> str | None:
 
 
 def _is_readme(source: str) -> bool:
-    return Path(source).name.lower().startswith("readme")
+    # The last part of the path, as Path(source).name, without building a Path per card.
+    return os.path.basename(source.rstrip("/")).lower().startswith("readme")
 
 
 def _model_name(data: LocatedDict, source: str, folder: Path | None) -> str:
