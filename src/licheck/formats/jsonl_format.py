@@ -6,10 +6,9 @@ For streams and large scans: a consumer can process each model as it arrives. Ea
 
 from __future__ import annotations
 
-import json
-
 from licheck.formats import RenderOptions
 from licheck.formats.json_format import SCHEMA_VERSION, subject_to_dict
+from licheck.formats.jsonout import line
 from licheck.formats.sanitise import json_inert
 from licheck.records import Report, SubjectReport, Summary
 
@@ -18,7 +17,7 @@ def subject_line(subject: SubjectReport, kb_version: str) -> str:
     """One subject as a JSON line (also used by `scan` while it streams)."""
     data = {"type": "subject", "schema_version": SCHEMA_VERSION, "kb_version": kb_version}
     data.update(subject_to_dict(subject))
-    return json_inert(json.dumps(data, sort_keys=True, ensure_ascii=False)) + "\n"
+    return json_inert(line(data)) + "\n"
 
 
 def summary_line(summary: Summary) -> str:
@@ -46,7 +45,7 @@ def summary_line(summary: Summary) -> str:
         "licheck_version": summary.licheck_version,
         "warnings": list(summary.warnings),
     }
-    return json_inert(json.dumps(data, sort_keys=True, ensure_ascii=False)) + "\n"
+    return json_inert(line(data)) + "\n"
 
 
 def render(report: Report, options: RenderOptions) -> str:
