@@ -38,3 +38,16 @@ def gate_report(monkeypatch: pytest.MonkeyPatch) -> Report:
         policy_file=Path("policy.yaml"),
         today=TODAY,
     )
+
+
+@pytest.fixture
+def fail_on_report(monkeypatch: pytest.MonkeyPatch) -> Report:
+    """A report under `fail_on: not-open` (tests/fixtures/fail_on/policy.yaml): a model whose
+    license breaks the OSD (an error), one under a license licheck cannot verify and one under
+    a license judged open but not OSI-approved (both below the threshold: warnings)."""
+    monkeypatch.chdir(FIXTURES / "fail_on")
+    return run_check(
+        [Path("llama.yaml"), Path("mystery.yaml"), Path("cc.yaml")],
+        policy_file=Path("policy.yaml"),
+        today=TODAY,
+    )

@@ -148,7 +148,11 @@ def test_colour_only_when_asked_and_never_with_no_color() -> None:
 
 def test_require_osd_accepts_what_the_osd_accepts() -> None:
     code, out, _ = run("--require", "osd", "--format", "json", MODELS / "or-choice.yaml")
-    assert code == 0 and json.loads(out)["policy"] == {"require": "osd", "file": None}
+    assert code == 0 and json.loads(out)["policy"] == {
+        "require": "osd",
+        "file": None,
+        "fail_on": "any",
+    }
 
 
 def test_explain_llama2_shows_failing_criteria_with_quotes() -> None:

@@ -211,3 +211,86 @@ def test_the_written_exception_suppresses_the_violation(project: Path) -> None:
         == 0
     )
     assert run(project, *today, str(model))[0] == 0
+
+
+# --- the file is written back as it was encoded: BOM, newlines, permissions (issue 16) -------
+
+BOM = b"\xef\xbb\xbf"
+ARGS = ("llama2", "--reason", "r", "--expires", "2027-01-01")
+
+
+def test_a_utf8_byte_order_mark_is_kept(project: Path) -> None:
+    path = project / ".licheck.yaml"
+    original = BOM + b"version: 1  # ours\nrequire: osd\n"
+    path.write_bytes(original)
+    assert _add(project, *ARGS)[0] == 0
+    data = path.read_bytes()
+    # The old bytes are still the start of the file, the mark once: only the entry is added.
+    assert data.startswith(original) and data.count(BOM) == 1
+    assert load_policy(path, catalog=Catalog()).exceptions[0].license == "llama2"
+
+
+def test_crlf_stays_crlf_and_added_lines_take_it(project: Path) -> None:
+    path = project / ".licheck.yaml"
+    original = b"version: 1\r\n# ours\r\nexceptions: []  # none yet\r\nunknown: fail\r\n"
+    path.write_bytes(original)
+    assert _add(project, *ARGS)[0] == 0
+    data = path.read_bytes()
+    assert data.count(b"\n") == data.count(b"\r\n")  # no bare LF anywhere
+    assert data.startswith(b"version: 1\r\n# ours\r\nexceptions:  # none yet\r\n")
+    assert data.endswith(b"\r\nunknown: fail\r\n")
+    assert len(load_policy(path, catalog=Catalog()).exceptions) == 1
+
+
+def test_a_pyproject_with_a_bom_and_crlf_keeps_both(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    original = BOM + b'[project]\r\nname = "x"\r\n\r\n[tool.licheck]\r\nversion = 1\r\n'
+    path.write_bytes(original)
+    code, err = run(tmp_path, *ADD, *ARGS)
+    assert code == 0, err
+    data = path.read_bytes()
+    assert data.startswith(original) and data.count(BOM) == 1
+    assert data.count(b"\n") == data.count(b"\r\n")
+    assert b"\r\n[[tool.licheck.exceptions]]\r\n" in data
+
+
+def test_a_utf16_policy_stays_utf16(project: Path) -> None:
+    path = project / ".licheck.yaml"
+    path.write_bytes(b"\xff\xfe" + "version: 1\nrequire: osd\n".encode("utf-16-le"))
+    assert _add(project, *ARGS)[0] == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xff\xfe")
+    assert data[2:].decode("utf-16-le").startswith("version: 1\nrequire: osd\nexceptions:\n")
+
+
+def test_a_last_line_without_a_newline_gets_one_before_the_entry(project: Path) -> None:
+    path = project / ".licheck.yaml"
+    original = b"version: 1\nrequire: osd"
+    path.write_bytes(original)
+    assert _add(project, *ARGS)[0] == 0
+    assert path.read_bytes().startswith(original + b"\nexceptions:\n")
+
+
+def test_a_line_separator_inside_a_comment_is_no_line_end(tmp_path: Path) -> None:
+    path = tmp_path / "pyproject.toml"
+    # TOML allows U+2028 in a comment; str.splitlines would have split the line there and
+    # written it back as two.
+    original = "[tool.licheck]\nversion = 1  # a \u2028 b\n".encode()
+    path.write_bytes(original)
+    code, err = run(tmp_path, *ADD, *ARGS)
+    assert code == 0, err
+    assert path.read_bytes().startswith(original)
+
+
+def test_the_policy_file_keeps_its_permissions_and_its_symlink(project: Path) -> None:
+    real = project / "policies" / "licheck.yaml"
+    real.parent.mkdir()
+    real.write_text("version: 1\n", encoding="utf-8")
+    real.chmod(0o640)
+    link = project / ".licheck.yaml"
+    link.unlink()
+    link.symlink_to(real)
+    assert _add(project, *ARGS)[0] == 0
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert (real.stat().st_mode & 0o777) == 0o640
+    assert "exceptions:" in real.read_text(encoding="utf-8")

@@ -64,3 +64,17 @@ def test_a_missing_file_far_from_any_command_says_file_not_found(
 def test_explain_suggests_spdx_ids_too() -> None:
     code, _, err = run("explain", "Apache2")
     assert code == 2 and "did you mean 'Apache-2.0'" in err
+
+
+@pytest.mark.parametrize(
+    ("name", "first"),
+    [("MIT licence", "MIT"), ("llama-2-licence", "llama-2"), ("Apache License 2", "Apache-2.0")],
+)
+def test_the_words_every_license_name_shares_do_not_decide(name: str, first: str) -> None:
+    assert Catalog().suggest(name)[0] == first
+
+
+@pytest.mark.parametrize("name", ["made-up-license", "my-custom-license"])
+def test_a_name_like_no_known_one_gets_no_suggestion(name: str) -> None:
+    # "-license" alone once made 'llama-license' look close to "made-up-license".
+    assert Catalog().suggest(name) == []

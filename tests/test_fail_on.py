@@ -130,7 +130,10 @@ def test_cli_fail_on_changes_the_exit_code_and_says_so(tmp_path: Path) -> None:
     assert _run(card)[0] == 1
     code, out, _ = _run("--fail-on", "not-open", card)
     assert code == 0
-    assert "FAIL  m" in out  # the model still fails in the report
+    # The model is still reported with its violation, as a warning: it does not fail the run.
+    assert "WARN  m" in out and "FAIL  m" not in out
+    assert "! cannot verify 'made-up-license'" in out
+    assert "(warning: below fail-on not-open, does not fail the run)" in " ".join(out.split())
     assert "1 of them below fail-on not-open (not failing the run)" in out
     assert _run("--fail-on", "unknown", card)[0] == 1
 
@@ -140,3 +143,178 @@ def test_cli_choices_are_the_records_thresholds() -> None:
 
     (option,) = [p for p in check.params if p.name == "fail_on"]
     assert tuple(option.type.choices) == FAIL_ON  # type: ignore[attr-defined]
+
+
+# --- the severity a violation carries: decided by the policy, read by every format -----------
+
+
+def test_a_violation_below_the_threshold_is_a_warning_the_rest_errors(catalog: Catalog) -> None:
+    expected = {"not-open": "warning", "unknown": "error", "any": "error"}
+    for threshold, severity in expected.items():
+        (violation,) = _check("made-up-license", threshold, catalog).subjects[0].violations
+        assert violation.severity == severity, threshold
+    # A license that breaks the OSD fails at every threshold.
+    (violation,) = _check("llama2", "not-open", catalog).subjects[0].violations
+    assert violation.severity == "error"
+
+
+def test_the_severity_and_the_run_outcome_agree(catalog: Catalog) -> None:
+    from licheck.engine.policy import fails_run
+
+    for license_id in ("llama2", "made-up-license", "cc-by-4.0"):
+        for threshold in FAIL_ON:
+            report = _check(license_id, threshold, catalog)
+            (subject,) = report.subjects
+            policy = Policy(fail_on=threshold)
+            assert subject.failing is fails_run(policy, subject) is (not report.passed)
+
+
+def test_a_suppressed_violation_keeps_the_severity_it_would_have(catalog: Catalog) -> None:
+    from licheck.records import PolicyException
+
+    record = ModelRecord(source="m.yaml", format="model-yaml", name="m", license="made-up-license")
+    active = PolicyException(
+        model="m", license="made-up-license", license_id=None, reason="r", expires=date(2027, 1, 1)
+    )
+    policy = Policy(fail_on="not-open", exceptions=(active,))
+    report = check_records([record], policy=policy, today=TODAY, catalog=catalog)
+    (suppression,) = report.subjects[0].suppressed
+    assert suppression.violation.severity == "warning"
+
+
+def test_an_enforced_obligation_below_the_threshold_is_a_warning() -> None:
+    from licheck.engine.policy import apply_exceptions
+    from licheck.records import Violation
+
+    record = ModelRecord(source="m.yaml", format="model-yaml", name="m", license="x")
+    duties = [
+        Violation("obligation-unknown", "cannot be checked"),
+        Violation("obligation-unmet", "u"),
+    ]
+    standing, _, _ = apply_exceptions(duties, record, Policy(fail_on="not-open"), TODAY)
+    assert [v.severity for v in standing] == ["warning", "error"]
+
+
+def _warned_report(catalog: Catalog) -> Report:
+    """One model whose only violation lies below the threshold: the run passes."""
+    report = _check("made-up-license", "not-open", catalog)
+    assert report.passed and not report.subjects[0].passed
+    return report
+
+
+def test_sarif_files_a_violation_below_the_threshold_as_a_warning(catalog: Catalog) -> None:
+    import json
+
+    from licheck.formats import RenderOptions, renderer
+
+    sarif = json.loads(renderer("sarif")(_warned_report(catalog), RenderOptions()))
+    results = sarif["runs"][0]["results"]
+    (violation,) = [r for r in results if r["ruleId"] == "unknown-license"]
+    assert violation["level"] == "warning"
+    assert all(r["level"] != "error" for r in results)
+
+
+def test_github_annotates_a_violation_below_the_threshold_as_a_warning(catalog: Catalog) -> None:
+    from licheck.formats import RenderOptions, renderer
+
+    out = renderer("github")(_warned_report(catalog), RenderOptions())
+    assert "::error" not in out
+    assert "::warning file=m.yaml,line=2,title=licheck%3A unknown-license::" in out
+    assert "below fail-on not-open, does not fail the run" in out
+
+
+def test_junit_does_not_fail_a_case_below_the_threshold(catalog: Catalog) -> None:
+    import xml.etree.ElementTree as ET
+
+    from licheck.formats import RenderOptions, renderer
+
+    root = ET.fromstring(renderer("junit")(_warned_report(catalog), RenderOptions()))
+    assert root.get("failures") == "0" and root.get("skipped") == "0"
+    (case,) = root.iter("testcase")
+    assert case.find("failure") is None and case.find("skipped") is None
+    out = case.findtext("system-out") or ""
+    assert "warning (below fail-on not-open, does not fail the run): unknown-license" in out
+    assert "cannot verify 'made-up-license'" in out  # the reason is still listed
+
+
+def test_lines_and_markdown_say_a_violation_is_a_warning(catalog: Catalog) -> None:
+    from licheck.formats import RenderOptions, renderer
+
+    report = _warned_report(catalog)
+    lines = renderer("lines")(report, RenderOptions())
+    assert lines.startswith("m.yaml:2: unknown-license: warning (below fail-on not-open, ")
+    markdown = renderer("markdown")(report, RenderOptions())
+    assert "| :warning: | m |" in markdown and "- :x:" not in markdown
+    assert "1 with warnings only" in markdown
+
+
+def test_json_carries_each_violation_s_severity_and_the_threshold(catalog: Catalog) -> None:
+    import json
+
+    from licheck.formats import RenderOptions, renderer
+
+    report = _warned_report(catalog)
+    data = json.loads(renderer("json")(report, RenderOptions()))
+    assert data["policy"]["fail_on"] == "not-open" and data["passed"] is True
+    assert [v["severity"] for v in data["subjects"][0]["violations"]] == ["warning"]
+    summary = json.loads(renderer("jsonl")(report, RenderOptions()).splitlines()[-1])
+    assert summary["below_threshold"] == 1 and summary["policy"]["fail_on"] == "not-open"
+
+
+def _duty_report(severity: str) -> Report:
+    """A model whose unknown obligation is a violation (`obligations_unknown: fail`), graded."""
+    from licheck.records import ObligationResult, SubjectReport, Violation
+
+    duty = ObligationResult(license="L", kind="notice", duty="keep NOTICE", status="unknown")
+    violation = Violation(
+        "obligation-unknown",
+        "L obligation cannot be checked (keep NOTICE)",
+        license="L",
+        severity=severity,  # type: ignore[arg-type]
+    )
+    subject = SubjectReport(
+        source="m.yaml",
+        format="model-yaml",
+        name="m",
+        expression="L",
+        licenses=(),
+        violations=(violation,),
+        obligations=(duty,),
+        obligation_mode="enforce",
+    )
+    return Report(subjects=(subject,), policy="osd", kb_version="k", licheck_version="v")
+
+
+@pytest.mark.parametrize(
+    ("severity", "sarif", "github"),
+    [("error", "error", "::error"), ("warning", "warning", "::warning")],
+)
+def test_an_obligation_violation_is_shown_at_its_severity(
+    severity: str, sarif: str, github: str
+) -> None:
+    import json
+
+    from licheck.formats import RenderOptions, renderer
+
+    report = _duty_report(severity)
+    results = json.loads(renderer("sarif")(report, RenderOptions()))["runs"][0]["results"]
+    assert [r["level"] for r in results if r["ruleId"] == "obligation-notice"] == [sarif]
+    annotations = renderer("github")(report, RenderOptions())
+    assert annotations.startswith(f"{github} file=m.yaml,title=licheck%3A obligation-notice::")
+    junit = renderer("junit")(report, RenderOptions())
+    assert ("<failure" in junit) is (severity == "error")
+
+
+def test_the_sarif_of_a_fail_on_run_validates(fail_on_report: Report) -> None:
+    import json
+
+    import jsonschema
+
+    from licheck.formats import RenderOptions, renderer
+
+    schemas = Path(__file__).resolve().parents[2] / "shared" / "schemas"
+    sarif_schema = schemas / "sarif-schema-2.1.0.json"
+    if not sarif_schema.is_file():
+        pytest.skip(f"SARIF schema not found at {sarif_schema} (it lives in ../shared/schemas)")
+    schema = json.loads(sarif_schema.read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(renderer("sarif")(fail_on_report, RenderOptions())), schema)

@@ -45,6 +45,18 @@ def test_format_matches_golden_file(name: str, gate_report: Report) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(FORMATS))
+def test_fail_on_format_matches_golden_file(name: str, fail_on_report: Report) -> None:
+    """Under `fail_on: not-open`, what lies below the threshold is a warning in every format."""
+    output = renderer(name)(fail_on_report, RenderOptions())
+    suffix = SUFFIX.get(name, "txt") if name != "github" else "github.txt"
+    golden = GOLDEN.parent / "fail_on" / f"fail-on.{suffix}"
+    if os.environ.get("LICHECK_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
 def test_output_is_deterministic(name: str, gate_report: Report) -> None:
     render = renderer(name)
     assert render(gate_report, RenderOptions()) == render(gate_report, RenderOptions())

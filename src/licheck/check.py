@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
+
 from licheck.errors import LicheckError
 from licheck.inputs.policy_file import fail_threshold, named_policy
 from licheck.inputs.registry import InputOptions
@@ -56,9 +58,18 @@ def choose_policy(
     return policy
 
 
+class Selection(msgspec.Struct, frozen=True):
+    """The models some paths stand for, each once; what was left out, counted by reason; and
+    warnings about what was chosen (a model folder an --exclude matched only in part)."""
+
+    chosen: list[Path]
+    skipped: Counter[str]
+    notes: list[str]
+
+
 def model_paths(
     paths: list[Path], options: InputOptions | None = None, exclude: tuple[str, ...] = ()
-) -> tuple[list[Path], Counter[str]]:
+) -> Selection:
     """The models the given paths stand for, each once, and what was left out, by reason.
 
     One model, one verdict: a file of a model folder (its model.yaml, card, MOT file, LICENSE*
@@ -66,37 +77,52 @@ def model_paths(
     (a folder, one of its files, the pre-commit hook's changed files) judges it the same way.
     With `skip_non_models` (the hook), a license file outside any model folder is no model of
     its own and is left out (counted). `exclude` globs (relative to the current folder) leave
-    paths out, counted too. `--input-format` reads each path as given.
+    paths out, counted too, by the rule `scan` follows (inputs/tree.py): a folder is left out
+    when it, or every one of its files, is matched; one matched only in part is judged whole,
+    with a note. `--input-format` reads each path as given.
     """
     from licheck.inputs.layout import license_role
-    from licheck.inputs.tree import excluded, model_folder_of
+    from licheck.inputs.tree import (
+        excluded,
+        folder_exclusion,
+        model_folder_of,
+        partly_excluded_note,
+    )
 
     options = options or InputOptions()
     chosen: list[Path] = []
     seen: set[str] = set()
     skipped: Counter[str] = Counter()
+    notes: list[str] = []
     for path in paths:
-        pattern = excluded(path, exclude)
+        target = path
+        if options.input_format is None:
+            target = model_folder_of(path) or path
+        key = os.path.realpath(target)
+        if key in seen:
+            continue  # one model, counted once, whichever of its files were named
+        seen.add(key)
+        if target.is_dir():
+            exclusion = folder_exclusion(target, exclude)
+            pattern = exclusion.pattern
+            if pattern is None and exclusion.partly is not None:
+                notes.append(partly_excluded_note(str(target), exclusion.partly))
+        else:
+            pattern = excluded(target, exclude)
         if pattern is not None:
             skipped[f"--exclude {pattern}"] += 1
             continue
-        target = path
-        if options.input_format is None:
-            folder = model_folder_of(path)
-            if folder is not None:
-                target = folder
-            elif (
-                options.skip_non_models
-                and not path.is_dir()
-                and license_role(path.name) is not None
-            ):
-                skipped["license files outside a model folder"] += 1
-                continue
-        key = os.path.realpath(target)
-        if key not in seen:
-            seen.add(key)
-            chosen.append(target)
-    return chosen, skipped
+        if (
+            target is path
+            and options.input_format is None
+            and options.skip_non_models
+            and not path.is_dir()
+            and license_role(path.name) is not None
+        ):
+            skipped["license files outside a model folder"] += 1
+            continue
+        chosen.append(target)
+    return Selection(chosen, skipped, notes)
 
 
 def read_records(
@@ -130,6 +156,7 @@ def check_records(
     catalog: Catalog | None = None,
     knowledge: Knowledge | None = None,
     skipped: Iterable[tuple[str, int]] = (),
+    notes: Iterable[str] = (),
     only_obligations: bool = False,
     online: bool = False,
     jobs: int | None = None,
@@ -183,6 +210,7 @@ def check_records(
         kb_version=knowledge.catalog.version,
         today=today,
         skipped=skipped,
+        notes=notes,
     )
 
 
@@ -242,14 +270,14 @@ def run_obligations(
     policy = replace(
         policy, obligations="enforce", obligations_unknown="fail" if strict else "warn"
     )
-    chosen, skipped = model_paths(paths, options, policy.exclude)
-    records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
+    selection = model_paths(paths, options, policy.exclude)
     return check_records(
-        records,
+        _records_of(selection, options, knowledge),
         policy=policy,
         today=today,
         knowledge=knowledge,
-        skipped=skipped.items(),
+        skipped=selection.skipped.items(),
+        notes=selection.notes,
         only_obligations=True,
     )
 
@@ -273,17 +301,27 @@ def run_check(
     policy = choose_policy(
         catalog=knowledge.catalog, policy_file=policy_file, require=require, fail_on=fail_on
     )
-    chosen, skipped = model_paths(paths, options, (*policy.exclude, *exclude))
-    records = read_records(chosen, options, knowledge.catalog) if chosen or not skipped else []
+    selection = model_paths(paths, options, (*policy.exclude, *exclude))
     return check_records(
-        records,
+        _records_of(selection, options, knowledge),
         policy=policy,
         today=today,
         knowledge=knowledge,
-        skipped=skipped.items(),
+        skipped=selection.skipped.items(),
+        notes=selection.notes,
         online=(options or InputOptions()).online,
         jobs=jobs,
     )
+
+
+def _records_of(
+    selection: Selection, options: InputOptions | None, knowledge: Knowledge
+) -> list[ModelRecord]:
+    """The chosen models read; none when every path was left out (nothing read is no error
+    then: the summary counts what was left out)."""
+    if not selection.chosen and selection.skipped:
+        return []
+    return read_records(selection.chosen, options, knowledge.catalog)
 
 
 class CardChecker:

@@ -530,7 +530,7 @@ def _run_scan(
             timeout=limits.timeout,
             lines_kb_version=kb_version if stream_lines else None,
             exclude=limits.exclude,
-            on_skip=lambda skip: counts.skip(skip.reason),
+            on_skip=counts.left_out,
             cache=limits.cache,
         )
         try:

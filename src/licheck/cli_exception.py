@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from licheck.cli_output import parse_day, report_file
+from licheck.cli_output import parse_day, rewrite_file
 
 
 @click.group(name="exception")
@@ -92,8 +92,8 @@ def add(
         allow_long=allow_long_expiry,
         shown=shown,
     )
-    with report_file(path) as handle:
-        handle.write(edited.text)
+    # The bytes as the file was encoded: its BOM, its newlines and its permissions stay.
+    rewrite_file(path, edited.data)
     added = edited.exception
     click.echo(
         guard_lines(

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
@@ -70,11 +70,38 @@ def report_file(output: Path) -> Iterator[TextIO]:
     A target that is not a regular file (/dev/stdout, a FIFO, /dev/full) is written directly;
     any write error is a clear exit-2 error naming the file.
     """
+    import io
+
+    with _written_whole(output, what="the report") as raw:
+        handle = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+        yield handle
+        handle.flush()
+        handle.detach()  # the binary file is closed (and renamed) by _written_whole
+
+
+def rewrite_file(path: Path, data: bytes) -> None:
+    """Replace a file the user keeps (the policy file) with `data`, whole or not at all, keeping
+    its permissions and writing through a symbolic link to the file it names."""
+    import stat
+
+    target = path.resolve()
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        mode = None
+    with _written_whole(target, what="the file", mode=mode) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def _written_whole(output: Path, *, what: str, mode: int | None = None) -> Iterator[BinaryIO]:
+    """A binary file that replaces `output` when the block ends without an error (see
+    report_file); `mode` is the permissions it gets (default: a new file's, under the umask)."""
     import tempfile
 
     def fail(exc: OSError) -> LicheckError:
         return LicheckError(
-            f"cannot write the report: {exc.strerror or exc}",
+            f"cannot write {what}: {exc.strerror or exc}",
             file=str(output),
             hint="check the path, its permissions and the free space",
         )
@@ -82,20 +109,20 @@ def report_file(output: Path) -> Iterator[TextIO]:
     try:
         special = output.exists() and not output.is_file()
         if special:
-            handle = output.open("w", encoding="utf-8", errors="replace")
+            handle: BinaryIO = output.open("wb")
             tmp = None
         else:
             fd, tmp = tempfile.mkstemp(
                 prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path(".")
             )
-            handle = os.fdopen(fd, "w", encoding="utf-8", errors="replace")
+            handle = os.fdopen(fd, "wb")
     except OSError as exc:
         raise fail(exc) from exc
     try:
         with handle:
             yield handle
         if tmp is not None:
-            os.chmod(tmp, 0o666 & ~_umask())
+            os.chmod(tmp, mode if mode is not None else 0o666 & ~_umask())
             os.replace(tmp, output)
             tmp = None
     except OSError as exc:

@@ -117,6 +117,11 @@ STATUS_ORDER: dict[Status, int] = {"pass": 0, "unknown": 1, "fail": 2}
 FailOn = Literal["not-open", "unknown", "any"]
 FAIL_ON: tuple[FailOn, ...] = ("not-open", "unknown", "any")
 
+# How a violation is shown, once the policy's `fail_on` threshold has placed it: an `error`
+# fails the run; a `warning` lies below the threshold, so it is listed and counted but lets the
+# run pass (SARIF `level`, GitHub's `::error` / `::warning`). engine/policy.py decides it.
+Severity = Literal["error", "warning"]
+
 
 def worst(statuses: list[Status]) -> Status:
     """The most severe of several statuses (fail > unknown > pass); pass when there are none."""
@@ -256,7 +261,8 @@ class LicenseResult(msgspec.Struct, frozen=True):
 
 
 class Violation(msgspec.Struct, frozen=True):
-    """A reason the policy rejects a subject; any violation makes the run exit 1."""
+    """A reason the policy rejects a subject; one whose `severity` is `error` (at or above the
+    policy's `fail_on` threshold) makes the run exit 1, a `warning` is reported only."""
 
     rule: str
     message: str
@@ -266,6 +272,9 @@ class Violation(msgspec.Struct, frozen=True):
     # Its `fail_on` level when the rule alone does not say it (an inherited license or a shipped
     # text is as severe as the rejection of that license): see engine/policy.py.
     level: FailOn | None = None
+    # Whether it fails the run under the policy's `fail_on` (engine/policy.py grades every
+    # violation it decides; one built elsewhere, an unreadable model, is an error).
+    severity: Severity = "error"
 
 
 class Suppression(msgspec.Struct, frozen=True):
@@ -415,6 +424,12 @@ class SubjectReport(msgspec.Struct, frozen=True):
     def passed(self) -> bool:
         """A subject passes when the policy found nothing to reject."""
         return not self.violations
+
+    @property
+    def failing(self) -> bool:
+        """Whether the subject fails the run: one of its violations is an `error` (the rest lie
+        below the policy's `fail_on` threshold, reported as warnings)."""
+        return any(v.severity == "error" for v in self.violations)
 
 
 class Summary(msgspec.Struct, frozen=True):

@@ -38,6 +38,7 @@ from licheck.inputs.tree import (
     CANDIDATE_SUFFIXES,
     MODELS_AT_MAIN,
     CacheReading,
+    Note,
     Skip,
     Unit,
     is_model_folder,
@@ -117,17 +118,18 @@ def discover(roots: Iterable[Path], exclude: tuple[str, ...] = ()) -> Iterator[P
 def _candidates(
     roots: Iterable[Path],
     exclude: tuple[str, ...] = (),
-    on_skip: Callable[[Skip], None] | None = None,
+    on_skip: Callable[[Skip | Note], None] | None = None,
     cache: CacheReading = MODELS_AT_MAIN,
 ) -> Iterator[Unit]:
     """Model folders, cache repos, unreadable places and loose files that may be models.
 
     Deciding a loose file means reading its head; scan leaves that to the workers, so that the
     walk itself stays cheap and serial work in the main process is small. What the walk leaves
-    out goes to `on_skip` with its reason (inputs/tree.py lists the default exclusions).
+    out goes to `on_skip` with its reason (inputs/tree.py lists the default exclusions), and so
+    does a Note (a model folder an --exclude matched only in part, judged whole).
     """
     for found in walk(roots, exclude=exclude, is_model_folder=_is_model_folder, cache=cache):
-        if isinstance(found, Skip):
+        if isinstance(found, Skip | Note):
             if on_skip is not None:
                 on_skip(found)
         else:
@@ -553,14 +555,15 @@ def scan(
     timeout: float = DEFAULT_TIMEOUT,
     lines_kb_version: str | None = None,
     exclude: tuple[str, ...] = (),
-    on_skip: Callable[[Skip], None] | None = None,
+    on_skip: Callable[[Skip | Note], None] | None = None,
     cache: CacheReading = MODELS_AT_MAIN,
 ) -> Iterator[UnitResult]:
     """Check every model under `roots`, yielding each judged subject in discovery order.
 
     `jobs` processes (default: every core); 1 checks in this process. With `lines_kb_version`,
     each result comes as a ScanLine (the subject's JSON line and its tally) instead. What the
-    walk leaves out (default exclusions, `exclude` globs, dataset repos) goes to `on_skip`;
+    walk leaves out (default exclusions, `exclude` globs, dataset repos) goes to `on_skip`,
+    as does each Note the walk makes (a warning for the summary);
     `cache` judges a Hugging Face cache's dataset repos or every revision too.
     """
     refuse_obligations(policy, "licheck scan")
@@ -587,7 +590,7 @@ def _scan_passes(
     roots: list[Path],
     workers: int,
     exclude: tuple[str, ...],
-    on_skip: Callable[[Skip], None] | None,
+    on_skip: Callable[[Skip | Note], None] | None,
     cache: CacheReading,
 ) -> Iterator[UnitResult]:
     """The two passes of a scan (see scan)."""

@@ -25,6 +25,7 @@ from licheck.records import (
     ModelRecord,
     ObligationResult,
     Policy,
+    Severity,
     SubjectReport,
     Suppression,
     Violation,
@@ -60,11 +61,22 @@ def level(violation: Violation) -> FailOn:
     return violation.level or RULE_LEVEL.get(violation.rule, "not-open")
 
 
+def severity(policy: Policy, violation: Violation) -> Severity:
+    """How a violation is shown: an `error` when it reaches the policy's `fail_on` threshold
+    (it fails the run), else a `warning` (still listed and counted, but the run may pass)."""
+    reaches = FAIL_ON.index(level(violation)) <= FAIL_ON.index(policy.fail_on)
+    return "error" if reaches else "warning"
+
+
+def graded(policy: Policy, violation: Violation) -> Violation:
+    """The violation with the severity the policy gives it: what every format reads."""
+    return replace(violation, severity=severity(policy, violation))
+
+
 def fails_run(policy: Policy, subject: SubjectReport) -> bool:
     """Whether a subject fails the run: one of its violations reaches the policy's `fail_on`
     threshold. One below it is still a violation in every report; it only does not fail."""
-    limit = FAIL_ON.index(policy.fail_on)
-    return any(FAIL_ON.index(level(v)) <= limit for v in subject.violations)
+    return any(severity(policy, v) == "error" for v in subject.violations)
 
 
 def _why(result: LicenseResult) -> str:
@@ -455,12 +467,14 @@ def apply_exceptions(
     """Let the policy's exceptions suppress violations; expired ones are violations themselves.
 
     Returns the violations that stand, the suppressed ones, and warnings (an exception expiring
-    within 30 days; an unverifiable license under `unknown: warn`).
+    within 30 days; an unverifiable license under `unknown: warn`). Each violation, standing or
+    suppressed, carries the severity the `fail_on` threshold gives it (a suppressed one: what
+    it would be without its exception).
     """
     standing: list[Violation] = []
     suppressed: list[Suppression] = []
     warnings: list[str] = []
-    for violation in violations:
+    for violation in (graded(policy, v) for v in violations):
         if policy.unknown == "warn" and violation.rule in UNVERIFIED_RULES:
             warnings.append(f"{record.name}: {violation.message} (policy: unknown: warn)")
             continue
@@ -491,16 +505,19 @@ def apply_exceptions(
         standing.append(violation)
         for exception in matching:
             standing.append(
-                Violation(
-                    "exception-expired",
-                    f"the exception for {exception.license} ({exception.reason}) expired on "
-                    f"{exception.expires.isoformat()}",
-                    license=violation.license,
-                    file=policy.source,
-                    line=exception.line,
-                    # As severe as what it excepted: an expired exception for an unknown
-                    # license is no worse than the unknown license.
-                    level=level(violation),
+                graded(
+                    policy,
+                    Violation(
+                        "exception-expired",
+                        f"the exception for {exception.license} ({exception.reason}) expired on "
+                        f"{exception.expires.isoformat()}",
+                        license=violation.license,
+                        file=policy.source,
+                        line=exception.line,
+                        # As severe as what it excepted: an expired exception for an unknown
+                        # license is no worse than the unknown license.
+                        level=level(violation),
+                    ),
                 )
             )
     return standing, suppressed, warnings

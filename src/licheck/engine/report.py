@@ -16,6 +16,7 @@ import msgspec
 
 from licheck import __version__
 from licheck.engine.policy import expired_exception_warnings, fails_run, used_exceptions
+from licheck.inputs.tree import Note, Skip
 from licheck.records import Policy, Report, SubjectReport, Summary, Violation
 
 
@@ -73,6 +74,14 @@ class SummaryBuilder:
         """Count one thing a scan left out, by its reason (shown in the summary)."""
         self.skipped[reason] += 1
 
+    def left_out(self, found: Skip | Note) -> None:
+        """What the walk said of something it did not judge as asked: a skip is counted by its
+        reason; a note (a model folder --exclude matched only in part) is a warning."""
+        if isinstance(found, Skip):
+            self.skip(found.reason)
+        else:
+            self.warnings.append(found.message)
+
     def add(self, counted: Tally) -> None:
         """Count one judged subject."""
         self.subjects += 1
@@ -122,14 +131,17 @@ def build_report(
     kb_version: str,
     today: date,
     skipped: Iterable[tuple[str, int]] = (),
+    notes: Iterable[str] = (),
 ) -> Report:
     """A Report of judged subjects: the one place a run's result is assembled.
 
-    `skipped` is what a scan left out, by reason, with counts.
+    `skipped` is what a scan left out, by reason, with counts; `notes` are warnings about what
+    was read (a model folder an --exclude matched only in part).
     """
     gathered = tuple(subjects)
     builder = SummaryBuilder(policy, kb_version)
     builder.skipped.update(dict(skipped))
+    builder.warnings.extend(notes)
     for subject in gathered:
         builder.add(tally(subject, policy))
     summary = builder.summary(today)

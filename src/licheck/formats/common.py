@@ -12,10 +12,26 @@ from licheck.records import (
     Finding,
     LicenseResult,
     ObligationResult,
+    Report,
     SubjectReport,
     Suppression,
     Violation,
 )
+
+
+def outcome(subject: SubjectReport) -> str:
+    """PASS (no violation), FAIL (one fails the run) or WARN (every violation lies below the
+    policy's `fail_on` threshold: reported, but the run may pass). engine/policy.py decided
+    each violation's severity; a format only reads it."""
+    if subject.passed:
+        return "PASS"
+    return "FAIL" if subject.failing else "WARN"
+
+
+def below_threshold(report: Report) -> str:
+    """The words beside a violation the policy lets through: which threshold it lies below."""
+    limit = f" {report.summary.fail_on}" if report.summary is not None else ""
+    return f"below fail-on{limit}, does not fail the run"
 
 
 def uri(path: str) -> str:
@@ -76,16 +92,34 @@ def suppression_of(subject: SubjectReport, result: LicenseResult) -> Suppression
     return next((s for s in subject.suppressed if s.violation.license in keys), None)
 
 
+def duty_severity(subject: SubjectReport, duty: ObligationResult) -> str | None:
+    """The severity of the violation an obligation made (an unmet one the policy enforces, an
+    unknown one under `--strict`): `warning` below the policy's `fail_on` threshold, else
+    `error`; None when it made no violation."""
+    if duty.status == "unmet" and subject.obligation_mode == "enforce":
+        rule = "obligation-unmet"
+    elif duty.status == "unknown" and any(
+        v.rule == "obligation-unknown" for v in subject.violations
+    ):
+        rule = "obligation-unknown"
+    else:
+        return None
+    found = {v.severity for v in subject.violations if v.rule == rule}
+    # None found: an exception suppressed it; it is shown as what it would fail.
+    return "warning" if found == {"warning"} else "error"
+
+
 def obligation_level(subject: SubjectReport, duty: ObligationResult) -> str:
     """How an obligation not met weighs (SARIF's words): an unmet one is an `error` when the
     policy enforces obligations, else a `warning`; an unknown one a `note` (an `error` under
-    `--strict`, where it fails the run). A met one is no problem (`none`)."""
+    `--strict`, where it fails the run). A violation below the policy's `fail_on` threshold is a
+    `warning` (it does not fail the run). A met one is no problem (`none`)."""
     if duty.status == "met":
         return "none"
-    if duty.status == "unmet":
-        return "error" if subject.obligation_mode == "enforce" else "warning"
-    strict = any(v.rule == "obligation-unknown" for v in subject.violations)
-    return "error" if strict else "note"
+    severity = duty_severity(subject, duty)
+    if severity is not None:
+        return severity
+    return "warning" if duty.status == "unmet" else "note"
 
 
 def obligation_text(subject: SubjectReport, duty: ObligationResult) -> str:

@@ -1,21 +1,23 @@
 """`--format github`: GitHub Actions workflow commands, shown as annotations on the PR's files.
 
-`::error file=F,line=L,title=T::message` for each violation, `::warning` for failing criterion
-findings and warnings, `::notice` for suppressed violations (and the findings of a license an
-exception covers, as SARIF suppresses them); at most ten of each level, as
-GitHub shows them (errors first), and a last notice with the totals when some were left out.
-A checked obligation that is not met (issue 19) is annotated at the file that should meet it:
-an unmet one is an error when the policy enforces obligations, else a warning; an unknown one
-a notice (an error under --strict, where it fails the run), as in SARIF. Values are escaped as
-the Actions toolkit does (%, CR, LF everywhere; also : and , inside properties), after
-`sanitise.display` has made every other control character of a value visible (an ESC in an
-annotation would still reach the log that shows it).
+`::error file=F,line=L,title=T::message` for each violation that fails the run, `::warning` for
+one below the policy's `fail_on` threshold (the run lets it through, so the PR shows no blocking
+error), `::warning` for failing criterion findings and warnings, `::notice` for suppressed
+violations (and the findings of a license an exception covers, as SARIF suppresses them); at
+most ten of each level, as GitHub shows them (errors first), and a last notice with the totals
+when some were left out. A checked obligation that is not met (issue 19) is annotated at the
+file that should meet it: an unmet one is an error when the policy enforces obligations, else
+a warning; an unknown one a notice (an error under --strict, where it fails the run), as in
+SARIF. Values are escaped as the Actions toolkit does (%, CR, LF everywhere; also : and ,
+inside properties), after `sanitise.display` has made every other control character of a
+value visible (an ESC in an annotation would still reach the log that shows it).
 """
 
 from __future__ import annotations
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import (
+    below_threshold,
     finding_location,
     finding_text,
     obligation_level,
@@ -94,12 +96,16 @@ def _annotations(report: Report) -> list[tuple[str, str]]:
         for violation in subject.violations:
             if violation.rule.startswith("obligation-"):
                 continue  # annotated below, one per obligation with its level
+            # engine/policy.py graded it: below the `fail_on` threshold it is a warning, so the PR
+            # shows no blocking error for what the policy lets through.
+            kind: str = violation.severity
+            below = f" ({below_threshold(report)})" if kind == "warning" else ""
             out.append(
                 (
-                    "error",
+                    kind,
                     command(
-                        "error",
-                        f"{subject.name}: {violation.message}",
+                        kind,
+                        f"{subject.name}: {violation.message}{below}",
                         file=violation.file or subject.source,
                         line=violation.line,
                         title=f"licheck: {violation.rule}",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 
 from licheck.formats import RenderOptions
+from licheck.formats.common import outcome
 from licheck.formats.sanitise import html_text
 from licheck.records import Report, SubjectReport
 
@@ -28,6 +29,7 @@ h1{font-size:1.4em}h2{font-size:1.1em;margin-top:2em}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:4px 6px;
 text-align:left;vertical-align:top}th{background:#f0f0f0}
 .pass{color:#2e7d32;font-weight:bold}.fail{color:#c62828;font-weight:bold}
+.warn{color:#b26a00;font-weight:bold}
 .charts{display:flex;gap:3em;flex-wrap:wrap}input{font-size:1em;padding:4px;width:30em}
 details{margin:0}.muted{color:#666}
 """
@@ -94,7 +96,10 @@ def _row(subject: SubjectReport) -> str:
     )
     failing = sorted({c for r in subject.licenses for c in (x.id for x in r.failing)})
     reasons = "".join(
-        f"<li>{html_text(v.rule)}: {html_text(v.message)}</li>" for v in subject.violations
+        f"<li>{html_text(v.rule)}"
+        + (" (warning: below fail-on, does not fail the run)" if v.severity == "warning" else "")
+        + f": {html_text(v.message)}</li>"
+        for v in subject.violations
     )
     evidence = (
         f"<details><summary>{len(subject.violations)} finding(s)</summary><ul>{reasons}</ul>"
@@ -102,11 +107,11 @@ def _row(subject: SubjectReport) -> str:
         if reasons
         else '<span class="muted">none</span>'
     )
-    outcome = (
-        '<span class="pass">PASS</span>' if subject.passed else '<span class="fail">FAIL</span>'
-    )
+    shown = outcome(subject)
+    css = {"PASS": "pass", "FAIL": "fail", "WARN": "warn"}[shown]
+    status = f'<span class="{css}">{shown}</span>'
     return (
-        f"<tr><td>{outcome}</td><td>{html_text(subject.name)}</td>"
+        f"<tr><td>{status}</td><td>{html_text(subject.name)}</td>"
         f"<td>{html_text(subject.expression or 'none declared')}</td>"
         f"<td>{html_text(verdicts or subject.format)}</td>"
         f"<td>{html_text(', '.join(failing))}</td><td>{evidence}</td>"
@@ -124,7 +129,7 @@ def render(report: Report, options: RenderOptions) -> str:
             families[f"{family} {verdict}"] += 1
         if subject.format == "unreadable":
             verdicts["unreadable"] += 1
-    failed = sum(1 for s in report.subjects if not s.passed)
+    failed = sum(1 for s in report.subjects if s.failing)
     chains = _chains(report)
     chain_items = "".join(
         f"<li><b>{html_text(name)}</b>: {html_text(message)}</li>" for name, message in chains
@@ -132,14 +137,14 @@ def render(report: Report, options: RenderOptions) -> str:
     warnings = "".join(f"<li>{html_text(w)}</li>" for w in report.warnings)
     rows = "".join(_row(s) for s in report.subjects)
     top_families = sorted(families.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
-    outcome = "PASS" if report.passed else "FAIL"
+    result = "PASS" if report.passed else "FAIL"
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
         "<title>licheck report</title>"
         f"<style>{_STYLE}</style></head><body>\n"
-        f"<h1>licheck: {outcome}, {len(report.subjects)} models, {failed} failing</h1>\n"
+        f"<h1>licheck: {result}, {len(report.subjects)} models, {failed} failing</h1>\n"
         f'<p class="muted">policy {html_text(report.policy)}'
         f"{' (' + html_text(report.policy_file) + ')' if report.policy_file else ''}; "
         f"knowledge base {html_text(report.kb_version)}; licheck "

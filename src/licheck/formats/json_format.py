@@ -102,6 +102,8 @@ def _violation(violation: Violation) -> dict[str, Any]:
         "license": violation.license,
         "file": violation.file,
         "line": violation.line,
+        # `error` fails the run; `warning` lies below the policy's `fail_on` threshold.
+        "severity": violation.severity,
     }
 
 
@@ -186,7 +188,11 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "licheck_version": report.licheck_version,
         "kb_version": report.kb_version,
-        "policy": {"require": report.policy, "file": report.policy_file},
+        "policy": {
+            "require": report.policy,
+            "file": report.policy_file,
+            "fail_on": report.summary.fail_on if report.summary else None,
+        },
         # A streamed run's head has no subjects: its summary says whether the run passed.
         "passed": report.summary.passed
         if report.summary and not report.subjects

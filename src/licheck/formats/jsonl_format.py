@@ -25,6 +25,7 @@ def summary_line(summary: Summary) -> str:
 
     `passed` (the run passes), `subjects`, `passed_subjects`, `failed`, `unreadable`,
     `unknown_bases` (models with a base whose terms licheck could not know),
+    `below_threshold` (models whose violations all lie below the policy's `fail_on`),
     `by_verdict` and `by_license` (declared licenses counted), `warnings`, the policy's
     requirement and the versions.
     """
@@ -39,7 +40,12 @@ def summary_line(summary: Summary) -> str:
         "unknown_bases": summary.unknown_bases,
         "by_verdict": dict(summary.by_verdict),
         "by_license": dict(summary.by_license),
-        "policy": {"require": summary.policy, "file": summary.policy_file},
+        "policy": {
+            "require": summary.policy,
+            "file": summary.policy_file,
+            "fail_on": summary.fail_on,
+        },
+        "below_threshold": summary.below_threshold,
         "skipped": dict(summary.skipped),
         "kb_version": summary.kb_version,
         "licheck_version": summary.licheck_version,

@@ -2,7 +2,11 @@
 
 Names are unique within the document (GitLab drops test cases whose names repeat), failures
 carry the reasons, and violations an exception suppresses are reported as skipped with the
-exception's reason. Every value from a model goes through `sanitise.xml_text` (one inert line
+exception's reason. A case whose violations all lie below the policy's `fail_on` threshold
+does not fail the run, so it is no `<failure>` (a red test would block what the policy lets
+through) and no `<skipped>` (it was judged): it passes, and its `<system-out>` says
+`warning (below fail-on X, does not fail the run)` with every reason, which Jenkins and GitLab
+show beside the case. Every value from a model goes through `sanitise.xml_text` (one inert line
 that XML 1.0 can hold); ElementTree escapes the markup.
 
 Jenkins splits `classname` at its last dot into package and class, so the class name is
@@ -16,6 +20,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from licheck.formats import RenderOptions
+from licheck.formats.common import below_threshold, duty_severity
 from licheck.formats.sanitise import display, xml_safe, xml_text
 from licheck.records import LicenseResult, Report, SubjectReport, Violation
 
@@ -64,10 +69,11 @@ def _cases(
     return cases
 
 
-def _obligation_cases(suite: ET.Element, subject: SubjectReport, counts: dict[str, int]) -> None:
+def _obligation_cases(
+    suite: ET.Element, subject: SubjectReport, counts: dict[str, int], below: str
+) -> None:
     """One case per obligation: unmet fails when enforced; unknown is skipped (fails under
-    --strict); met passes."""
-    strict = any(v.rule == "obligation-unknown" for v in subject.violations)
+    --strict); met passes. One whose violation lies below `fail_on` passes with a warning."""
     for number, duty in enumerate(subject.obligations, start=1):
         section = f" {duty.section}" if duty.section else ""
         name = xml_text(
@@ -77,17 +83,18 @@ def _obligation_cases(suite: ET.Element, subject: SubjectReport, counts: dict[st
         counts["tests"] += 1
         fix = f": {duty.fix}" if duty.fix else ""
         message = xml_text(f"{duty.status}: {duty.duty}{fix}")
-        failing = (duty.status == "unmet" and subject.obligation_mode == "enforce") or (
-            duty.status == "unknown" and strict
-        )
-        if failing:
+        severity = duty_severity(subject, duty)
+        out = [f"status: {duty.status}"]
+        if severity == "error":
             counts["failures"] += 1
             ET.SubElement(case, "failure", message=message, type=f"obligation-{duty.status}")
+        elif severity == "warning":
+            out.append(f"warning ({below}): {message}")
         elif duty.status != "met":
             counts["skipped"] += 1
             ET.SubElement(case, "skipped", message=message)
         evidence = [xml_text(f"{e.file}:{e.line or ''} {e.text}") for e in duty.evidence]
-        ET.SubElement(case, "system-out").text = "\n".join([f"status: {duty.status}", *evidence])
+        ET.SubElement(case, "system-out").text = "\n".join([*out, *evidence])
 
 
 def classname(subject: SubjectReport) -> str:
@@ -98,6 +105,7 @@ def classname(subject: SubjectReport) -> str:
 def render(report: Report, options: RenderOptions) -> str:
     """The report as a JUnit XML document, one test suite per model."""
     root = ET.Element("testsuites", name="licheck")
+    below = below_threshold(report)
     seen: dict[str, int] = {}
     totals = {"tests": 0, "failures": 0, "skipped": 0}
     for subject in report.subjects:
@@ -112,22 +120,29 @@ def render(report: Report, options: RenderOptions) -> str:
                 name = f"{name} #{seen[name]}"
             case = ET.SubElement(suite, "testcase", classname=classname(subject), name=name)
             counts["tests"] += 1
-            if violations:
+            out: list[str] = []
+            if result is not None:
+                out.append(f"verdict: {result.verdict}, score {result.score}/10")
+            errors = [v for v in violations if v.severity == "error"]
+            if errors:
                 counts["failures"] += 1
+                # The failure lists every reason, those below the threshold too: one place.
                 failure = ET.SubElement(
                     case,
                     "failure",
-                    message=xml_text(violations[0].message),
-                    type=violations[0].rule,
+                    message=xml_text(errors[0].message),
+                    type=errors[0].rule,
                 )
                 failure.text = xml_safe(_details(result, violations))
+            elif violations:
+                rules = ", ".join(dict.fromkeys(v.rule for v in violations))
+                out += [f"warning ({below}): {rules}", xml_safe(_details(result, violations))]
             elif reasons:
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=xml_text("; ".join(reasons)))
-            if result is not None:
-                verdict = f"verdict: {result.verdict}, score {result.score}/10"
-                ET.SubElement(case, "system-out").text = verdict
-        _obligation_cases(suite, subject, counts)
+            if out:
+                ET.SubElement(case, "system-out").text = "\n".join(out)
+        _obligation_cases(suite, subject, counts, below)
         for key, value in counts.items():
             suite.set(key, str(value))
             totals[key] += value

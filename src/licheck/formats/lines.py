@@ -5,8 +5,10 @@ matchers and `grep` already read. The problems are exactly SARIF's results, in t
 and with the same rule ids (docs/rules/<RULE>.md): each policy violation, each obligation not
 met, each suppressed violation (said so, with the exception's expiry and reason), each license
 only an allow entry accepted, and each failing or doubtful OSD finding at its clause's line.
-The run's warnings follow as `licheck: warning: message`. A problem with no line is
-`path: RULE: message`. A passing run with no warning prints nothing.
+A violation below the policy's `fail_on` threshold says so after its rule, as a suppressed one
+does (`RULE: warning (below fail-on X, does not fail the run): message`). The run's warnings
+follow as `licheck: warning: message`. A problem with no line is `path: RULE: message`. A
+passing run with no warning prints nothing.
 
 Every value goes through `sanitise.display` (a value never starts a new line, so one line is
 one problem), and the whole through `sanitise.guard_lines` (no line can start a workflow
@@ -18,6 +20,8 @@ from __future__ import annotations
 from licheck.formats import RenderOptions
 from licheck.formats.common import (
     acceptance_text,
+    below_threshold,
+    duty_severity,
     finding_location,
     finding_text,
     obligation_level,
@@ -34,9 +38,17 @@ def _line(path: str | None, line: int | None, rule: str, message: str) -> str:
     return f"{where}: {rule}: {display(message)}\n"
 
 
-def _subject_lines(subject: SubjectReport) -> list[str]:
+def _subject_lines(subject: SubjectReport, below: str) -> list[str]:
+    def graded(severity: str, text: str) -> str:
+        return f"warning ({below}): {text}" if severity == "warning" else text
+
     out = [
-        _line(v.file or subject.source, v.line, v.rule, f"{subject.name}: {v.message}")
+        _line(
+            v.file or subject.source,
+            v.line,
+            v.rule,
+            graded(v.severity, f"{subject.name}: {v.message}"),
+        )
         for v in subject.violations
         if not v.rule.startswith("obligation-")  # one line per duty below, at its file
     ]
@@ -47,7 +59,7 @@ def _subject_lines(subject: SubjectReport) -> list[str]:
                     duty.file or subject.source,
                     None,
                     f"obligation-{duty.kind}",
-                    obligation_text(subject, duty),
+                    graded(duty_severity(subject, duty) or "", obligation_text(subject, duty)),
                 )
             )
     for suppression in subject.suppressed:
@@ -83,6 +95,7 @@ def _subject_lines(subject: SubjectReport) -> list[str]:
 
 def render(report: Report, options: RenderOptions) -> str:
     """Every problem of the report, one per line; then the run's warnings."""
-    out = [line for subject in report.subjects for line in _subject_lines(subject)]
+    below = below_threshold(report)
+    out = [line for subject in report.subjects for line in _subject_lines(subject, below)]
     out += [f"licheck: warning: {display(warning)}\n" for warning in report.warnings]
     return guard_lines("".join(out))

@@ -9,8 +9,11 @@ span): a card cannot put HTML, a script, an image or a link into a job summary o
 from __future__ import annotations
 
 from licheck.formats import RenderOptions
+from licheck.formats.common import below_threshold, outcome
 from licheck.formats.sanitise import html_text, markdown, markdown_code
 from licheck.records import ObligationResult, Report, SubjectReport
+
+MARKS = {"PASS": ":white_check_mark:", "FAIL": ":x:", "WARN": ":warning:"}
 
 
 def cell(text: str) -> str:
@@ -29,8 +32,9 @@ def _license_cell(subject: SubjectReport) -> list[tuple[str, str, str, str]]:
     return rows or [("*none declared*", "unknown", "0/10", "-")]
 
 
-def _details(subject: SubjectReport) -> list[str]:
-    lines = [f"<details><summary><b>{html_text(subject.name)}</b>: why it fails</summary>", ""]
+def _details(subject: SubjectReport, below: str) -> list[str]:
+    why = "why it fails" if subject.failing else f"warnings ({below})"
+    lines = [f"<details><summary><b>{html_text(subject.name)}</b>: {why}</summary>", ""]
     # Obligation violations are listed with their fix in the Obligations section: counted here.
     duties = sum(v.rule.startswith("obligation-") for v in subject.violations)
     if duties:
@@ -38,7 +42,10 @@ def _details(subject: SubjectReport) -> list[str]:
     for violation in subject.violations:
         if violation.rule.startswith("obligation-"):
             continue
-        lines.append(f"- :x: {cell(violation.message)}")
+        if violation.severity == "warning":
+            lines.append(f"- :warning: {cell(violation.message)} ({below})")
+        else:
+            lines.append(f"- :x: {cell(violation.message)}")
     for result in subject.licenses:
         for criterion in result.criteria:
             if criterion.status == "pass":
@@ -110,12 +117,16 @@ def _obligations(report: Report) -> list[str]:
 
 def render(report: Report, options: RenderOptions) -> str:
     """The report as GitHub-flavoured Markdown."""
-    failed = sum(1 for s in report.subjects if not s.passed)
+    failed = sum(1 for s in report.subjects if s.failing)
+    warned = sum(1 for s in report.subjects if not s.passed and not s.failing)
+    below = below_threshold(report)
     status = ":white_check_mark: PASS" if report.passed else ":x: FAIL"
     lines = [
         f"## licheck: {status}",
         "",
-        f"{len(report.subjects)} model(s) checked, {failed} failed "
+        f"{len(report.subjects)} model(s) checked, {failed} failed"
+        + (f", {warned} with warnings only ({below})" if warned else "")
+        + " "
         f"(policy: `{report.policy}`, knowledge base {report.kb_version}, "
         f"licheck {report.licheck_version}).",
         "",
@@ -123,7 +134,7 @@ def render(report: Report, options: RenderOptions) -> str:
         "|---|---|---|---|---|---|",
     ]
     for subject in report.subjects:
-        mark = ":white_check_mark:" if subject.passed else ":x:"
+        mark = MARKS[outcome(subject)]
         for license_cell, verdict, score, fails in _license_cell(subject):
             lines.append(
                 f"| {mark} | {cell(subject.name)} | {license_cell} | {verdict} | {score} "
@@ -132,7 +143,7 @@ def render(report: Report, options: RenderOptions) -> str:
     lines.append("")
     for subject in report.subjects:
         if not subject.passed:
-            lines += _details(subject)
+            lines += _details(subject, below)
         for suppression in subject.suppressed:
             lines.append(
                 f"- :zzz: {cell(subject.name)}: {cell(suppression.violation.message)} — "

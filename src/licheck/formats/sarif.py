@@ -1,7 +1,9 @@
 """`--format sarif`: SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 
 One rule per OSD criterion and per policy rule, each with help text. Policy violations are
-errors located at the `license:` declaration; the criterion findings behind them are warnings
+errors located at the `license:` declaration (warnings when they lie below the policy's
+`fail_on` threshold, so code scanning shows no blocking alert for what the policy lets
+through); the criterion findings behind them are warnings
 (fail) or notes (needs review), located at the clause's lines when the clause engine found them
 in a license file. Violations an exception suppresses carry SARIF `suppressions`
 (OASIS SARIF 2.1.0, section 3.27.23), so viewers show them as dismissed with the reason; the
@@ -209,7 +211,8 @@ def _violation_result(
     return {
         "ruleId": rule,
         "ruleIndex": index[rule],
-        "level": "error",
+        # engine/policy.py graded it: below the `fail_on` threshold, it does not fail the run.
+        "level": violation.severity,
         "message": {"text": display(f"{subject.name}: {violation.message}")},
         "locations": _location(violation.file or subject.source, violation.line),
         # What identifies this alert across runs: the model, the rule, the license, the reason.

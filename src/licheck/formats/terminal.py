@@ -1,9 +1,11 @@
-"""The terminal report: a PASS/FAIL line per model, a table of its licenses, then the evidence.
+"""The terminal report: a PASS/FAIL/WARN line per model, a table of its licenses, then the evidence.
 
 Built with rich; coloured on a TTY, plain ASCII-safe text otherwise (CI logs, NO_COLOR), so the
 same words reach every reader. Findings that share a reason are shown once with all their
 criteria, so an unknown license does not print the same sentence ten times. Each policy
-violation is followed by one next step (formats/common.py NEXT_STEPS).
+violation is followed by one next step (formats/common.py NEXT_STEPS). A violation below the
+policy's `fail_on` threshold is a yellow `!` that says so, and a model with only such violations
+is WARN, not FAIL: the run passes.
 
 Lines are wrapped here, at spaces, to the width asked for (COLUMNS): a license id, repo id or
 path longer than the room keeps a line of its own rather than being folded mid-token, and a
@@ -21,7 +23,7 @@ import re
 from typing import TYPE_CHECKING
 
 from licheck.formats import RenderOptions
-from licheck.formats.common import next_step
+from licheck.formats.common import below_threshold, next_step, outcome
 from licheck.formats.sanitise import display, guard_lines
 from licheck.records import CriterionResult, LicenseResult, Report, SubjectReport
 
@@ -30,6 +32,9 @@ if TYPE_CHECKING:
     from rich.text import Text
 
 STATUS_STYLE = {"pass": "green", "fail": "bold red", "unknown": "yellow"}
+OUTCOME_STYLE = {"PASS": "bold green", "FAIL": "bold red", "WARN": "bold yellow"}
+# A violation's mark and colour by its severity (engine/policy.py grades it against fail_on).
+VIOLATION_MARK = {"error": ("x", "red"), "warning": ("!", "yellow")}
 VERDICT_STYLE = {
     "osi-approved": "bold green",
     "open": "green",
@@ -165,9 +170,7 @@ def _subject_line(console: Console, subject: SubjectReport) -> None:
     """One line for a model: PASS/FAIL, name, where, and the first reason it fails."""
     from rich.text import Text
 
-    line = Text(
-        "PASS" if subject.passed else "FAIL", style="bold green" if subject.passed else "bold red"
-    )
+    line = Text(outcome(subject), style=OUTCOME_STYLE[outcome(subject)])
     where = display(subject.source) + (f":{subject.license_line}" if subject.license_line else "")
     line.append(f"  {display(subject.name)}  ({where})")
     licenses = ", ".join(
@@ -176,21 +179,23 @@ def _subject_line(console: Console, subject: SubjectReport) -> None:
     if licenses:
         line.append(f"  {licenses}")
     if subject.violations:
-        line.append(f"  x {display(subject.violations[0].message)}", style="red")
+        first = subject.violations[0]
+        mark, style = VIOLATION_MARK[first.severity]
+        line.append(f"  {mark} {display(first.message)}", style=style)
     elif subject.accepted or subject.suppressed:
         count = len(subject.accepted) + len(subject.suppressed)
         line.append(f"  ~ {count} accepted by the policy despite failing", style="yellow")
     print_wrapped(console, line)
 
 
-def _subject(console: Console, subject: SubjectReport, show_openness: bool = False) -> None:
+def _subject(
+    console: Console, subject: SubjectReport, below: str, show_openness: bool = False
+) -> None:
     from rich.table import Table
     from rich.text import Text
 
     head = Text()
-    head.append(
-        "PASS" if subject.passed else "FAIL", style="bold green" if subject.passed else "bold red"
-    )
+    head.append(outcome(subject), style=OUTCOME_STYLE[outcome(subject)])
     head.append(f"  {display(subject.name)}", style="bold")
     where = display(subject.source) + (f":{subject.license_line}" if subject.license_line else "")
     head.append(f"  ({where})")
@@ -248,8 +253,11 @@ def _subject(console: Console, subject: SubjectReport, show_openness: bool = Fal
     if shown:
         _indented(console, "Policy violations", 2, "bold")
         for violation in shown:
-            line = Text("x ", style="red")
+            mark, style = VIOLATION_MARK[violation.severity]
+            line = Text(f"{mark} ", style=style)
             line.append(display(violation.message))
+            if violation.severity == "warning":
+                line.append(f" (warning: {below})", style=style)
             _indented(console, line, 4)
             step = next_step(subject, violation)
             if step is not None:
@@ -371,7 +379,9 @@ def render(report: Report, options: RenderOptions) -> str:
         if options.compact:
             _subject_line(console, subject)
         else:
-            _subject(console, subject, show_openness=report.policy == "osaid")
+            _subject(
+                console, subject, below_threshold(report), show_openness=report.policy == "osaid"
+            )
     failed = sum(1 for s in report.subjects if not s.passed)
     checked = len(report.subjects)
     summary = Text(

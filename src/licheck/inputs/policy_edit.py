@@ -10,17 +10,20 @@ exactly the old exceptions plus the new one, nothing is written and the error sa
 An exception is a decision a person answers for, so it is refused when it cannot be one: a
 license licheck does not know (with the closest names), an empty reason, an expiry in the past
 or more than a year ahead (unless the caller allows a long one), or a second exception for the
-same model and license (renew the existing entry instead). This module returns the new text;
-the CLI writes it.
+same model and license (renew the existing entry instead). This module returns the new text
+and the bytes to write, in the file's own encoding (a UTF-8 byte-order mark stays, UTF-16 stays
+UTF-16) with each line's own ending (CRLF stays CRLF; added lines take the file's convention);
+the CLI writes them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from licheck.errors import PolicyError
 from licheck.records import Policy, PolicyException
@@ -33,8 +36,7 @@ LONGEST_EXPIRY_DAYS = 366
 MARK = "added by `licheck exception add`"
 
 
-@dataclass(frozen=True)
-class NewException:
+class NewException(msgspec.Struct, frozen=True):
     """What `licheck exception add` was asked to write."""
 
     license: str
@@ -45,12 +47,13 @@ class NewException:
     ticket: str | None = None
 
 
-@dataclass(frozen=True)
-class EditedPolicy:
-    """The policy file's new text, and the exception as licheck reads it back (with its line)."""
+class EditedPolicy(msgspec.Struct, frozen=True):
+    """The policy file's new text, the bytes to write (its encoding and byte-order mark as the
+    file had them), and the exception as licheck reads it back (with its line)."""
 
     text: str
     exception: PolicyException
+    data: bytes
 
 
 def _a_year_after(day: date) -> date:
@@ -145,24 +148,48 @@ def _content(line: str) -> bool:
     return bool(stripped) and not stripped.startswith("#")
 
 
+def _lines(text: str) -> tuple[list[str], str]:
+    """The text's lines, each with its own ending, and the ending added lines get.
+
+    Only LF and CRLF end a line here (not `str.splitlines`' form feeds, U+2028 and the like, so
+    a comment holding one is written back as it was). Added lines take the file's convention:
+    CRLF when most of its lines end so. A last line without an ending gets one, as it is no
+    longer last.
+    """
+    lines = re.findall(r"[^\n]*\n|[^\n]+\Z", text)
+    crlf = sum(line.endswith("\r\n") for line in lines)
+    newline = "\r\n" if crlf * 2 > sum(line.endswith("\n") for line in lines) else "\n"
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += newline
+    return lines, newline
+
+
+def _bare(line: str) -> str:
+    return line.rstrip("\r\n")
+
+
 def yaml_with_exception(text: str, entry: NewException, today: date) -> str:
     """The YAML policy text with the entry added, everything else as it was."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines()
-    found = next((i for i, line in enumerate(lines) if _KEY.match(line)), None)
+    lines, newline = _lines(text)
+
+    def ended(added: list[str]) -> list[str]:
+        return [line + newline for line in added]
+
+    found = next((i for i, line in enumerate(lines) if _KEY.match(_bare(line))), None)
     if found is None:
         # No exceptions yet: the key and the entry at the end.
-        added = ["exceptions:", *_yaml_entry(entry, "  ", today)]
-        return newline.join([*lines, *added]) + newline
-    match = _KEY.match(lines[found])
+        return "".join([*lines, *ended(["exceptions:", *_yaml_entry(entry, "  ", today)])])
+    match = _KEY.match(_bare(lines[found]))
     assert match is not None
     rest = re.sub(r"(^|\s)#.*$", "", match["rest"]).strip()
     if rest in ("[]", "", "~", "null"):
         comment = match["rest"][match["rest"].find("#") :] if "#" in match["rest"] else ""
+        # The key's line keeps its own ending.
         head = "exceptions:" + (f"  {comment.strip()}" if comment else "")
+        head += lines[found][len(_bare(lines[found])) :]
         last, indent = found, "  "
         for number in range(found + 1, len(lines)):
-            line = lines[number]
+            line = _bare(lines[number])
             if not _content(line):
                 continue
             item = _ITEM.match(line)
@@ -174,9 +201,9 @@ def yaml_with_exception(text: str, entry: NewException, today: date) -> str:
                 indent = item["indent"]
             last = number
         new = [*lines[:found], head, *lines[found + 1 : last + 1]]
-        new += _yaml_entry(entry, indent, today)
+        new += ended(_yaml_entry(entry, indent, today))
         new += lines[last + 1 :]
-        return newline.join(new) + newline
+        return "".join(new)
     raise PolicyError(
         "the policy's exceptions are written in flow style ([...]); licheck adds an entry "
         "only to a block list",
@@ -191,18 +218,18 @@ _TOML_KEY = re.compile(r"^\s*exceptions\s*=")
 
 def toml_with_exception(text: str, entry: NewException, today: date) -> str:
     """pyproject.toml with a `[[tool.licheck.exceptions]]` table appended."""
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.splitlines()
-    header = next((i for i, line in enumerate(lines) if line.strip() == "[tool.licheck]"), None)
+    lines, newline = _lines(text)
+    bare = [_bare(line) for line in lines]
+    header = next((i for i, line in enumerate(bare) if line.strip() == "[tool.licheck]"), None)
     if header is None:
         raise PolicyError(
             "pyproject.toml has no [tool.licheck] table of its own",
             hint="add the exception by hand, or keep the policy in .licheck.yaml",
         )
     for number in range(header + 1, len(lines)):
-        if _TABLE.match(lines[number]):
+        if _TABLE.match(bare[number]):
             break
-        if _TOML_KEY.match(lines[number]):
+        if _TOML_KEY.match(bare[number]):
             raise PolicyError(
                 "[tool.licheck] writes its exceptions as an inline array; licheck adds an "
                 "entry only as a [[tool.licheck.exceptions]] table",
@@ -212,9 +239,9 @@ def toml_with_exception(text: str, entry: NewException, today: date) -> str:
             )
     added = ["", f"# {MARK} on {today.isoformat()}", "[[tool.licheck.exceptions]]"]
     added += [f"{key} = {value}" for key, value in _fields(entry)]
-    while lines and not lines[-1].strip():
+    while lines and not _bare(lines[-1]).strip():
         lines.pop()
-    return newline.join([*lines, *added]) + newline
+    return "".join([*lines, *(line + newline for line in added)])
 
 
 def add_exception(
@@ -228,7 +255,7 @@ def add_exception(
 ) -> EditedPolicy:
     """The policy file at `path` with `entry` added, checked by reading it back."""
     from licheck.inputs.policy_file import load_policy, policy_from_text
-    from licheck.inputs.yamlfile import read_text_file
+    from licheck.inputs.yamlfile import decode_text, read_file_bytes, text_encoding
 
     shown = shown or str(path)
     license_id = check_request(entry, catalog=catalog, today=today, allow_long=allow_long)
@@ -242,7 +269,8 @@ def add_exception(
                 line=existing.line,
                 hint="renew it by editing its `expires` and `reason` there",
             )
-    text = read_text_file(path, what="policy file", max_bytes=1024 * 1024, shown=shown)
+    data = read_file_bytes(path, what="policy file", max_bytes=1024 * 1024, shown=shown)
+    text = decode_text(data, shown, "policy file")
     pyproject = path.name == "pyproject.toml"
     try:
         edited = (toml_with_exception if pyproject else yaml_with_exception)(text, entry, today)
@@ -258,7 +286,8 @@ def add_exception(
             file=shown,
             hint="add the entry by hand: " + ", ".join(f"{k}: {v}" for k, v in _fields(entry)),
         )
-    return EditedPolicy(edited, added)
+    bom, codec = text_encoding(data)
+    return EditedPolicy(edited, added, bom + edited.encode(codec))
 
 
 def _the_one_added(before: Policy, after: Policy) -> PolicyException | None:

@@ -11,7 +11,10 @@ Left out by default, and counted: version-control internals (.git, .hg, .svn), v
 (.mypy_cache, .pytest_cache, .ruff_cache, .tox), symlinked folders (never followed: a loop or
 an escape from the tree), and in a Hugging Face cache the dataset and space repos (not models).
 `build/`, `dist/` and hidden folders are walked: a model there is a model. `--exclude GLOB`
-leaves out more, matched against the path relative to the scanned root.
+leaves out more, matched against the path relative to the scanned root as .gitignore matches
+(`_glob`): a folder matched is left out with all under it, and a model folder is left out when
+the folder or every one of its files is matched (`dir/*`); one whose files are matched only in
+part is judged whole, with a `Note` that says so (check.model_paths applies the same rule).
 
 A Hugging Face cache (`models--ORG--NAME/{refs,snapshots,blobs}`) is read as a cache, not as
 folders: one unit per repo, at the revision `refs/main` names (each snapshot when no ref says which
@@ -27,7 +30,7 @@ the layout it reads is three folder names and a one-line ref file.
 
 from __future__ import annotations
 
-import fnmatch
+import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -110,7 +113,15 @@ class Skip(msgspec.Struct, frozen=True):
     reason: str
 
 
-Found = Unit | Skip
+class Note(msgspec.Struct, frozen=True):
+    """Something the walk judged but must say (an --exclude that matched only some files of a
+    model folder): a warning in the run's summary."""
+
+    path: Path
+    message: str
+
+
+Found = Unit | Skip | Note
 
 
 def _head_text(path: Path) -> str:
@@ -174,6 +185,129 @@ def model_folder_of(path: Path) -> Path | None:
     return folder if is_model_folder(folder, files) else None
 
 
+def _segment(text: str) -> str:
+    """One path segment of a glob as a regex: `*` and `?` never cross a `/`, `[...]` is a class
+    (`[!...]` negated), everything else is literal."""
+    out = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and "]" in text[index + 2 :]:
+            end = text.index("]", index + 2)
+            body = text[index + 1 : end]
+            if body.startswith("!"):
+                body = "^" + body[1:]
+            out.append("[" + body.replace("\\", "\\\\") + "]")
+            index = end
+        else:
+            out.append(re.escape(char))
+        index += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=256)
+def _glob(pattern: str) -> tuple[re.Pattern[str], bool]:
+    """An --exclude glob as a regex over a relative POSIX path, and whether it matches folders
+    only, read as .gitignore reads it (as REUSE.toml and Trivy's doublestar globs do too): a
+    pattern with no `/` but a trailing one matches a name at any depth; one with a `/` is
+    anchored at the root (a leading `/` or `./` says so too); `**` as a whole segment spans
+    any number of folders; a trailing `/` matches folders only."""
+    folders_only = pattern.endswith("/")
+    body = pattern.rstrip("/")
+    anchored = "/" in body  # `./name` too: a path from the root
+    while body.startswith("./"):
+        body = body[2:]
+    body = body.lstrip("/")
+    parts = body.split("/")
+    regex = "" if anchored else "(?:.*/)?"
+    for number, part in enumerate(parts):
+        last = number == len(parts) - 1
+        if part == "**":
+            regex += ".*" if last else "(?:[^/]+/)*"
+        else:
+            regex += _segment(part) + ("" if last else "/")
+    return re.compile(regex + r"\Z"), folders_only
+
+
+def matching_pattern(relative: str, patterns: tuple[str, ...], *, is_dir: bool) -> str | None:
+    """The first --exclude pattern that leaves out a relative POSIX path: one that matches the
+    path or one of the folders it lies in (leaving a folder out leaves out all under it)."""
+    if not patterns or relative in ("", "."):
+        return None
+    parts = relative.split("/")
+    for pattern in patterns:
+        regex, folders_only = _glob(pattern)
+        for depth in range(1, len(parts) + 1):
+            folder = depth < len(parts) or is_dir
+            if (folder or not folders_only) and regex.match("/".join(parts[:depth])):
+                return pattern
+    return None
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path != root else "."
+
+
+def _excluded(path: Path, root: Path, patterns: tuple[str, ...], *, is_dir: bool) -> str | None:
+    """The --exclude pattern that leaves `path` out (relative to the root, POSIX slashes)."""
+    return matching_pattern(_relative(path, root), patterns, is_dir=is_dir)
+
+
+class FolderExclusion(msgspec.Struct, frozen=True):
+    """What --exclude makes of a model folder: left out whole (`pattern`: the folder is matched,
+    or every file of it is, as `dir/*` matches them), or judged whole although `partly` matches
+    some of its files (a model is one unit: its license terms bind it whatever is excluded)."""
+
+    pattern: str | None = None
+    partly: str | None = None
+
+
+def model_folder_exclusion(
+    folder: Path, root: Path, files: Iterable[str], patterns: tuple[str, ...]
+) -> FolderExclusion:
+    """Whether --exclude leaves a model folder out; `files` are the names of its files."""
+    if not patterns:
+        return FolderExclusion()
+    whole = _excluded(folder, root, patterns, is_dir=True)
+    if whole is not None:
+        return FolderExclusion(whole)
+    matched = [_excluded(folder / name, root, patterns, is_dir=False) for name in sorted(files)]
+    if matched and all(matched):
+        return FolderExclusion(matched[0])
+    return FolderExclusion(partly=next((m for m in matched if m), None))
+
+
+def partly_excluded_note(folder: str, pattern: str) -> str:
+    """The warning for a model folder an --exclude pattern matches only some files of."""
+    return (
+        f"--exclude {pattern} matches some files of the model folder {folder}, not all: the "
+        f"model is judged with all its files (its terms bind it whatever is left out); exclude "
+        f"the folder ({folder}) to leave the model out"
+    )
+
+
+def folder_exclusion(folder: Path, patterns: tuple[str, ...]) -> FolderExclusion:
+    """model_folder_exclusion for `check`: the folder relative to the current folder, with the
+    files the walk would see in it (links to folders are no files)."""
+    try:
+        base = Path.cwd()
+        relative = folder.absolute().relative_to(base)
+    except ValueError:
+        return FolderExclusion()
+    if not patterns:
+        return FolderExclusion()
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.is_file() or (e.is_symlink() and not e.is_dir())]
+    except OSError:
+        names = []
+    return model_folder_exclusion(base / relative, base, names, patterns)
+
+
 def excluded(path: Path, patterns: tuple[str, ...]) -> str | None:
     """The pattern that leaves `path` out (relative to the current folder), for `check`."""
     try:
@@ -181,21 +315,7 @@ def excluded(path: Path, patterns: tuple[str, ...]) -> str | None:
         relative = path.absolute().relative_to(base)
     except ValueError:
         return None
-    return _excluded(base / relative, base, patterns)
-
-
-def _excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> str | None:
-    """The --exclude pattern that matches `path` (relative to the root, POSIX slashes)."""
-    if not patterns:
-        return None
-    relative = path.relative_to(root).as_posix() if path != root else "."
-    for pattern in patterns:
-        bare = pattern.rstrip("/")
-        if fnmatch.fnmatch(relative, bare) or fnmatch.fnmatch(relative, bare + "/*"):
-            return pattern
-        if "/" not in bare and fnmatch.fnmatch(path.name, bare):
-            return pattern
-    return None
+    return _excluded(base / relative, base, patterns, is_dir=path.is_dir())
 
 
 def _inside(path: Path, root_real: str) -> bool:
@@ -342,14 +462,21 @@ def walk(
                 yield from (Unit(manifest, "model") for manifest in manifest_paths(folder))
                 subfolders = [name for name in subfolders if name not in ("manifests", "blobs")]
             if is_model_folder(folder, files):
-                yield Unit(folder, "model")
+                exclusion = model_folder_exclusion(folder, root, files.values(), exclude)
+                if exclusion.pattern is not None:
+                    yield Skip(folder, f"--exclude {exclusion.pattern}")
+                else:
+                    if exclusion.partly is not None:
+                        yield Note(folder, partly_excluded_note(str(folder), exclusion.partly))
+                    yield Unit(folder, "model")
             else:
                 for lower in sorted(files):
                     if not lower.endswith(CANDIDATE_SUFFIXES):
                         continue
                     path = folder / files[lower]
-                    if _excluded(path, root, exclude):
-                        yield Skip(path, "--exclude " + str(_excluded(path, root, exclude)))
+                    pattern = _excluded(path, root, exclude, is_dir=False)
+                    if pattern is not None:
+                        yield Skip(path, f"--exclude {pattern}")
                     elif not _inside(path, root_real):
                         yield Unit(
                             path,
@@ -361,7 +488,7 @@ def walk(
             later: list[Path] = []
             for name in sorted(subfolders):
                 path = folder / name
-                pattern = _excluded(path, root, exclude)
+                pattern = _excluded(path, root, exclude, is_dir=True)
                 if pattern is not None:
                     yield Skip(path, f"--exclude {pattern}")
                 elif name in DEFAULT_EXCLUDED:

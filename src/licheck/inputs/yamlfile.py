@@ -63,6 +63,14 @@ def read_text_file(path: Path, *, what: str, max_bytes: int, shown: str | None =
     `shown` is how the path appears in messages (as the user typed it).
     """
     shown = shown or str(path)
+    return decode_text(
+        read_file_bytes(path, what=what, max_bytes=max_bytes, shown=shown), shown, what
+    )
+
+
+def read_file_bytes(path: Path, *, what: str, max_bytes: int, shown: str) -> bytes:
+    """The bytes of a small regular file, or an error the user can act on (missing, not a file,
+    too large, unreadable): for a caller that must write the file back as it was encoded."""
     try:
         if not path.exists():
             raise InputError(f"{what} not found", file=shown, hint="check the path")
@@ -80,7 +88,23 @@ def read_text_file(path: Path, *, what: str, max_bytes: int, shown: str | None =
         data = read_regular(path, limit=max_bytes, shown=shown, what=what)
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc
-    return decode_text(data, shown, what)
+    return data
+
+
+# The byte-order marks decode_text reads, with the codec that writes the text after them.
+BYTE_ORDER_MARKS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def text_encoding(data: bytes) -> tuple[bytes, str]:
+    """(byte-order mark, codec) of a text file decode_text accepted: what writes it back in the
+    encoding it came in (a UTF-8 BOM some Windows editors add stays; UTF-16 stays UTF-16)."""
+    return next(
+        ((bom, codec) for bom, codec in BYTE_ORDER_MARKS if data.startswith(bom)), (b"", "utf-8")
+    )
 
 
 def decode_text(data: bytes, shown: str, what: str) -> str:

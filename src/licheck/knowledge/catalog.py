@@ -363,6 +363,49 @@ def render_index(index: dict[str, Any]) -> str:
     return json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+# Words most license names share: compared with them, "made-up-license" reads as close to
+# "llama-license" and "MIT licence" to "bsd-licence". Spellings are compared without them.
+_GENERIC_WORDS = frozenset({"license", "licence", "agreement", "terms", "of", "the", "use"})
+
+
+def _core(name: str) -> str:
+    """A normalised name without the words every license name shares ("" when it is only
+    those words)."""
+    return "-".join(w for w in re.split(r"[-\s]+", name) if w and w not in _GENERIC_WORDS)
+
+
+def _similarity(key: str, name: str) -> float:
+    """difflib's ratio of two names, on their distinctive words when both have some."""
+    import difflib
+
+    core, other = _core(key), _core(name)
+    first, second = (core, other) if core and other else (key, name)
+    return difflib.SequenceMatcher(None, first, second).ratio()
+
+
+def _close_spellings(key: str, names: Sequence[str], limit: int) -> list[str]:
+    """The names spelt like `key` (difflib's ratio >= 0.6, as `get_close_matches`), closest
+    first, compared on their distinctive words when both have some (then >= 0.7)."""
+    import difflib
+
+    core = _core(key)
+    matcher = difflib.SequenceMatcher()
+    found: list[tuple[float, str]] = []
+    for name in names:
+        other = _core(name)
+        # Distinctive words are short: two of them need to be closer to be the same name.
+        first, second, cutoff = (core, other, 0.7) if core and other else (key, name, 0.6)
+        matcher.set_seqs(second, first)
+        if (
+            matcher.real_quick_ratio() >= cutoff
+            and matcher.quick_ratio() >= cutoff
+            and matcher.ratio() >= cutoff
+        ):
+            found.append((matcher.ratio(), name))
+    found.sort(key=lambda item: (-item[0], len(item[1])))
+    return [name for _ratio, name in found[:limit]]
+
+
 def did_you_mean(names: Sequence[str]) -> str:
     """ "did you mean 'A', 'B'?" for the closest known names (Catalog.suggest), "" for none."""
     return f"did you mean {', '.join(repr(n) for n in names)}?" if names else ""
@@ -503,7 +546,6 @@ class Catalog:
         return list(remembered)
 
     def _closest(self, key: str, limit: int) -> list[str]:
-        import difflib
 
         # licheck's own aliases, then SPDX ids as SPDX writes them (`Apache2` -> Apache-2.0),
         # compared in the normalised form the key has.
@@ -513,16 +555,24 @@ class Catalog:
         names = list(shown)
         # Hub names often shorten a known name ("qwen-research" for a Qwen research license):
         # names holding every part come first, then the closest spellings.
-        parts = [p for p in key.split("-") if len(p) > 2]
+        # The words every license name holds ("license", "terms") do not count as parts.
+        parts = [p for p in (_core(key) or key).split("-") if len(p) > 2]
         holding = [n for n in names if parts and all(p in n for p in parts)]
         # The closest spelling first (`apache 2`: Apache-2.0 before Apache-1.0), then shortest.
-        close = sorted(
-            holding, key=lambda n: (-difflib.SequenceMatcher(None, key, n).ratio(), len(n))
-        )
-        close += [
-            n for n in difflib.get_close_matches(key, names, n=limit, cutoff=0.6) if n not in close
-        ]
-        return [shown[n] or n for n in close[:limit]]
+        close = sorted(holding, key=lambda n: (-_similarity(key, n), len(n)))
+        others = _close_spellings(key, names, limit)
+        if not holding and parts and len(parts[0]) > 3:
+            # None holds them all ("falcon-mamba-7b"): the names of its family (the first word,
+            # the publisher's or the model's) are close too, ranked with the close spellings.
+            others += [n for n in names if n.split("-")[0] == parts[0] and n not in others]
+        ranked = sorted(others, key=lambda n: (-_similarity(key, n), len(n)))
+        close += [n for n in ranked if n not in close]
+        # One name per license: three aliases of one license ("falcon-llm", "falcon-llm-1.0")
+        # would crowd out the others.
+        aliases = self.index["aliases"]
+        one_each = {aliases.get(n, n): n for n in reversed(close)}
+        firsts = [n for n in close if one_each[aliases.get(n, n)] == n]
+        return [shown[n] or n for n in firsts[:limit]]
 
     def _from_spdx(self, spdx: SpdxLicense) -> Resolution:
         owner = self.index["aliases"].get(normalise_alias(spdx.id))
