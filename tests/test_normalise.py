@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import zlib
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -81,3 +82,14 @@ def test_gram_hashes_are_the_full_width_formula(words: list[str]) -> None:
             for a, b, c in zip(words, words[1:], words[2:], strict=False)
         ]
     assert n.gram_hashes(words) == expected
+
+
+def test_gram_hashes_are_the_same_when_the_token_cache_is_full(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    words = ["a", "new", "word", "flood", "of", "unseen", "words", "a", "new"]
+    expected = n.gram_hashes(words)
+    monkeypatch.setattr(n, "_PARTS", {})
+    monkeypatch.setattr(n, "_CACHED_TOKENS", 0)  # nothing can be kept
+    assert n.gram_hashes(words) == expected
+    assert n._PARTS == {}

@@ -287,8 +287,14 @@ def gram_hashes(words: Sequence[str]) -> list[int]:
     try:
         parts = list(map(_PARTS.__getitem__, words))
     except KeyError:
-        get = _PARTS.get
-        parts = [get(w) or _parts(w) for w in words]
+        # New words: hash each once, then look the text up again at C speed.
+        for word in set(words).difference(_PARTS):
+            _parts(word)
+        try:
+            parts = list(map(_PARTS.__getitem__, words))
+        except KeyError:  # the cache is full: the words it could not keep are hashed again
+            get = _PARTS.get
+            parts = [get(w) or _parts(w) for w in words]
     # Word i counts with multiplier K1, word i+1 with K2, word i+2 as it is.
     return [
         (x[0] + y[1] + z[2]) >> _SHIFT & HASH_MASK
