@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from licheck.clauses.analysis import TextAnalysis, analyse
-from licheck.clauses.patterns import _NEEDS
+from licheck.clauses.patterns import _NEEDS, LazyPattern, lazy_pattern
 from licheck.clauses.rules import (
     COMPILED_NAME,
     build_compiled,
@@ -253,7 +253,7 @@ def _shape(rule: object) -> object:
     """A rule as comparable data: every field, each pattern as its source and its needs."""
 
     def plain(value: object) -> object:
-        if isinstance(value, re.Pattern):
+        if isinstance(value, (re.Pattern, LazyPattern)):
             return (value.pattern, _NEEDS.get(value))
         if isinstance(value, (tuple, list, frozenset)):
             return [plain(v) for v in (sorted(value) if isinstance(value, frozenset) else value)]
@@ -348,3 +348,28 @@ def test_keyword_search_fallback_finds_exactly_what_the_automaton_finds() -> Non
     assert texts
     for text in texts:
         assert sorted(fallback.occurrences(text)) == sorted(index.occurrences(text))
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_then_answers_as_the_compiled_one() -> None:
+    source = r"\b(?:no|not)\s+(?P<term>commercial)\b"
+    lazy = LazyPattern(source)
+    assert "search" not in lazy.__dict__  # nothing compiled yet
+    compiled = re.compile(source)
+    text = "not commercial; no commercial use, not  Commercial"
+    found, expected = lazy.search(text), compiled.search(text)
+    assert found is not None and expected is not None and found.span() == expected.span()
+    assert lazy.__dict__["search"] == compiled.search  # the compiled method from now on
+    assert lazy.sub("_", text) == compiled.sub("_", text)
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert LazyPattern(source).match(text) is not None
+    assert LazyPattern(source).groupindex == {"term": 1}
+
+
+def test_one_lazy_pattern_per_source() -> None:
+    assert lazy_pattern(r"\bfee\b") is lazy_pattern(r"\bfee\b")
+    assert lazy_pattern(r"\bfee\b") is not lazy_pattern(r"\bfees\b")
+
+
+def test_rules_from_the_compiled_file_compile_their_patterns_lazily() -> None:
+    patterns = [p for rule in load_rules() for a in rule.alternatives for p in a.patterns]
+    assert patterns and all(isinstance(p, LazyPattern) for p in patterns)

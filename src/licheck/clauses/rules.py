@@ -30,7 +30,14 @@ if TYPE_CHECKING:
     import ahocorasick_rs
 
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
-from licheck.clauses.patterns import _NEEDS, _Needs, _required_literals, fast_source
+from licheck.clauses.patterns import (
+    _NEEDS,
+    Pattern,
+    _Needs,
+    _required_literals,
+    fast_source,
+    lazy_pattern,
+)
 from licheck.clauses.segment import BINDING, MODALITIES, RuleError
 
 # --- rules ----------------------------------------------------------------------------------
@@ -41,12 +48,12 @@ class Alternative:
     """One way a concept shows: a clause of these modalities that matches all these patterns."""
 
     modalities: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
 
 
 # A pattern and what it needs; an alternative as its anchor pattern and its checks.
-_Check = tuple[re.Pattern[str], _Needs | None]
-_Alternative = tuple[re.Pattern[str], tuple[_Check, ...]]
+_Check = tuple[Pattern, _Needs | None]
+_Alternative = tuple[Pattern, tuple[_Check, ...]]
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,8 @@ class Rule:
     message: str
     keywords: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
-    ignore: tuple[re.Pattern[str], ...] = ()
-    unless: tuple[re.Pattern[str], ...] = ()
+    ignore: tuple[Pattern, ...] = ()
+    unless: tuple[Pattern, ...] = ()
     scope: str = "clause"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -109,27 +116,34 @@ def pattern_form(pattern: str) -> _Form:
     return fast_source(pattern), _required_literals(pattern)
 
 
-def _compile(pattern: Any, where: str, forms: dict[str, _Form]) -> re.Pattern[str]:
+def _compile(pattern: Any, where: str, forms: dict[str, _Form]) -> Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise RuleError("a pattern must be a non-empty text", file=where)
-    source, needs = forms.get(pattern) or pattern_form(pattern)
-    try:
-        compiled = re.compile(source)
-    except re.error as exc:
-        raise RuleError(f"bad pattern {pattern!r}: {exc}", file=where) from exc
+    compiled: Pattern
+    form = forms.get(pattern)
+    if form is not None:
+        # Compiled from this very YAML when the data file was built (validated there): the
+        # regex is compiled when a text first needs it.
+        compiled, needs = lazy_pattern(form[0]), form[1]
+    else:
+        source, needs = pattern_form(pattern)
+        try:
+            compiled = re.compile(source)
+        except re.error as exc:
+            raise RuleError(f"bad pattern {pattern!r}: {exc}", file=where) from exc
     if needs is not None:
         _NEEDS[compiled] = needs
     return compiled
 
 
-def _patterns(value: Any, where: str, forms: dict[str, _Form]) -> tuple[re.Pattern[str], ...]:
+def _patterns(value: Any, where: str, forms: dict[str, _Form]) -> tuple[Pattern, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
     return tuple(_compile(p, where, forms) for p in items)
 
 
-def _term_patterns(value: Any, where: str, forms: dict[str, _Form]) -> tuple[re.Pattern[str], ...]:
+def _term_patterns(value: Any, where: str, forms: dict[str, _Form]) -> tuple[Pattern, ...]:
     patterns = _patterns(value, where, forms)
     for pattern in patterns:
         if "term" not in pattern.groupindex:
