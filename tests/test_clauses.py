@@ -7,6 +7,8 @@ clause that only looks like a restriction); none is a real license.
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from licheck.clauses.analysis import TextAnalysis, analyse
-from licheck.clauses.rules import load_rules
+from licheck.clauses.patterns import _NEEDS, LazyPattern, lazy_pattern
+from licheck.clauses.rules import (
+    COMPILED_NAME,
+    build_compiled,
+    load_rules,
+    render_compiled,
+    rules_from,
+)
 from licheck.clauses.segment import MAX_EVIDENCE_WORDS, segment
 from licheck.records import CRITERION_IDS
 
@@ -222,6 +231,61 @@ def test_rules_are_compiled_once() -> None:
     assert load_rules() is load_rules()
 
 
+RULES_DIR = Path(__file__).parents[1] / "src" / "licheck" / "clauses" / "rules"
+
+
+def test_compiled_rules_are_current() -> None:
+    on_disk = (RULES_DIR / COMPILED_NAME).read_text(encoding="utf-8")
+    assert on_disk == render_compiled(build_compiled(RULES_DIR)), (
+        "rules/compiled.json is stale: run `python -m licheck.clauses.rules`"
+    )
+
+
+def _copy_rules(target: Path, *, compiled: bool) -> Path:
+    target.mkdir()
+    for path in RULES_DIR.iterdir():
+        if path.name.endswith(".yaml") or (compiled and path.name == COMPILED_NAME):
+            (target / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+def _shape(rule: object) -> object:
+    """A rule as comparable data: every field, each pattern as its source and its needs."""
+
+    def plain(value: object) -> object:
+        if isinstance(value, (re.Pattern, LazyPattern)):
+            return (value.pattern, _NEEDS.get(value))
+        if isinstance(value, (tuple, list, frozenset)):
+            return [plain(v) for v in (sorted(value) if isinstance(value, frozenset) else value)]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if dataclasses.is_dataclass(value):
+            return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return value
+
+    return plain(rule)
+
+
+def test_compiled_rules_are_the_rules_the_yaml_gives(tmp_path: Path) -> None:
+    from_yaml = rules_from(_copy_rules(tmp_path / "yaml", compiled=False))
+    assert [_shape(r) for r in load_rules()] == [_shape(r) for r in from_yaml]
+
+
+def test_a_rule_edited_after_compiling_is_read_from_its_yaml(tmp_path: Path) -> None:
+    folder = _copy_rules(tmp_path / "rules", compiled=True)
+    edited = folder / "fees.yaml"
+    text = edited.read_text(encoding="utf-8")
+    edited.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    fees = next(r for r in rules_from(folder) if r.id == "fees")
+    assert fees.title.startswith("Edited ")
+
+
+def test_a_broken_compiled_file_falls_back_to_the_yaml(tmp_path: Path) -> None:
+    folder = _copy_rules(tmp_path / "rules", compiled=False)
+    (folder / COMPILED_NAME).write_text("{not json", encoding="utf-8")
+    assert [r.id for r in rules_from(folder)] == [r.id for r in load_rules()]
+
+
 # --- hostile input -------------------------------------------------------------------------
 
 
@@ -284,3 +348,28 @@ def test_keyword_search_fallback_finds_exactly_what_the_automaton_finds() -> Non
     assert texts
     for text in texts:
         assert sorted(fallback.occurrences(text)) == sorted(index.occurrences(text))
+
+
+def test_a_lazy_pattern_compiles_on_first_use_and_then_answers_as_the_compiled_one() -> None:
+    source = r"\b(?:no|not)\s+(?P<term>commercial)\b"
+    lazy = LazyPattern(source)
+    assert "search" not in lazy.__dict__  # nothing compiled yet
+    compiled = re.compile(source)
+    text = "not commercial; no commercial use, not  Commercial"
+    found, expected = lazy.search(text), compiled.search(text)
+    assert found is not None and expected is not None and found.span() == expected.span()
+    assert lazy.__dict__["search"] == compiled.search  # the compiled method from now on
+    assert lazy.sub("_", text) == compiled.sub("_", text)
+    assert [m.span() for m in lazy.finditer(text)] == [m.span() for m in compiled.finditer(text)]
+    assert LazyPattern(source).match(text) is not None
+    assert LazyPattern(source).groupindex == {"term": 1}
+
+
+def test_one_lazy_pattern_per_source() -> None:
+    assert lazy_pattern(r"\bfee\b") is lazy_pattern(r"\bfee\b")
+    assert lazy_pattern(r"\bfee\b") is not lazy_pattern(r"\bfees\b")
+
+
+def test_rules_from_the_compiled_file_compile_their_patterns_lazily() -> None:
+    patterns = [p for rule in load_rules() for a in rule.alternatives for p in a.patterns]
+    assert patterns and all(isinstance(p, LazyPattern) for p in patterns)

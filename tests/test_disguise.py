@@ -152,6 +152,12 @@ def test_word_hyphenated_across_lines_is_joined_on_the_first_line() -> None:
     assert result.suspicious == ()
 
 
+@pytest.mark.parametrize("end", ["-", "\u2010", "\u2010 \t"])
+def test_a_hyphen_at_a_line_end_after_spaces_or_as_u2010_still_joins(end: str) -> None:
+    result = undisguise(f"for non{end}\ncommercial use", markup=False)
+    assert result.text == "for noncommercial\nuse"
+
+
 def test_list_items_and_rules_are_not_joined() -> None:
     text = "Terms\n---\n- item one\nwell -\n- item two"
     assert undisguise(text, markup=False).text == text

@@ -522,6 +522,31 @@ def test_missing_fingerprint_data_is_a_knowledge_base_error(tmp_path: Path) -> N
     assert "python -m licheck.knowledge.build_index" in (caught.value.hint or "")
 
 
+def test_fingerprint_data_without_the_slot_table_is_refused(tmp_path: Path) -> None:
+    meta, blob, facts = fingerprints.build(FIXTURES / "corpus")
+    del meta["inverted_slots"]  # data laid out before postings were found by slot
+    fingerprints.write(meta, blob, facts, tmp_path)
+    with pytest.raises(KnowledgeBaseError) as caught:
+        load_index(tmp_path)
+    assert "python -m licheck.knowledge.build_index" in (caught.value.hint or "")
+
+
+def test_each_sampled_ngram_finds_exactly_its_postings_by_slot(
+    fixture_index: FingerprintIndex,
+) -> None:
+    starts, refs = fixture_index.inv_starts, fixture_index.inv_refs
+    assert starts[0] == 0 and starts[len(starts) - 1] == len(refs)
+    holders: dict[int, set[int]] = {}  # sampled n-gram -> the references that hold it
+    for number in range(len(fixture_index)):
+        required, _ = fixture_index.grams(fixture_index.reference(number))
+        for g in required:
+            if g % 4 == 0:  # SAMPLE_EVERY: the sampled n-grams are in the inverted index
+                holders.setdefault(g, set()).add(number)
+    assert holders
+    for g, numbers in holders.items():  # (no fixture n-gram is in more than MAX_POSTINGS)
+        assert set(refs[starts[g // 4] : starts[g // 4 + 1]]) == numbers
+
+
 def test_shipped_data_holds_no_line_of_the_texts(corpus: Path) -> None:
     shipped = b"".join(p.read_bytes() for p in DATA_DIR.iterdir() if p.is_file())
     lines = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
 from licheck.clauses import cjk
 from licheck.clauses.language import unread_spans
-from licheck.clauses.patterns import _holds, _may_match, _search
+from licheck.clauses.patterns import Pattern, _holds, _may_match, _search
 from licheck.clauses.rules import Rule, _keyword_index, load_rules
 from licheck.clauses.segment import (
     BINDING,
@@ -79,7 +79,7 @@ def _evidence(original: str, clause: Clause, anchor: int | None) -> str:
     return f"{head}{' '.join(chosen)}{tail}"
 
 
-def _anchor(clause: Clause, pattern: re.Pattern[str] | None) -> int | None:
+def _anchor(clause: Clause, pattern: Pattern | None) -> int | None:
     """Roughly where in the clause the concept shows, to centre the quote on it."""
     if pattern is None:
         return None
@@ -91,7 +91,7 @@ def _anchor(clause: Clause, pattern: re.Pattern[str] | None) -> int | None:
     return found.start()
 
 
-def _rule_hits(rule: Rule, clause: Clause) -> re.Pattern[str] | None:
+def _rule_hits(rule: Rule, clause: Clause) -> Pattern | None:
     """The first pattern of the alternative that matched, or None when the rule does not apply.
 
     Cheapest tests first: the modality (cached per clause), then the concept's patterns, and the
@@ -170,7 +170,7 @@ class _Context:
     original: str
     lines: _Lines
     path: str | None
-    anchor: re.Pattern[str] | None = None
+    anchor: Pattern | None = None
 
 
 _NEGATED_GRANT = re.compile(r"\b(?:no|not|nor|never|neither)\b(?:\s+\w+){0,4}\s*$")
@@ -197,7 +197,7 @@ class _Text:
             if clause.lead_index is not None:
                 self.items.setdefault(clause.lead_index, []).append(index)
         self._keyword_hits: dict[str, list[int]] | None = None
-        self._matches: dict[tuple[re.Pattern[str], ...], Clause | None] = {}
+        self._matches: dict[tuple[Pattern, ...], Clause | None] = {}
 
     def clause_at(self, offset: int) -> int | None:
         """The index of the clause holding `offset`, if any."""
@@ -275,7 +275,7 @@ class _Text:
                 found.update(items.get(index, ()))
         return sorted(found)
 
-    def any_clause_matches(self, patterns: tuple[re.Pattern[str], ...]) -> Clause | None:
+    def any_clause_matches(self, patterns: tuple[Pattern, ...]) -> Clause | None:
         """A binding clause where one of the patterns matches, not negated just before it.
 
         The answer depends only on the text and the patterns, so it is kept for the next rule
@@ -287,7 +287,7 @@ class _Text:
         self._matches[patterns] = result
         return result
 
-    def _first_binding_match(self, patterns: tuple[re.Pattern[str], ...]) -> Clause | None:
+    def _first_binding_match(self, patterns: tuple[Pattern, ...]) -> Clause | None:
         for pattern in patterns:
             if not _may_match(pattern, self.flat):
                 continue
@@ -302,7 +302,7 @@ class _Text:
                     return clause
         return None
 
-    def grants_defined_term(self, definitions: tuple[re.Pattern[str], ...]) -> bool:
+    def grants_defined_term(self, definitions: tuple[Pattern, ...]) -> bool:
         """Whether a term defined as "the uses beyond the limited tier" is itself granted.
 
         A tiered license says "you may use it solely for internal research" and then defines
@@ -360,7 +360,7 @@ def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
         candidates = doc.candidates(rule)
         if not candidates:
             continue
-        hits: list[tuple[Clause, re.Pattern[str]]] = []
+        hits: list[tuple[Clause, Pattern]] = []
         fired_leads: set[int] = set()
         for index in candidates:
             clause = clauses[index]
@@ -379,8 +379,8 @@ def analyse(text: str, *, path: str | None = None) -> TextAnalysis:
         if not hits:
             continue
         # The second-tier test reads the whole text, so it runs only for a rule that fired.
-        defeaters: tuple[re.Pattern[str], ...] = rule.extra.get("defeated_by", ())
-        terms: tuple[re.Pattern[str], ...] = rule.extra.get("defeated_by_term", ())
+        defeaters: tuple[Pattern, ...] = rule.extra.get("defeated_by", ())
+        terms: tuple[Pattern, ...] = rule.extra.get("defeated_by_term", ())
         if (defeaters and doc.any_clause_matches(defeaters) is not None) or (
             terms and doc.grants_defined_term(terms)
         ):

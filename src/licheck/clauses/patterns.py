@@ -8,12 +8,70 @@ rewrite leaves every match as it was (issue 4's speed target, `benchmarks/clause
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
 
 # --- patterns -------------------------------------------------------------------------------
+
+
+class LazyPattern:
+    """A rule's regular expression (its rewritten source), compiled the first time it is used.
+
+    Compiling the ~290 rule patterns is most of what the clause engine does before its first
+    text (~70 ms a process); a text reaches only the patterns of the rules whose keywords it
+    holds, so most are never compiled for a short text. On first use the compiled pattern's
+    methods become this object's own attributes, so a later call costs what a call on the
+    compiled pattern costs. One object per source (lazy_pattern), as re's cache shares
+    compiled patterns, so equal patterns stay equal (the engine keys results by them).
+    """
+
+    def __init__(self, source: str) -> None:
+        self.pattern = source
+
+    def compiled(self) -> re.Pattern[str]:
+        """The compiled pattern; its methods replace this object's from now on."""
+        compiled = re.compile(self.pattern)
+        self.__dict__.update(
+            search=compiled.search,
+            match=compiled.match,
+            sub=compiled.sub,
+            finditer=compiled.finditer,
+        )
+        return compiled
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().search(string, pos, endpos)
+
+    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return self.compiled().match(string, pos, endpos)
+
+    def sub(self, repl: str, string: str, count: int = 0) -> str:
+        return self.compiled().sub(repl, string, count)
+
+    def finditer(
+        self, string: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        return self.compiled().finditer(string, pos, endpos)
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.compiled().groupindex
+
+
+# A rule's pattern: compiled when its rule is read from YAML, lazily from rules/compiled.json.
+Pattern = re.Pattern[str] | LazyPattern
+_LAZY: dict[str, LazyPattern] = {}
+
+
+def lazy_pattern(source: str) -> LazyPattern:
+    """The one LazyPattern of a rewritten source (see LazyPattern)."""
+    found = _LAZY.get(source)
+    if found is None:
+        found = _LAZY[source] = LazyPattern(source)
+    return found
 
 
 def _structure(pattern: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
@@ -255,7 +313,12 @@ def _factored(pattern: str) -> str | None:
 
 
 def fast_pattern(pattern: str) -> re.Pattern[str]:
-    """Compile a rule's pattern into an equivalent one that Python's engine runs faster.
+    """A rule's pattern compiled in the faster equivalent form of fast_source."""
+    return re.compile(fast_source(pattern))
+
+
+def fast_source(pattern: str) -> str:
+    """A rule's pattern rewritten into an equivalent one that Python's engine runs faster.
 
     A pattern made of `\\b`-led words is rewritten by _by_first_letter (or, when that would
     copy too much, by _leading_group or _factored). Otherwise
@@ -267,14 +330,14 @@ def fast_pattern(pattern: str) -> re.Pattern[str]:
     if not _CAPTURES.search(pattern):
         branches = _boundary_branches(pattern)
         if branches is not None:
-            return re.compile(_by_first_letter(branches)[0])
+            return _by_first_letter(branches)[0]
         leading = _leading_group(pattern) or _factored(pattern)
         if leading is not None:
-            return re.compile(leading)
+            return leading
     branches = _top_level_branches(pattern)
     if len(branches) > 1 and all(b.startswith("\\b") for b in branches):
         pattern = "\\b(?:" + "|".join(b[2:] for b in branches) + ")"
-    return re.compile(pattern)
+    return pattern
 
 
 # What a match of a pattern needs, as literal texts: any of some terms, each a list of sets of
@@ -282,7 +345,7 @@ def fast_pattern(pattern: str) -> re.Pattern[str]:
 # match, so the pattern is not run on it. Regular expression engines do this themselves; Python's
 # does not. Filled when rules are compiled.
 _Needs = tuple[tuple[tuple[str, ...], ...], ...]
-_NEEDS: dict[re.Pattern[str], _Needs] = {}
+_NEEDS: dict[Pattern, _Needs] = {}
 # A term keeps its few most telling sets: each more costs a test and rules out less.
 _MAX_SETS = 3
 
@@ -343,8 +406,10 @@ def _required_literals(pattern: str) -> _Needs | None:
         return sets
 
     def term(sets: list[frozenset[str]]) -> tuple[tuple[str, ...], ...]:
-        # A text holding "means" holds "mean": testing the shorter is enough.
-        kept = sorted(set(sets), key=rank, reverse=True)[:_MAX_SETS]
+        # A text holding "means" holds "mean": testing the shorter is enough. Ties in rank are
+        # broken by the texts themselves, so the sets kept do not depend on the process's string
+        # hashing (rules/compiled.json must come out the same on every build).
+        kept = sorted(set(sets), key=lambda o: (rank(o), sorted(o)), reverse=True)[:_MAX_SETS]
         return tuple(
             tuple(sorted(n for n in options if not any(m != n and m in n for m in options)))
             for options in kept
@@ -379,7 +444,7 @@ def _holds(needs: _Needs, text: str) -> bool:
     return False
 
 
-def _search(pattern: re.Pattern[str], text: str) -> bool:
+def _search(pattern: Pattern, text: str) -> bool:
     """Whether `pattern` matches in `text`; not run when the text lacks what it needs."""
     needs = _NEEDS.get(pattern)
     if needs is not None and not _holds(needs, text):
@@ -387,7 +452,7 @@ def _search(pattern: re.Pattern[str], text: str) -> bool:
     return pattern.search(text) is not None
 
 
-def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+def _may_match(pattern: Pattern, text: str) -> bool:
     """False when `pattern` cannot match anywhere in `text` (the text lacks what it needs)."""
     needs = _NEEDS.get(pattern)
     return needs is None or _holds(needs, text)

@@ -3,11 +3,20 @@
 Rules are data so that a reviewer can read what licheck looks for and why; each names the OSD
 criterion it breaks and the clause modalities it reads. They are compiled once per process, and
 the keywords of all rules are found in one pass over a text (an Aho-Corasick automaton).
+
+The YAML is the source of truth. `python -m licheck.clauses.rules` also writes
+`rules/compiled.json`: each file's parsed data and, for every pattern, its rewritten form and the
+literals it needs (what costs the most to derive before the first text, besides compiling the
+regexes, which cannot be stored). A run uses a file's entry only when the YAML's SHA-256 is the
+one recorded, so stale data is never used; a test fails when the shipped file is stale.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import resources
@@ -16,10 +25,19 @@ from typing import TYPE_CHECKING, Any
 from licheck.records import CRITERION_IDS, Status
 
 if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
     import ahocorasick_rs
 
 # A license longer than this is not a license a human reads; the cap bounds the work on hostile
-from licheck.clauses.patterns import _NEEDS, _Needs, _required_literals, fast_pattern
+from licheck.clauses.patterns import (
+    _NEEDS,
+    Pattern,
+    _Needs,
+    _required_literals,
+    fast_source,
+    lazy_pattern,
+)
 from licheck.clauses.segment import BINDING, MODALITIES, RuleError
 
 # --- rules ----------------------------------------------------------------------------------
@@ -30,12 +48,12 @@ class Alternative:
     """One way a concept shows: a clause of these modalities that matches all these patterns."""
 
     modalities: frozenset[str]
-    patterns: tuple[re.Pattern[str], ...]
+    patterns: tuple[Pattern, ...]
 
 
 # A pattern and what it needs; an alternative as its anchor pattern and its checks.
-_Check = tuple[re.Pattern[str], _Needs | None]
-_Alternative = tuple[re.Pattern[str], tuple[_Check, ...]]
+_Check = tuple[Pattern, _Needs | None]
+_Alternative = tuple[Pattern, tuple[_Check, ...]]
 
 
 @dataclass(frozen=True)
@@ -50,8 +68,8 @@ class Rule:
     message: str
     keywords: tuple[str, ...]
     alternatives: tuple[Alternative, ...]
-    ignore: tuple[re.Pattern[str], ...] = ()
-    unless: tuple[re.Pattern[str], ...] = ()
+    ignore: tuple[Pattern, ...] = ()
+    unless: tuple[Pattern, ...] = ()
     scope: str = "clause"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -87,38 +105,56 @@ class Rule:
         )
 
 
-def _compile(pattern: Any, where: str) -> re.Pattern[str]:
+# A pattern's compiled form: its rewritten source (patterns.fast_source) and what it needs.
+_Form = tuple[str, _Needs | None]
+
+
+def pattern_form(pattern: str) -> _Form:
+    """The rewritten source of a rule's pattern and the literals every match needs."""
+    # Needs are read from the pattern as written: the rewritten one has the same matches, but
+    # its first letters stand apart from the rest of their words.
+    return fast_source(pattern), _required_literals(pattern)
+
+
+def _compile(pattern: Any, where: str, forms: dict[str, _Form]) -> Pattern:
     if not isinstance(pattern, str) or not pattern:
         raise RuleError("a pattern must be a non-empty text", file=where)
-    try:
-        compiled = fast_pattern(pattern)
-    except re.error as exc:
-        raise RuleError(f"bad pattern {pattern!r}: {exc}", file=where) from exc
-    # Read from the pattern as written: the rewritten one has the same matches, but its first
-    # letters stand apart from the rest of their words.
-    needs = _required_literals(pattern)
+    compiled: Pattern
+    form = forms.get(pattern)
+    if form is not None:
+        # Compiled from this very YAML when the data file was built (validated there): the
+        # regex is compiled when a text first needs it.
+        compiled, needs = lazy_pattern(form[0]), form[1]
+    else:
+        source, needs = pattern_form(pattern)
+        try:
+            compiled = re.compile(source)
+        except re.error as exc:
+            raise RuleError(f"bad pattern {pattern!r}: {exc}", file=where) from exc
     if needs is not None:
         _NEEDS[compiled] = needs
     return compiled
 
 
-def _patterns(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
+def _patterns(value: Any, where: str, forms: dict[str, _Form]) -> tuple[Pattern, ...]:
     if value is None:
         return ()
     items = value if isinstance(value, list) else [value]
-    return tuple(_compile(p, where) for p in items)
+    return tuple(_compile(p, where, forms) for p in items)
 
 
-def _term_patterns(value: Any, where: str) -> tuple[re.Pattern[str], ...]:
-    patterns = _patterns(value, where)
+def _term_patterns(value: Any, where: str, forms: dict[str, _Form]) -> tuple[Pattern, ...]:
+    patterns = _patterns(value, where, forms)
     for pattern in patterns:
         if "term" not in pattern.groupindex:
             raise RuleError(f"pattern {pattern.pattern!r} needs a (?P<term>...) group", file=where)
     return patterns
 
 
-def parse_rule(data: Any, where: str) -> Rule:
-    """Validate one rule file's data and compile its patterns."""
+def parse_rule(data: Any, where: str, forms: dict[str, _Form] | None = None) -> Rule:
+    """Validate one rule file's data and compile its patterns (`forms`: their compiled forms
+    where rules/compiled.json has them; any other pattern's form is derived here)."""
+    forms = forms if forms is not None else {}
     if not isinstance(data, dict):
         raise RuleError("a rule must be a mapping", file=where)
     for key in ("id", "title", "description", "message", "status"):
@@ -139,7 +175,7 @@ def parse_rule(data: Any, where: str) -> Rule:
         mods = [mods] if isinstance(mods, str) else mods
         if not isinstance(mods, list) or any(m not in MODALITIES for m in mods):
             raise RuleError(f"modality must be among {', '.join(MODALITIES)}", file=where)
-        patterns = _patterns(raw.get("all"), where)
+        patterns = _patterns(raw.get("all"), where, forms)
         if not patterns:
             raise RuleError(
                 "each match alternative needs at least one pattern in 'all'", file=where
@@ -169,40 +205,137 @@ def parse_rule(data: Any, where: str) -> Rule:
         message=" ".join(data["message"].split()),
         keywords=tuple(k.lower() for k in keywords),
         alternatives=tuple(alternatives),
-        ignore=_patterns(data.get("ignore"), where),
-        unless=_patterns(data.get("unless"), where),
+        ignore=_patterns(data.get("ignore"), where, forms),
+        unless=_patterns(data.get("unless"), where, forms),
         scope=scope,
         extra={
-            "grants": _patterns(data.get("grants"), where),
-            "defeated_by": _patterns(data.get("defeated_by"), where),
-            "defeated_by_term": _term_patterns(data.get("defeated_by_term"), where),
+            "grants": _patterns(data.get("grants"), where, forms),
+            "defeated_by": _patterns(data.get("defeated_by"), where, forms),
+            "defeated_by_term": _term_patterns(data.get("defeated_by_term"), where, forms),
         },
     )
 
 
-@cache
-def load_rules() -> tuple[Rule, ...]:
-    """Every rule shipped in licheck/rules, compiled once per process, in file-name order."""
+COMPILED_NAME = "compiled.json"
+COMPILED_SCHEMA_VERSION = 1
+_PATTERN_FIELDS = ("ignore", "unless", "grants", "defeated_by", "defeated_by_term")
+
+
+def _rule_files(folder: Traversable) -> list[Traversable]:
+    return sorted((e for e in folder.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
+
+
+def _read_yaml(text: str, where: str) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
+        raise RuleError(f"cannot read rule: {exc}", file=where) from exc
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_compiled(folder: Traversable) -> dict[str, Any]:
+    """The entries of rules/compiled.json by file name; none when it is missing or unreadable
+    (every rule is then compiled from its YAML, with the same result)."""
+    try:
+        data = json.loads((folder / COMPILED_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("schema_version") != COMPILED_SCHEMA_VERSION:
+        return {}
+    files = data.get("files")
+    return files if isinstance(files, dict) else {}
+
+
+def rules_from(folder: Traversable) -> tuple[Rule, ...]:
+    """Every rule of a rules folder, in file-name order, from its compiled entry where that
+    entry was compiled from the YAML as it is now, else from the YAML."""
+    compiled = _read_compiled(folder)
     rules: list[Rule] = []
     seen: set[str] = set()
-    folder = resources.files("licheck.clauses") / "rules"
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
+    for entry in _rule_files(folder):
         where = f"licheck/clauses/rules/{entry.name}"
-        try:
-            data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
-        except yaml.YAMLError as exc:
-            raise RuleError(f"cannot read rule: {exc}", file=where) from exc
-        rule = parse_rule(data, where)
+        text = entry.read_text(encoding="utf-8")
+        known = compiled.get(entry.name)
+        if isinstance(known, dict) and known.get("sha256") == _digest(text):
+            forms = {p: (f[0], _needs(f[1])) for p, f in known["forms"].items()}
+            rule = parse_rule(known["data"], where, forms)
+        else:
+            rule = parse_rule(_read_yaml(text, where), where)
         if rule.id in seen:
             raise RuleError(f"rule id {rule.id} is used twice", file=where)
         seen.add(rule.id)
         rules.append(rule)
     return tuple(rules)
+
+
+def _needs(value: Any) -> _Needs | None:
+    """Needs as stored in JSON (lists) back as the tuples _NEEDS holds."""
+    if value is None:
+        return None
+    return tuple(tuple(tuple(options) for options in sets) for sets in value)
+
+
+@cache
+def load_rules() -> tuple[Rule, ...]:
+    """Every rule shipped in licheck/rules, compiled once per process, in file-name order."""
+    return rules_from(resources.files("licheck.clauses") / "rules")
+
+
+def _plain(value: Any, where: str) -> None:
+    """Refuse YAML values JSON would change (dates, non-text keys): the data must round-trip."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise RuleError(f"key {key!r} must be text", file=where)
+            _plain(item, where)
+    elif isinstance(value, list):
+        for item in value:
+            _plain(item, where)
+    elif not isinstance(value, (str, int, float, bool, type(None))):
+        raise RuleError(f"value {value!r} must be text, a number or a list", file=where)
+
+
+def _rule_patterns(data: dict[str, Any]) -> list[str]:
+    """Every pattern text of a rule's data, where parse_rule finds them."""
+    found: list[Any] = []
+    for raw in data.get("match") or ():
+        found.append(raw.get("all"))
+    found.extend(data.get(key) for key in _PATTERN_FIELDS)
+    texts: list[str] = []
+    for value in found:
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item:
+                texts.append(item)
+    return texts
+
+
+def build_compiled(folder: Traversable) -> dict[str, Any]:
+    """The content of rules/compiled.json for a rules folder; every rule is validated first."""
+    files: dict[str, Any] = {}
+    for entry in _rule_files(folder):
+        where = f"licheck/clauses/rules/{entry.name}"
+        text = entry.read_text(encoding="utf-8")
+        data = _read_yaml(text, where)
+        parse_rule(data, where)  # a rule that does not compile is refused here, not shipped
+        _plain(data, where)
+        forms = {p: pattern_form(p) for p in _rule_patterns(data)}
+        files[entry.name] = {"sha256": _digest(text), "data": data, "forms": forms}
+    return {
+        "schema_version": COMPILED_SCHEMA_VERSION,
+        "builder": "python -m licheck.clauses.rules",
+        "files": files,
+    }
+
+
+def render_compiled(compiled: dict[str, Any]) -> str:
+    """compiled.json as written to disk: sorted and stable, so a diff shows what changed."""
+    return json.dumps(compiled, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 # --- keywords -------------------------------------------------------------------------------
@@ -289,3 +422,22 @@ def _keyword_index() -> _KeywordIndex:
         if keywords:
             automaton = ahocorasick_rs.AhoCorasick(keywords)
     return _KeywordIndex(keywords, frozenset(keywords), pattern, prefixes, automaton)
+
+
+def main() -> int:
+    """Rewrite rules/compiled.json from the rule YAMLs (a maintainer's command)."""
+    folder = resources.files("licheck.clauses") / "rules"
+    try:
+        compiled = build_compiled(folder)
+    except RuleError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 2
+    target = folder / COMPILED_NAME
+    with resources.as_file(target) as path:
+        path.write_text(render_compiled(compiled), encoding="utf-8")
+    sys.stderr.write(f"wrote {target}: {len(compiled['files'])} rules\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
+from operator import add
 
 import msgspec
 
@@ -40,11 +42,8 @@ def _fold_text(text: str) -> _Folded:
         if found:
             words.extend(found)
             lines.extend([number] * len(found))
-    starts = [0] * len(words)
-    offset = 0
-    for index, word in enumerate(words):
-        starts[index] = offset
-        offset += len(word) + 1
+    # Word i starts after the i words before it and their i separating spaces.
+    starts = map(add, accumulate(map(len, words), initial=0), range(len(words)))
     return _Folded(" ".join(words), tuple(starts), tuple(lines))
 
 

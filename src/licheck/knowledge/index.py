@@ -8,7 +8,6 @@ cannot give the texts back. Loaded once per process by whoever builds the run's 
 from __future__ import annotations
 
 import array
-import bisect
 import heapq
 import json
 import mmap
@@ -31,6 +30,8 @@ HASH_MASK = (1 << HASH_BITS) - 1
 # times smaller than indexing every n-gram. The full sets are scored afterwards.
 SAMPLE_EVERY = 4
 MAX_POSTINGS = 48  # n-grams in more licenses than this stay out of the index (fingerprints.py)
+# The sampled n-grams' slots (hash // SAMPLE_EVERY), plus one: where each slot's postings end.
+INVERTED_SLOTS = HASH_MASK // SAMPLE_EVERY + 2
 RESCUE_GRAMS = 8  # a license left with fewer postings is proposed by its rarest n-grams instead
 DATA_DIR = Path(__file__).parent / "data"
 DATA_NAME = "fingerprints"
@@ -98,8 +99,10 @@ class FingerprintIndex:
         total = meta["total_hashes"]
         inverted = meta["inverted_entries"]
         self.hashes = _ints("I", blob, 0, total)
-        self.inv_keys = _ints("I", blob, 4 * total, inverted)
-        self.inv_refs = _ints("H", blob, 4 * (total + inverted), inverted)
+        self.inv_refs = _ints("H", blob, 4 * total, inverted)
+        # The slot table (build_index): starts[k]..starts[k + 1] are slot k's postings.
+        table = 4 * total + 2 * (inverted + inverted % 2)  # after the refs and their padding
+        self.inv_starts = _ints("I", blob, table, INVERTED_SLOTS)
         self._entries: list[dict[str, Any]] = meta["references"]
         self._references: dict[int, Reference] = {}
         self.sampled = [e["sampled"] for e in self._entries]
@@ -171,15 +174,15 @@ class FingerprintIndex:
         while len(grams) // stride > LOOKUPS:
             stride *= 2
         scale = stride // SAMPLE_EVERY
-        keys = self.inv_keys
+        starts = self.inv_starts
         refs = self.inv_refs
-        left, right = bisect.bisect_left, bisect.bisect_right
-        size = len(keys)
         postings = []
         for g in grams:
             if g % stride == 0:
-                i = left(keys, g)
-                postings.append(refs[i : right(keys, g, i, min(i + MAX_POSTINGS, size))])
+                slot = g // SAMPLE_EVERY
+                i, j = starts[slot], starts[slot + 1]
+                if i != j:
+                    postings.append(refs[i : min(j, i + MAX_POSTINGS)])
         hits = Counter(chain.from_iterable(postings))
         sampled = self.sampled
         double = 2 * scale
@@ -238,7 +241,12 @@ def load_index(data_dir: Path = DATA_DIR, catalog: Catalog | None = None) -> Fin
         raise KnowledgeBaseError(
             f"the license fingerprints cannot be read: {exc}", file=str(where), hint=hint
         ) from exc
-    if meta.get("ngram") != NGRAM or meta.get("hash_bits") != HASH_BITS:
+    if (
+        meta.get("ngram") != NGRAM
+        or meta.get("hash_bits") != HASH_BITS
+        or meta.get("sample_every") != SAMPLE_EVERY
+        or meta.get("inverted_slots") != INVERTED_SLOTS
+    ):
         raise KnowledgeBaseError(
             "the license fingerprints were built with other settings", file=str(where), hint=hint
         )

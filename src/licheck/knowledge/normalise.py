@@ -12,9 +12,8 @@ import re
 import unicodedata
 import zlib
 from collections.abc import Sequence
-from typing import cast
 
-from licheck.knowledge.index import EXCERPT_CHARS, HASH_MASK, NGRAM
+from licheck.knowledge.index import EXCERPT_CHARS, HASH_BITS, HASH_MASK, NGRAM
 from licheck.records import Span
 
 # --- normalisation (SPDX matching guidelines, section 2) -----------------------------------
@@ -22,8 +21,13 @@ from licheck.records import Span
 # A copyright line: "Copyright (c) 2023 X", "© X", "COPYRIGHT 2001 BY X", "Copyright X". The
 # word is capitalised, as a notice writes it, and not followed by a word that makes it prose
 # ("copyright resulting from ...", "Copyright law") — a reflow can start a line with those.
+#
+# The patterns that start at a line's start begin with "\n", not "^", and are run on the text
+# behind one added newline (_sub_lines): a literal first character lets the regex engine jump
+# from line to line, where "^" makes it try every position (three times faster, same matches:
+# no match crosses a line, so each newline is consumed by the one match of its next line).
 _COPYRIGHT_START = (
-    r"^(?:[>#*_|\-/;!%]|[^\S\n])*(?:©|(?:Copyright|COPYRIGHT)(?=[^\S\n]*(?:\([cC]\)|©|:|$)"
+    r"\n(?:[>#*_|\-/;!%]|[^\S\n])*(?:©|(?:Copyright|COPYRIGHT)(?=[^\S\n]*(?:\([cC]\)|©|:|$)"
     r"|[^\S\n]+(?!(?i:notices?|holders?|owners?|owned|laws?|and|or|the|of|to|in|is|are|for|"
     r"that|this|which|protection|infringement|statements?|act|claims?|licen[cs]es?|"
     r"interests?|rights?|policy|treaties|treaty|may|shall|will|must)\b)[A-Z0-9\[<{(]|by\b))"
@@ -44,7 +48,7 @@ _COPYRIGHT_INLINE = re.compile(
 )
 _RIGHTS = re.compile(r"all rights reserved\.?")
 _BULLET = re.compile(
-    r"^[>|#*_/;!% \t]*(?:[-*•·▪◦+]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)](?:\d{1,2}[.)])*)"
+    r"\n[>|#*_/;!% \t]*(?:[-*•·▪◦+]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)](?:\d{1,2}[.)])*)"
     r"(?=[^\S\n])",
     re.MULTILINE,
 )
@@ -54,8 +58,36 @@ _INLINE_BULLET = re.compile(
     r"[(\d](?:(?<=\()(?:\d{1,2}|[a-z]|[ivx]{1,5})\)"
     r"|(?<![\w.(]\d)\d?(?:(?:\.\d{1,2})*\.|\))(?=\s))"
 )
-# "b." or "iv)" inside a line: list letters a reflow moved off the start of their line.
-_INLINE_LETTER = re.compile(r"[ \t](?:[a-z]|[ivx]{2,4})[.)](?=\s)")
+# "b." or "iv)" inside a line: list letters a reflow moved off the start of their line: a space,
+# one letter or two to four roman-numeral letters, "." or ")", white space. Found from the rare
+# "." or ")" and looked back from (the same matches as r"[ \t](?:[a-z]|[ivx]{2,4})[.)](?=\s)",
+# which tries every space); _drop_letters removes them.
+_INLINE_LETTER = re.compile(
+    r"[.)](?:(?<=[ \t][a-z].)|(?<=[ \t][ivx]{2}.)|(?<=[ \t][ivx]{3}.)|(?<=[ \t][ivx]{4}.))(?=\s)"
+)
+
+
+def _sub_lines(pattern: re.Pattern[str], text: str) -> str:
+    """Blank what a "\n"-led line-start pattern matches (see _COPYRIGHT_START), line 1 too."""
+    return pattern.sub("\n ", "\n" + text)[1:]
+
+
+def _drop_letters(text: str) -> str:
+    """Each inline list letter (see _INLINE_LETTER) with the space before it becomes one space."""
+    pieces: list[str] = []
+    last = 0
+    for match in _INLINE_LETTER.finditer(text):
+        start = match.start() - 1
+        while text[start - 1] not in " \t":  # the letters run back to the space
+            start -= 1
+        pieces.append(text[last : start - 1])
+        last = match.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return " ".join(pieces)
+
+
 # Replaceable text (SPDX matching guidelines B.3.4): the party named in the no-endorsement,
 # warranty and liability clauses of BSD- and MIT-style licenses ("Neither the name of NVIDIA
 # CORPORATION nor ...", "PROVIDED BY THE COPYRIGHT OWNER "AS IS" AND ANY EXPRESS ...",
@@ -158,7 +190,7 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _COPYRIGHT_PREFIX.sub(" ", _COPYRIGHT.sub(" ", text))
+    text = _sub_lines(_COPYRIGHT_PREFIX, _sub_lines(_COPYRIGHT, text))
     if "(c)" in text or "(C)" in text or "©" in text:
         text = _COPYRIGHT_INLINE.sub(" ", text)
     # casefold, not lower: "STRASSE" and "Straße" are the same word in a German license.
@@ -174,9 +206,9 @@ def normalise(text: str) -> str:
     for word, slot in _HOLDER_SLOTS:
         if word in text:
             text = slot.sub(_holder, text)
-    text = _BULLET.sub(" ", text)
+    text = _sub_lines(_BULLET, text)
     text = _INLINE_BULLET.sub(" ", text)
-    text = _INLINE_LETTER.sub(" ", text)
+    text = _drop_letters(text)
     if "-\n" in text or "- \n" in text:
         # A compound broken across lines ("non-\n exclusive") is one word again; the newline
         # moves after it so every other word keeps its line.
@@ -221,50 +253,52 @@ def number_surface(normalised: str, places: Sequence[tuple[int, int]], start: in
     return _MONTH_WORD.sub(lambda m: m[0].capitalize(), shown)
 
 
-# Token hashes, and the same times each position's multiplier, kept per process: a run meets
-# the same few thousand words again and again.
-_TOKEN_HASH: dict[str, int] = {}
-_FIRST: dict[str, int] = {}
-_SECOND: dict[str, int] = {}
+# Each token's three terms of an n-gram hash, kept per process: a run meets the same few
+# thousand words again and again. An n-gram's hash is bits 5..24 of K1*a + K2*b + c (a, b, c the
+# CRC-32 of its three words), and those bits depend only on each term's low 25 bits: keeping
+# the terms cut to 25 bits gives the same hashes with small-int arithmetic (no 64-bit products
+# added per n-gram), and one tuple per token is one lookup instead of three.
+_SHIFT = 5
+_LOW = (1 << (HASH_BITS + _SHIFT)) - 1
+_PARTS: dict[str, tuple[int, int, int]] = {}
+_CACHED_TOKENS = 100_000  # a flood of new words is hashed without being kept
 _K1, _K2 = 0x9E3779B1, 0x85EBCA77  # distinct odd multipliers: "a b c" and "c b a" differ
 
 
-def _token_hash(token: str) -> int:
+def _crc(token: str) -> int:
     """A token's stable hash, its varietal spelling folded ("licence" hashes as "license")."""
-    value = zlib.crc32(VARIANTS.get(token, token).encode("utf-8"))
-    if len(_TOKEN_HASH) < 100_000:
-        _TOKEN_HASH[token] = value
-        _FIRST[token] = value * _K1
-        _SECOND[token] = value * _K2
-    return value
+    return zlib.crc32(VARIANTS.get(token, token).encode("utf-8"))
+
+
+def _parts(token: str) -> tuple[int, int, int]:
+    """A token's terms as the first, second and third word of an n-gram (cut to 25 bits)."""
+    value = _crc(token)
+    parts = (value * _K1 & _LOW, value * _K2 & _LOW, value & _LOW)
+    if len(_PARTS) < _CACHED_TOKENS:
+        _PARTS[token] = parts
+    return parts
 
 
 def gram_hashes(words: Sequence[str]) -> list[int]:
     """The hashed word n-grams of a token list, in text order (stable across runs and hosts)."""
-    found = list(map(_TOKEN_HASH.get, words))
-    if None in found:
-        ids = [_TOKEN_HASH.get(w) or _token_hash(w) for w in words]
-        if len(_TOKEN_HASH) >= 100_000:  # a flood of new words: no cache, plain arithmetic
-            return _gram_hashes_uncached(ids)
-    else:
-        ids = cast("list[int]", found)
-    if len(ids) < NGRAM:
-        first = ids[0] if ids else None
-        return [((first * 1_000_003) ^ len(ids)) & HASH_MASK] if first is not None else []
-    firsts = list(map(_FIRST.__getitem__, words))
-    seconds = list(map(_SECOND.__getitem__, words))
-    # NGRAM == 3: word i counts with multiplier K1, word i+1 with K2, word i+2 as it is.
+    if len(words) < NGRAM:
+        # NGRAM == 3: a text of one or two words is one "n-gram" of its first word and length.
+        return [((_crc(words[0]) * 1_000_003) ^ len(words)) & HASH_MASK] if words else []
+    try:
+        parts = list(map(_PARTS.__getitem__, words))
+    except KeyError:
+        # New words: hash each once, then look the text up again at C speed.
+        for word in set(words).difference(_PARTS):
+            _parts(word)
+        try:
+            parts = list(map(_PARTS.__getitem__, words))
+        except KeyError:  # the cache is full: the words it could not keep are hashed again
+            get = _PARTS.get
+            parts = [get(w) or _parts(w) for w in words]
+    # Word i counts with multiplier K1, word i+1 with K2, word i+2 as it is.
     return [
-        (a + b + c) >> 5 & HASH_MASK for a, b, c in zip(firsts, seconds[1:], ids[2:], strict=False)
-    ]
-
-
-def _gram_hashes_uncached(ids: list[int]) -> list[int]:
-    if len(ids) < NGRAM:
-        return [((ids[0] * 1_000_003) ^ len(ids)) & HASH_MASK] if ids else []
-    return [
-        (a * _K1 + b * _K2 + c) >> 5 & HASH_MASK
-        for a, b, c in zip(ids, ids[1:], ids[2:], strict=False)
+        (x[0] + y[1] + z[2]) >> _SHIFT & HASH_MASK
+        for x, y, z in zip(parts, parts[1:], parts[2:], strict=False)
     ]
 
 
