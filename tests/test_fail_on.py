@@ -17,7 +17,7 @@ from licheck.engine.policy import level
 from licheck.errors import PolicyError
 from licheck.inputs.policy_file import load_policy
 from licheck.knowledge.catalog import Catalog
-from licheck.records import FAIL_ON, ModelRecord, Policy, Report
+from licheck.records import FAIL_ON, FAIL_ON_ALIASES, ModelRecord, Policy, Report
 
 TODAY = date(2026, 11, 29)
 
@@ -100,6 +100,15 @@ def test_the_policy_file_carries_fail_on(tmp_path: Path, catalog: Catalog) -> No
     )
 
 
+def test_review_is_the_unknown_level(tmp_path: Path, catalog: Catalog) -> None:
+    # Issue 16 lists `review` among the thresholds: what needs review is what licheck cannot
+    # verify, so it names the `unknown` level, in the policy file and on the command line.
+    path = tmp_path / ".licheck.yaml"
+    path.write_text("version: 1\nfail_on: review\n", encoding="utf-8")
+    assert load_policy(path, catalog=catalog).fail_on == "unknown"
+    assert choose_policy(catalog=catalog, policy_file=path, fail_on="review").fail_on == "unknown"
+
+
 def test_pyproject_carries_fail_on(tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "pyproject.toml"
     path.write_text('[tool.licheck]\nversion = 1\nfail_on = "not-open"\n', encoding="utf-8")
@@ -142,7 +151,7 @@ def test_cli_choices_are_the_records_thresholds() -> None:
     from licheck.cli import check
 
     (option,) = [p for p in check.params if p.name == "fail_on"]
-    assert tuple(option.type.choices) == FAIL_ON  # type: ignore[attr-defined]
+    assert tuple(option.type.choices) == (*FAIL_ON, *FAIL_ON_ALIASES)  # type: ignore[attr-defined]
 
 
 # --- the severity a violation carries: decided by the policy, read by every format -----------

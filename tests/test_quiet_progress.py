@@ -80,3 +80,13 @@ def test_forced_progress_draws_on_stderr_only() -> None:
     assert code == 0
     assert out.count("\n") == 2  # one model, one summary line: no progress frame on stdout
     assert "scan: 1 models" in err
+
+
+def test_quiet_still_shows_a_model_below_the_fail_on_threshold(tmp_path: Path) -> None:
+    # A run that passes because its only violation lies below --fail-on is not a clean pass:
+    # -q shows the WARN model (and the summary line that counts it), only a clean pass is silent.
+    code, out, _ = run("-q", "--fail-on", "not-open", EXAMPLES.parent / "tests" / "fixtures"
+                       / "fail_on" / "cc.yaml")  # fmt: skip
+    assert code == 0
+    assert "WARN" in out and "below fail-on not-open" in out
+    assert run("-q", "--fail-on", "not-open", PASSING) == (0, "", "")

@@ -166,13 +166,13 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
         ),
         click.option(
             "--fail-on",
-            # records.FAIL_ON, most severe first (written out: records is not imported at
-            # start-up; tests/test_cli.py holds the two equal).
-            type=click.Choice(["not-open", "unknown", "any"]),
+            # records.FAIL_ON, most severe first, and FAIL_ON_ALIASES (written out: records is
+            # not imported at start-up; tests/test_cli.py holds them equal).
+            type=click.Choice(["not-open", "unknown", "any", "review"]),
             default=None,
             help="Which violations fail the run, a threshold: not-open (licenses judged not "
-            "open, what the policy rejects), unknown (also what licheck cannot verify), any "
-            "(default, overrides the policy file's fail_on). All are reported.",
+            "open, what the policy rejects), unknown or review (also what licheck cannot "
+            "verify), any (default, overrides the policy file's fail_on). All are reported.",
         ),
         click.option(
             "--warn-only", is_flag=True, help="Report everything but exit 0 (for a first roll-out)."

@@ -224,10 +224,11 @@ def progress_console(choice: bool | None) -> Any:
 def echo_scan_summary(summary: Any, *, tree: bool, quiet: bool = False) -> None:
     """A scan's closing line on stderr: counts by outcome, verdict and license; for a tree,
     also what was left out and the policy file in force. The license names come from the
-    cards, so the line is shown inert, as in every format. `-q`: nothing on a pass."""
+    cards, so the line is shown inert, as in every format. `-q`: nothing on a clean pass (one
+    with models below the fail-on threshold still says so)."""
     from licheck.formats.sanitise import display, guard_lines
 
-    if quiet and summary.passed:
+    if quiet and summary.passed and not summary.below_threshold:
         return
 
     by_verdict = ", ".join(f"{k} {v}" for k, v in summary.by_verdict) or "none"

@@ -116,6 +116,9 @@ STATUS_ORDER: dict[Status, int] = {"pass": 0, "unknown": 1, "fail": 2}
 # each violation; one below the threshold is still reported, it only no longer fails the run.
 FailOn = Literal["not-open", "unknown", "any"]
 FAIL_ON: tuple[FailOn, ...] = ("not-open", "unknown", "any")
+# Other names users bring for a level (issue 16 lists `review`: what needs a human review is
+# what licheck cannot verify).
+FAIL_ON_ALIASES: dict[str, FailOn] = {"review": "unknown"}
 
 # How a violation is shown, once the policy's `fail_on` threshold has placed it: an `error`
 # fails the run; a `warning` lies below the threshold, so it is listed and counted but lets the

@@ -370,8 +370,9 @@ def render(report: Report, options: RenderOptions) -> str:
     """The whole report as text (with ANSI colour codes when options.color)."""
     from rich.text import Text
 
-    if options.quiet and report.passed:
-        return ""  # `-q`: nothing on success
+    if options.quiet and all(s.passed for s in report.subjects):
+        # `-q`: nothing on success; a model below the fail-on threshold (WARN) is still shown.
+        return ""
     console = make_console(options)
     for subject in report.subjects:
         if options.quiet and subject.passed:

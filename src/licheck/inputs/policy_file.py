@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from licheck.errors import PolicyError
-from licheck.records import FAIL_ON, REQUIREMENTS, FailOn, Policy, PolicyException
+from licheck.records import FAIL_ON, FAIL_ON_ALIASES, REQUIREMENTS, FailOn, Policy, PolicyException
 
 if TYPE_CHECKING:
     from licheck.inputs.yamlfile import LocatedDict
@@ -228,6 +228,7 @@ def _parse(data: LocatedDict, source: str, catalog: Catalog) -> Policy:
     if obligations not in ("off", "warn", "enforce"):
         raise _error("'obligations' must be off, warn or enforce", source, data, "obligations")
     fail_on = data.get("fail_on", "any")
+    fail_on = FAIL_ON_ALIASES.get(fail_on, fail_on) if isinstance(fail_on, str) else fail_on
     if fail_on not in FAIL_ON:
         raise _error(
             f"'fail_on' must be one of {', '.join(FAIL_ON)}",
@@ -382,7 +383,8 @@ unknown_base: fail
 
 
 def fail_threshold(name: str) -> FailOn:
-    """A `--fail-on` value as a threshold of records.FAIL_ON."""
+    """A `--fail-on` value as a threshold of records.FAIL_ON (an alias named as its level)."""
+    name = FAIL_ON_ALIASES.get(name, name)
     for threshold in FAIL_ON:
         if threshold == name:
             return threshold
