@@ -276,16 +276,17 @@ def test_a_pool_process_keeps_the_worker_it_was_started_with(tmp_path: Path) -> 
     """Its knowledge (the catalog's remembered suggestions) outlives one batch."""
     from licheck import hub
     from licheck.inputs.card_dump import dump_rows
+    from licheck.pool import call_worker
 
     worker = hub.DumpWorker(Policy(), TODAY, "cards.jsonl")
     (rows,) = dump_rows(_jsonl(tmp_path / "cards.jsonl"), shown="cards.jsonl", batch_rows=100)
     handler = signal.getsignal(signal.SIGINT)
     try:
         hub._install(worker)  # as a pool process's initializer (it also ignores Ctrl-C)
-        first = hub._judge_rows(rows, {})
+        first = call_worker(rows, {})
         knowledge = worker._knowledge
         assert knowledge is not None
-        assert hub._judge_rows(rows, {}) == first
+        assert call_worker(rows, {}) == first
         assert worker._knowledge is knowledge
     finally:
         signal.signal(signal.SIGINT, handler)
