@@ -190,20 +190,25 @@ def test_jsonl_output_streams_rows_and_a_summary(tmp_path: Path) -> None:
     assert lines[-1]["subjects"] == len(ROWS) + 1 and lines[-1]["unreadable"] == 3
 
 
-def test_ctrl_c_leaves_a_valid_partial_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _interrupt_after(results: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once `results` rows have come back."""
     import licheck.hub
 
     real = licheck.hub.scan_dump
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         for index, result in enumerate(real(*args, **kwargs)):
-            if index == 3:
+            if index == results:
                 raise KeyboardInterrupt
             yield result
 
     monkeypatch.setattr(licheck.hub, "scan_dump", interrupted)
+
+
+def test_ctrl_c_leaves_a_valid_partial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _interrupt_after(3, monkeypatch)
     out = tmp_path / "results.jsonl"
     dump = _jsonl(tmp_path / "cards.jsonl")
     result = cli(["scan", "-j", "1", "-f", "jsonl", "-o", str(out), str(dump)])
@@ -212,6 +217,82 @@ def test_ctrl_c_leaves_a_valid_partial_output(
     assert len(lines) == 4 and lines[-1]["type"] == "summary"
     assert lines[-1]["passed"] is False and lines[-1]["subjects"] == 3
     assert any("interrupted after 3 models" in w for w in lines[-1]["warnings"])
+
+
+def _parquet_rows(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A Parquet output read back: its rows, and the run's summary from its metadata."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    handle = pq.ParquetFile(path)
+    summary = json.loads(handle.metadata.metadata[b"licheck.summary"])
+    return handle.read().to_pylist(), summary
+
+
+def test_parquet_output_holds_the_jsonl_rows(tmp_path: Path) -> None:
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    lines_out, table_out = tmp_path / "r.jsonl", tmp_path / "r.parquet"
+    assert cli(["scan", "-j", "1", "-f", "jsonl", "-o", str(lines_out), str(dump)]).exit_code == 1
+    assert cli(["scan", "-j", "2", "-f", "parquet", "-o", str(table_out), str(dump)]).exit_code == 1
+    lines = [json.loads(x) for x in lines_out.read_text(encoding="utf-8").splitlines()]
+    subjects, summary = lines[:-1], lines[-1]
+    rows, metadata = _parquet_rows(table_out)
+    assert metadata == summary
+    assert [r["id"] for r in rows] == [s["name"] for s in subjects]
+    for row, subject in zip(rows, subjects, strict=True):
+        assert row["source"] == subject["source"]
+        assert row["passed"] is subject["passed"]
+        assert row["declared"] == subject["expression"]
+        assert row["effective_licenses"] == list(
+            dict.fromkeys(r["id"] or r["declared"] for r in subject["licenses"])
+        )
+        assert row["failing_criteria"] == sorted(
+            {c for r in subject["licenses"] for c in r["failing"]}
+        )
+        assert row["findings"] == [f"{v['rule']}: {v['message']}" for v in subject["violations"]]
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["org/ok"]["outcome"] == "pass" and by_id["org/ok"]["laundering_chain"] is None
+    assert by_id["org/none"]["outcome"] == "unreadable"
+    laundered = by_id["org/ft"]
+    assert laundered["outcome"] == "fail" and "meta-llama/Llama-2-7b-hf" in (
+        laundered["laundering_chain"] or ""
+    )
+    assert {"license": "Apache-2.0", "verdict": "osi-approved", "inherited_from": "org/base"} in (
+        laundered["licenses"]
+    )
+
+
+def test_parquet_to_the_terminal_is_refused_before_the_run(tmp_path: Path) -> None:
+    result = cli(["scan", "-f", "parquet", str(tmp_path / "no-such-dump.jsonl")])
+    assert result.exit_code == 2
+    assert "--format parquet writes a binary file" in result.stderr
+    assert "-o results.parquet" in result.stderr
+
+
+def test_check_writes_parquet_too(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: apache-2.0\n---\n# a model\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    result = cli(["check", "-f", "parquet", "-o", str(out), "--today", "2026-01-01", str(card)])
+    assert result.exit_code == 0, result.output
+    rows, summary = _parquet_rows(out)
+    assert [(r["declared"], r["outcome"]) for r in rows] == [("apache-2.0", "pass")]
+    assert summary["passed"] is True
+
+
+def test_ctrl_c_leaves_a_valid_partial_parquet_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import licheck.formats.parquet
+
+    monkeypatch.setattr(licheck.formats.parquet, "BATCH_ROWS", 2)  # batches written before
+    _interrupt_after(3, monkeypatch)
+    out = tmp_path / "results.parquet"
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    result = cli(["scan", "-j", "1", "-f", "parquet", "-o", str(out), str(dump)])
+    assert result.exit_code == 130
+    rows, summary = _parquet_rows(out)
+    assert [r["id"] for r in rows] == ["org/ft", "org/a", "org/b"]
+    assert summary["passed"] is False and summary["subjects"] == 3
+    assert any("interrupted after 3 models" in w for w in summary["warnings"])
 
 
 class _Page(HTMLParser):

@@ -7,11 +7,11 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import click
 
-from licheck.errors import LicheckError
+from licheck.errors import InputError, LicheckError
 
 
 def safe_text(text: str) -> str:
@@ -28,6 +28,19 @@ def report_file(output: Path) -> Iterator[TextIO]:
     A target that is not a regular file (/dev/stdout, a FIFO, /dev/full) is written directly;
     any write error is a clear exit-2 error naming the file.
     """
+    with _atomic_file(output, binary=False) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def binary_report_file(output: Path) -> Iterator[BinaryIO]:
+    """`report_file` for a binary format (Parquet)."""
+    with _atomic_file(output, binary=True) as handle:
+        yield handle
+
+
+@contextlib.contextmanager
+def _atomic_file(output: Path, *, binary: bool) -> Iterator[Any]:
     import tempfile
 
     def fail(exc: OSError) -> LicheckError:
@@ -37,16 +50,18 @@ def report_file(output: Path) -> Iterator[TextIO]:
             hint="check the path, its permissions and the free space",
         )
 
+    text: dict[str, Any] = {} if binary else {"encoding": "utf-8", "errors": "replace"}
+    mode = "wb" if binary else "w"
     try:
         special = output.exists() and not output.is_file()
         if special:
-            handle = output.open("w", encoding="utf-8", errors="replace")
+            handle = output.open(mode, **text)
             tmp = None
         else:
             fd, tmp = tempfile.mkstemp(
                 prefix=f".{output.name}.", suffix=".tmp", dir=output.parent or Path(".")
             )
-            handle = os.fdopen(fd, "w", encoding="utf-8", errors="replace")
+            handle = os.fdopen(fd, mode, **text)
     except OSError as exc:
         raise fail(exc) from exc
     try:
@@ -62,6 +77,47 @@ def report_file(output: Path) -> Iterator[TextIO]:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+class ParquetSink:
+    """Writes a run's Parquet rows to an open file as their batches fill (memory flat).
+
+    `close(summary)` writes the last rows and the run's summary line into the file's metadata;
+    after Ctrl-C it is called with the partial summary, so the file is valid and says so.
+    """
+
+    def __init__(self, handle: BinaryIO) -> None:
+        from licheck.formats.parquet import EXTRA, ParquetRows
+
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError(
+                "--format parquet needs pyarrow, which is not installed",
+                hint=f"install the hub extra: {EXTRA}",
+            ) from None
+        self.rows = ParquetRows()
+        self._writer = pq.ParquetWriter(handle, self.rows.schema)
+
+    def add_line(self, line: str) -> None:
+        """One model, from its JSON line."""
+        self._write(self.rows.add_line(line))
+
+    def write(self, table: Any) -> None:
+        """A batch of rows already made (`formats.parquet.tables`)."""
+        self._write(table)
+
+    def _write(self, table: Any | None) -> None:
+        if table is not None:
+            self._writer.write_table(table)
+
+    def close(self, summary: str | None) -> None:
+        from licheck.formats.parquet import SUMMARY_KEY
+
+        self._write(self.rows.flush())
+        if summary is not None:
+            self._writer.add_key_value_metadata({SUMMARY_KEY: summary.strip().encode()})
+        self._writer.close()
 
 
 def _umask() -> int:

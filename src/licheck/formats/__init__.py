@@ -38,7 +38,10 @@ FORMATS: dict[str, str] = {
     "spdx3": "licheck.formats.spdx3",
     "cyclonedx": "licheck.formats.cyclonedx",
     "html": "licheck.formats.html",
+    "parquet": "licheck.formats.parquet",
 }
+# Formats that are no text: written to a file (`-o FILE`) by the CLI, never to the terminal.
+BINARY_FORMATS = frozenset({"parquet"})
 
 
 def renderer(name: str) -> Renderer:
