@@ -87,7 +87,7 @@ def test_a_chain_across_batches_is_resolved_and_named(tmp_path: Path) -> None:
     found = _by_name(_run(_jsonl(tmp_path / "cards.jsonl"), jobs=1, batch_rows=1))
     (violation,) = found["org/ft"].violations
     assert violation.rule == "inherited-license"
-    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation.message
+    assert "meta-llama/Llama-2-7b-hf through org/base (apache-2.0 declared)" in violation.message
     assert "declaring mit does not remove" in violation.message
     assert found["org/ok"].passed
 
@@ -326,7 +326,10 @@ def test_the_html_page_has_its_charts_chains_and_table(tmp_path: Path) -> None:
     assert tags.count("svg") == 2 and tags.count("rect") >= 2
     assert tags.count("tr") == len(ROWS) + 2  # the header and one row per model
     text = "".join(parser.text)
-    assert "org/ft derives from meta-llama/Llama-2-7b-hf (through org/base)" in text
+    assert (
+        "org/ft derives from meta-llama/Llama-2-7b-hf through org/base (apache-2.0 declared)"
+        in text
+    )
     # Self-contained: nothing is loaded from anywhere.
     for _, attrs in parser.tags:
         assert not any(name in ("src", "href") for name, _ in attrs)
@@ -381,7 +384,7 @@ def test_check_reads_a_card_dump_and_resolves_its_chains(tmp_path: Path) -> None
     found = {s["name"]: s for s in json.loads(result.stdout)["subjects"]}
     assert found["org/ok"]["passed"]
     (violation,) = found["org/ft"]["violations"]
-    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation["message"]
+    assert "meta-llama/Llama-2-7b-hf through org/base (apache-2.0 declared)" in violation["message"]
 
 
 def test_check_on_a_dump_with_a_bad_row_is_exit_2_naming_the_row(tmp_path: Path) -> None:
