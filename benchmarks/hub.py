@@ -7,6 +7,7 @@ licenses, no license, broken cards. Each measurement runs in a fresh process, so
 RSS (its own and its largest child's) is its own.
 
     python benchmarks/hub.py [ROWS ...]      # default: 10000 100000
+    python benchmarks/hub.py --engines floor,local 1000000   # some of the three only
 """
 
 from __future__ import annotations
@@ -128,7 +129,12 @@ def _measure(mode: str, path: str) -> dict[str, float]:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    args = sys.argv[1:]
+    modes = ["floor", "local", "dask"]
+    if args[:1] == ["--engines"]:
+        modes = args[1].split(",")
+        args = args[2:]
+    sizes = [int(a) for a in args] or [10_000, 100_000]
     print(
         "| rows | engine | rows/s | vs local | first pass (graph) share | peak RSS main / worker |"
     )
@@ -138,7 +144,7 @@ def main() -> None:
             path = Path(tmp) / f"cards-{rows}.parquet"
             generate(rows, path)
             local_rate = None
-            for mode in ("floor", "local", "dask"):
+            for mode in modes:
                 out = subprocess.run(
                     [sys.executable, __file__, "--child", mode, str(path)],
                     check=True,

@@ -365,18 +365,27 @@ def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Co
         yield batch
 
 
-def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
-    """A dask.distributed client: to the scheduler at `scheduler`, or to a LocalCluster of
-    `jobs` single-threaded worker processes (default: every core) on 127.0.0.1."""
-    import logging
-
+def _dask() -> Any:
+    """The dask module, once dask.distributed is known to be there (else exit 2, the extra)."""
     try:
-        from distributed import Client, LocalCluster
+        import dask
+        import distributed  # noqa: F401  (the engine's scheduler and cluster)
     except ImportError:
         raise InputError(
             "the dask engine needs dask.distributed, which is not installed",
             hint=f"install the hub extra: {HUB_EXTRA}",
         ) from None
+    return dask
+
+
+def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
+    """A dask.distributed client: to the scheduler at `scheduler`, or to a LocalCluster of
+    `jobs` single-threaded worker processes (default: every core) on 127.0.0.1."""
+    import logging
+
+    _dask()
+    from distributed import Client, LocalCluster
+
     if scheduler:
         try:
             return Client(scheduler, timeout="10s", direct_to_workers=True), None
@@ -434,6 +443,17 @@ def _run_dask(
     row: only the row at fault is unreadable. In the first pass such a batch gives no bases
     (unknown, never a pass) and the second pass finds the row.
     """
+    dask = _dask()
+    # Every Dask comm keeps its last 1,000 messages for debugging (`low-level-log-length`): a
+    # task's message holds its batch, so the scheduler in this process would keep up to 1,000
+    # batches per worker (hundreds of MB: the main process's memory grew with the dump).
+    with dask.config.set({"distributed.admin.low-level-log-length": 0}):
+        return (yield from _run_dask_client(worker, spec, jobs, scheduler))
+
+
+def _run_dask_client(
+    worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
+) -> Generator[UnitResult, None, bool]:
     client, cluster = _client(jobs, scheduler)
     try:
         window = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
