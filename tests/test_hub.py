@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from licheck.cli import main
-from licheck.hub import DumpSpec, scan_dump
+from licheck.hub import DumpSpec, DumpWorker, scan_dump
+from licheck.inputs.card_dump import DumpRow
 from licheck.records import Policy, SubjectReport
 
 TODAY = date(2026, 1, 1)
@@ -400,3 +402,54 @@ def test_a_dump_is_detected_by_its_name(tmp_path: Path, name: str) -> None:
     from licheck.inputs.detect import detect_format
 
     assert detect_format(tmp_path / name, b'{"modelId": "x"}') == "card-dump"
+
+
+class _CrashingWorker(DumpWorker):
+    """A test-only fault: the process judging `org/ok` dies (as on a segfault or the OOM
+    killer), reached only by handing this worker to the engine in a test, never from input."""
+
+    def judge(self, row: DumpRow, graph: Any) -> SubjectReport:
+        if row.repo_id == "org/ok":
+            os._exit(70)
+        return super().judge(row, graph)
+
+
+def test_a_dead_worker_is_narrowed_down_to_its_one_row(tmp_path: Path) -> None:
+    from licheck import hub
+
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    spec = DumpSpec(dump, dump.name, batch_rows=4)
+    expected = _run(dump, jobs=1, batch_rows=4)
+    worker = _CrashingWorker(Policy(), TODAY, dump.name)
+    found = list(hub._run_local(worker, spec, 2))
+    assert [s.name for s in found] == [s.name for s in expected]  # type: ignore[union-attr]
+    for got, want in zip(found, expected, strict=True):
+        assert isinstance(got, SubjectReport)
+        if got.name == "org/ok":
+            assert got.format == "unreadable"
+            assert "the worker process judging it died" in got.violations[0].message
+        else:
+            assert got == want  # the rest of its batch, and the batches in flight, judged
+
+
+def test_a_row_past_its_time_bound_is_unreadable_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import licheck.inputs.hf_card
+
+    real = licheck.inputs.hf_card.parse_card
+
+    def slow(card: str, **kwargs: Any) -> Any:
+        if "# ft" in card:  # org/ft's card: a pathological one, in both passes
+            time.sleep(3)
+        return real(card, **kwargs)
+
+    monkeypatch.setattr(licheck.inputs.hf_card, "parse_card", slow)
+    started = time.monotonic()
+    found = _by_name(_run(_jsonl(tmp_path / "cards.jsonl"), jobs=1, timeout=0.2))
+    assert time.monotonic() - started < 6
+    assert found["org/ft"].format == "unreadable"
+    assert found["org/ft"].violations[0].message == "not judged within 0.2 s"
+    assert found["org/ok"].passed and found["org/base"].violations  # the others judged

@@ -29,6 +29,8 @@ The core prints nothing and imports pyarrow and dask only when a run needs them.
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -62,8 +64,11 @@ if TYPE_CHECKING:
     from licheck.records import Policy, SubjectReport
 
 ENGINES = ("local", "dask")
-# One batch's collected models: (its same-run key, the model) per row, and the bases it names.
-Collected = tuple[list[tuple[str, "SameRunModel"]], list[str]]
+# A row's model as a base, as small as it can travel and wait: its same-run key, its name
+# (None when the key is the name), what it declares, and its own bases.
+Fact = tuple[str, "str | None", "str | None", tuple[str, ...]]
+# One batch's collected models, and the bases its rows name.
+Collected = tuple[list[Fact], list[str]]
 # A batch as read from the file, or rows already made (a batch re-run row by row).
 Rows = RowBatch | list[DumpRow]
 
@@ -158,17 +163,18 @@ class DumpWorker:
 
     def collect(self, batch: Rows) -> Collected:
         """The first pass: each readable row's model as a base, and every base named."""
-        from licheck.engine.judgment import base_key, same_run_model
+        from licheck.engine.judgment import base_key
 
-        models: list[tuple[str, SameRunModel]] = []
+        models: list[Fact] = []
         named: list[str] = []
         for row in rows_of(batch):
             try:
-                record = self._record(row)
-            except (LicheckError, ValueError):
+                record = within(self.timeout, functools.partial(self._record, row))
+            except (LicheckError, ValueError, TimeBoundError):
                 continue  # the second pass reports it
-            model = replace(same_run_model(record), folder=None)
-            models.append((base_key(record.name, None), model))
+            key = base_key(record.name, None)
+            name = None if key == record.name else record.name
+            models.append((key, name, record.license, tuple(record.base_models)))
             named.extend(base_key(base, None) for base in record.base_models)
         return models, named
 
@@ -232,14 +238,26 @@ def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
     """The base-model graph of a dump: every model some row names as a base, by its key.
 
     A model no row names is no one's base and is dropped, so the graph holds the bases only.
+    Until the last row is read any model may be named, so every row's fact waits here: as a
+    small tuple with its repeated strings (licenses, base names) shared, ~4x less than as a
+    SameRunModel (the main process's memory grows with the dump by that much, no more).
     """
-    models: dict[str, SameRunModel] = {}
+    from licheck.engine.judgment import SameRunModel
+
+    facts: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
     named: set[str] = set()
-    for batch_models, batch_named in collected:
-        for key, model in batch_models:
-            models.setdefault(key, model)
+    for batch_facts, batch_named in collected:
+        for key, name, expression, bases in batch_facts:
+            if key not in facts:
+                shared = tuple(sys.intern(base) for base in bases)
+                facts[key] = (name, sys.intern(expression) if expression else None, shared)
         named.update(batch_named)
-    return {key: models[key] for key in named if key in models}
+    graph: dict[str, SameRunModel] = {}
+    for key in named:
+        if key in facts:
+            name, expression, bases = facts[key]
+            graph[key] = SameRunModel(name or key, expression, bases)
+    return graph
 
 
 def scan_dump(
