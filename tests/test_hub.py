@@ -337,6 +337,28 @@ def test_the_html_page_has_its_charts_chains_and_table(tmp_path: Path) -> None:
         assert not any(name in ("src", "href") for name, _ in attrs)
 
 
+def test_a_large_page_embeds_the_failures_first_and_says_how_many_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import licheck.formats.html
+
+    monkeypatch.setattr(licheck.formats.html, "MAX_ROWS", 3)
+    monkeypatch.setattr(licheck.formats.html, "MAX_CHAINS", 1)
+    page = _html_page(tmp_path).read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(page)
+    assert [tag for tag, _ in parser.tags].count("tr") == 3 + 1  # the header and 3 rows
+    text = "".join(parser.text)
+    # The two laundering models first (in report order), then the first other failure.
+    table = text[text.index("source") :]
+    assert table.index("org/ft") < table.index("org/base") < table.index("org/a")
+    assert "org/ok" not in table  # a pass, left for the JSONL / Parquet output, and said so
+    assert f"{len(ROWS) + 1 - 3:,} more models are not on this page" in text
+    assert "1 more laundering chains are not on this page" in text
+    assert "3 shown of 9: failing and laundering first" in text
+    assert "-f parquet -o results.parquet" in text
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_the_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     """The page as a browser draws it: a screenshot of it is a real, non-blank image, and the
