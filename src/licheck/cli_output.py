@@ -17,7 +17,9 @@ from licheck.errors import InputError, LicheckError
 def safe_text(text: str) -> str:
     """Text any stream can take: a lone surrogate (a JSON card can hold "\\ud800") becomes
     U+FFFD rather than a UnicodeEncodeError in the middle of a report."""
-    return text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+    from licheck.formats.sanitise import utf8_text
+
+    return utf8_text(text)
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from typing import Any
 
 from licheck.formats import RenderOptions
 from licheck.formats.json_format import SCHEMA_VERSION, subject_to_dict
+from licheck.formats.sanitise import utf8_text
 from licheck.records import Report
 
 BATCH_ROWS = 2048
@@ -66,7 +67,26 @@ def schema() -> Any:
 
 
 def row_of(subject: dict[str, Any]) -> dict[str, Any]:
-    """One model's row, from its JSON contract (a `subject_to_dict` dict or a JSON line)."""
+    """One model's row, from its JSON contract (a `subject_to_dict` dict or a JSON line).
+
+    The values are the data, exactly (as JSON's are); only a lone surrogate, which UTF-8 cannot
+    carry, becomes U+FFFD (`sanitise.utf8_text`): a reader escapes for its own output.
+    """
+    row: dict[str, Any] = _clean(_row(subject))
+    return row
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return utf8_text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    return value
+
+
+def _row(subject: dict[str, Any]) -> dict[str, Any]:
     licenses = subject.get("licenses") or []
     violations = subject.get("violations") or []
     openness = subject.get("openness") or {}
