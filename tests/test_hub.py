@@ -359,6 +359,14 @@ def test_a_large_page_embeds_the_failures_first_and_says_how_many_more(
     assert "-f parquet -o results.parquet" in text
 
 
+def test_a_long_chart_label_is_cut_but_keeps_its_verdict() -> None:
+    from licheck.formats.html import _short
+
+    label = "other (license_name: custom-research-license) unknown"
+    assert _short(label) == "other (license_name: … unknown" and len(_short(label)) <= 30
+    assert _short("MIT osi-approved") == "MIT osi-approved"
+
+
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
 def test_the_html_page_renders_in_headless_chromium(tmp_path: Path) -> None:
     """The page as a browser draws it: a screenshot of it is a real, non-blank image, and the

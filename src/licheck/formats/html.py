@@ -62,7 +62,7 @@ def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
     top = max((n for _, n in counts), default=0) or 1
     parts = [
         f'<svg id="{element_id}" role="img" aria-label="{html_text(title)}" '
-        f'width="{width + 220}" height="{row * max(len(counts), 1) + 10}" '
+        f'width="{width + 280}" height="{row * max(len(counts), 1) + 10}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, (label, count) in enumerate(counts):
@@ -70,7 +70,7 @@ def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
         length = max(1, round(width * count / top))
         colour = _COLOURS.get(label.rsplit(" ", 1)[-1], "#5c6bc0")
         parts.append(
-            f'<text x="0" y="{y + 14}" font-size="12">{html_text(label)}</text>'
+            f'<text x="0" y="{y + 14}" font-size="12">{html_text(_short(label))}</text>'
             f'<rect x="200" y="{y}" width="{length}" height="{row - 6}" fill="{colour}">'
             f"<title>{html_text(label)}: {count}</title></rect>"
             f'<text x="{205 + length}" y="{y + 14}" font-size="12">{count}</text>'
@@ -79,6 +79,15 @@ def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
         parts.append('<text x="0" y="16" font-size="12">nothing to show</text>')
     parts.append("</svg>")
     return f"<figure><figcaption>{html_text(title)}</figcaption>{''.join(parts)}</figure>"
+
+
+def _short(label: str) -> str:
+    """A label that fits left of its bar, its last word (the verdict) kept; the whole label is
+    the bar's tooltip."""
+    if len(label) <= 30:
+        return label
+    head, _, verdict = label.rpartition(" ")
+    return f"{head[: max(1, 28 - len(verdict))]}… {verdict}"
 
 
 def _declared(subject: SubjectReport) -> list[tuple[str, str]]:
