@@ -462,6 +462,26 @@ def test_a_dead_worker_is_narrowed_down_to_its_one_row(tmp_path: Path) -> None:
             assert got == want  # the rest of its batch, and the batches in flight, judged
 
 
+def test_a_dead_dask_worker_is_narrowed_down_to_its_one_row(tmp_path: Path) -> None:
+    """Dask retries the task on the other worker (which dies too), so the scattered worker
+    and graph are gone with them: they are scattered again, the batch re-run, then its rows."""
+    pytest.importorskip("distributed")
+    from licheck import hub
+
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    spec = DumpSpec(dump, dump.name, batch_rows=4)
+    expected = _run(dump, jobs=1, batch_rows=4)
+    found = list(hub._run_dask(_CrashingWorker(Policy(), TODAY, dump.name), spec, 2, None))
+    assert [s.name for s in found] == [s.name for s in expected]  # type: ignore[union-attr]
+    for got, want in zip(found, expected, strict=True):
+        assert isinstance(got, SubjectReport)
+        if got.name == "org/ok":
+            assert got.format == "unreadable"
+            assert "the Dask worker judging it died" in got.violations[0].message
+        else:
+            assert got == want
+
+
 def test_a_row_past_its_time_bound_is_unreadable_and_the_run_goes_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -451,6 +451,24 @@ def _window(
         yield pending.popleft()
 
 
+def _judged_alone(shared: _Scattered, batch: RowBatch) -> Iterator[UnitResult]:
+    """A batch whose task failed: again whole (it may only have been cancelled with a dead
+    worker's data), then, if it fails again, row by row, so only the row at fault is lost."""
+    shared.again()
+    try:
+        yield from shared.judge(batch).result()
+        return
+    except Exception:
+        shared.again()
+    for row in batch.rows():
+        try:
+            yield from shared.judge([row]).result()
+        except Exception as exc:
+            shared.again()
+            why = f"the Dask worker judging it died ({type(exc).__name__})"
+            yield from shared.value.lost(row, why)
+
+
 def _run_dask(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
 ) -> Generator[UnitResult, None, bool]:
@@ -465,8 +483,45 @@ def _run_dask(
     # Every Dask comm keeps its last 1,000 messages for debugging (`low-level-log-length`): a
     # task's message holds its batch, so the scheduler in this process would keep up to 1,000
     # batches per worker (hundreds of MB: the main process's memory grew with the dump).
-    with dask.config.set({"distributed.admin.low-level-log-length": 0}):
+    # A task that killed its worker is tried once more elsewhere (Dask's default: 3 more
+    # times, each killing a worker); the engine then narrows the batch down to its row.
+    settings = {
+        "distributed.admin.low-level-log-length": 0,
+        "distributed.scheduler.allowed-failures": 1,
+    }
+    with dask.config.set(settings):
         return (yield from _run_dask_client(worker, spec, jobs, scheduler))
+
+
+class _Scattered:
+    """The worker object (and, for the second pass, the graph) on every Dask worker.
+
+    A worker that dies takes its copies with it, and when the rows it died on kill the others
+    in turn (Dask retries a task on another worker) no copy is left: every task that needs them
+    is cancelled. So after a failure they are scattered again before anything is resubmitted.
+    """
+
+    def __init__(self, client: Any, worker: DumpWorker) -> None:
+        self.client = client
+        self.value = worker
+        self.graph_value: Mapping[str, SameRunModel] | None = None
+        self.worker: Any = None
+        self.graph: Any = None
+        self.again()
+
+    def again(self, graph: Mapping[str, SameRunModel] | None = None) -> None:
+        """(Re)scatter the worker, and the graph once there is one."""
+        if graph is not None:
+            self.graph_value = graph
+        [self.worker] = self.client.scatter([self.value], broadcast=True)
+        if self.graph_value is not None:
+            [self.graph] = self.client.scatter([self.graph_value], broadcast=True)
+
+    def collect(self, batch: Rows) -> Any:
+        return self.client.submit(_collect_task, self.worker, batch, pure=False)
+
+    def judge(self, batch: Rows) -> Any:
+        return self.client.submit(_judge_task, self.worker, batch, self.graph, pure=False)
 
 
 def _run_dask_client(
@@ -475,36 +530,28 @@ def _run_dask_client(
     client, cluster = _client(jobs, scheduler)
     try:
         window = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
-        [shared] = client.scatter([worker], broadcast=True)
-
-        def submit(function: Any, *args: Any) -> Any:
-            return client.submit(function, shared, *args, pure=False)
+        shared = _Scattered(client, worker)
 
         def collected() -> Iterator[Collected]:
-            for _, future in _window(spec.batches(), lambda b: submit(_collect_task, b), window):
+            for batch, future in _window(spec.batches(), shared.collect, window):
                 try:
                     yield future.result()
-                except Exception:  # KilledWorker: see the docstring
-                    yield [], []
+                except Exception:  # KilledWorker (see the docstring), or cancelled with it
+                    shared.again()
+                    try:
+                        yield shared.collect(batch).result()
+                    except Exception:
+                        shared.again()
+                        yield [], []
 
-        graph = build_graph(collected())
-        [graph_future] = client.scatter([graph], broadcast=True)
-        del graph
+        shared.again(build_graph(collected()))
         found = False
-        judging = _window(spec.batches(), lambda b: submit(_judge_task, b, graph_future), window)
-        for batch, future in judging:
+        for batch, future in _window(spec.batches(), shared.judge, window):
             found = True
             try:
                 results: list[UnitResult] = future.result()
             except Exception:  # KilledWorker: the batch's worker died, retries included
-                results = []
-                rows = batch.rows()
-                alone = [submit(_judge_task, [row], graph_future) for row in rows]
-                for row, one in zip(rows, alone, strict=True):
-                    try:
-                        results.extend(one.result())
-                    except Exception as exc:
-                        results.extend(worker.lost(row, f"the Dask worker judging it died ({exc})"))
+                results = list(_judged_alone(shared, batch))
             yield from results
         return found
     finally:
