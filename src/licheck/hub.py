@@ -239,8 +239,9 @@ def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
 
     A model no row names is no one's base and is dropped, so the graph holds the bases only.
     Until the last row is read any model may be named, so every row's fact waits here: as a
-    small tuple with its repeated strings (licenses, base names) shared, ~4x less than as a
-    SameRunModel (the main process's memory grows with the dump by that much, no more).
+    small tuple with its repeated strings (licenses, base names) shared: ~270 MB for a million
+    rows, against ~370 MB as SameRunModel objects (the main process grows with the dump by
+    that much, no more).
     """
     from licheck.engine.judgment import SameRunModel
 
