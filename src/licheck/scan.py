@@ -12,17 +12,12 @@ The core yields results and prints nothing; the CLI decides how to show progress
 
 from __future__ import annotations
 
-import signal
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from licheck.engine.readers import TextReaders
@@ -41,7 +36,18 @@ from licheck.inputs.tree import (
     walk,
 )
 from licheck.knowledge.bundle import Knowledge
-from licheck.pool import call_worker, collect_with_worker, kill, new_pool, usable_cores
+from licheck.pool import (
+    IN_FLIGHT_PER_WORKER,
+    LOST,
+    TimeBoundError,
+    collect_with_worker,
+    in_order,
+    kill,
+    new_pool,
+    usable_cores,
+    wait_bound,
+    within,
+)
 from licheck.records import ModelRecord, SubjectReport
 
 if TYPE_CHECKING:
@@ -55,7 +61,6 @@ UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
 Collected = tuple["Unit | None", UnitBases]
 
 CHUNK = 32
-IN_FLIGHT_PER_WORKER = 4
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -139,22 +144,12 @@ class ScanLine:
 UnitResult = SubjectReport | ScanLine
 
 
-class _TimeoutError(Exception):
-    """A unit ran past its time bound."""
-
-
-def _alarm(signum: int, frame: FrameType | None) -> None:
-    raise _TimeoutError
-
-
 class ScanWorker:
     """Checks chunks of units: picklable, errors returned as values, no module globals.
 
     Sent to each worker process (or used in this one). Its knowledge (catalog, fingerprints,
     the text readers' memory) is built on first use where it runs and kept with the object,
-    never pickled. The per-unit time bound uses a real-time alarm on a process's main thread
-    (where pool workers run); off the main thread (a library caller's thread, a Dask worker
-    thread) the unit runs in a helper thread that is abandoned when its time is up.
+    never pickled. Each unit is judged within its time bound (`pool.within`).
     """
 
     def __init__(
@@ -260,14 +255,8 @@ class ScanWorker:
         if unit.kind == "unreadable":
             return [_named(unreadable(shown, unit.note), name)]
         try:
-            if self.timeout <= 0:
-                return self._judge(unit)
-            if threading.current_thread() is threading.main_thread() and hasattr(
-                signal, "setitimer"
-            ):
-                return self._with_alarm(unit)
-            return self._in_thread(unit)
-        except _TimeoutError:
+            return within(self.timeout, lambda: self._judge(unit))
+        except TimeBoundError:
             return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
         except LicheckError as exc:
             where = exc.file or shown
@@ -336,34 +325,6 @@ class ScanWorker:
             )
         ]
 
-    def _with_alarm(self, unit: Unit) -> list[SubjectReport]:
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        try:
-            signal.setitimer(signal.ITIMER_REAL, self.timeout)
-            return self._judge(unit)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-    def _in_thread(self, unit: Unit) -> list[SubjectReport]:
-        outcome: list[list[SubjectReport] | BaseException] = []
-
-        def run() -> None:
-            try:
-                outcome.append(self._judge(unit))
-            except BaseException as exc:  # handed back to the caller's thread, re-raised there
-                outcome.append(exc)
-
-        helper = threading.Thread(target=run, name="licheck-unit", daemon=True)
-        helper.start()
-        helper.join(self.timeout)
-        if not outcome:
-            raise _TimeoutError
-        result = outcome[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
-
 
 def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
     """A cache repo's subject is named by its repo id, not by what its card calls itself."""
@@ -383,82 +344,12 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
         yield batch
 
 
-def _bound(chunk: list[Unit], timeout: float) -> float | None:
-    """How long the main process waits for a chunk: every unit's bound, plus start-up (a worker
-    builds its knowledge on first use). The main process never waits without one."""
-    return None if timeout <= 0 else len(chunk) * timeout + 60.0
-
-
-_LOST = (BrokenProcessPool, FutureTimeout)
-
-
-def _isolated(worker: ScanWorker, chunks: list[list[Unit]], reach: _Reach) -> Iterator[UnitResult]:
-    """Re-run chunks after a worker died or hung, one at a time, to find the unit at fault.
-
-    A chunk that breaks its pool while alone is split into single units; a single unit that
-    breaks it is reported unreadable and the scan goes on.
-    """
-    pool = new_pool(1, worker)
-    try:
-        queue = deque(chunks)
-        while queue:
-            chunk = queue.popleft()
-            future = pool.submit(call_worker, chunk, reach(chunk))
-            try:
-                yield from future.result(timeout=_bound(chunk, worker.timeout))
-                continue
-            except _LOST as exc:
-                kill(pool)
-                pool = new_pool(1, worker)
-                if len(chunk) > 1:
-                    queue.extendleft(reversed([[unit] for unit in chunk]))
-                    continue
-                why = (
-                    "the worker judging it did not answer in time"
-                    if isinstance(exc, FutureTimeout)
-                    else "the worker process judging it died"
-                )
-                yield from worker.lost(chunk[0], why)
-    finally:
-        kill(pool)
-
-
 def _parallel(
     worker: ScanWorker, chunks: Iterable[list[Unit]], workers: int, reach: _Reach
 ) -> Iterator[UnitResult]:
-    """Chunks on a pool, a bounded window in flight, collected in order with a time bound.
-
-    A dead worker (kill -9, out of memory) or a hung one breaks the pool: the chunks in flight
-    are re-run in isolation (see _isolated) and a fresh pool takes the rest.
-    """
-    pool = new_pool(workers, worker)
-    pending: deque[tuple[list[Unit], Future[list[UnitResult]]]] = deque()
-    iterator = iter(chunks)
-    try:
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < workers * IN_FLIGHT_PER_WORKER:
-                chunk = next(iterator, None)
-                if chunk is None:
-                    exhausted = True
-                    break
-                pending.append((chunk, pool.submit(call_worker, chunk, reach(chunk))))
-            if not pending:
-                return
-            chunk, future = pending.popleft()
-            try:
-                yield from future.result(timeout=_bound(chunk, worker.timeout))
-            except _LOST:
-                kill(pool)
-                retry = [chunk, *(c for c, _ in pending)]
-                pending.clear()
-                yield from _isolated(worker, retry, reach)
-                pool = new_pool(workers, worker)
-    except BaseException:
-        kill(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Chunks on a pool, each with the part of the index its chains reach (`pool.in_order`:
+    a bounded window, a time bound, a dead or hung worker narrowed down to its unit)."""
+    return in_order(worker, ((chunk, (reach(chunk),)) for chunk in chunks), workers)
 
 
 def scan(
@@ -554,15 +445,15 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
             pending.append((chunk, pool.submit(collect_with_worker, chunk)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 first, future = pending[0]
-                result = future.result(timeout=_bound(first, worker.timeout))
+                result = future.result(timeout=wait_bound(len(first), worker.timeout))
                 pending.popleft()
                 yield result
         while pending:
             first, future = pending[0]
-            result = future.result(timeout=_bound(first, worker.timeout))
+            result = future.result(timeout=wait_bound(len(first), worker.timeout))
             pending.popleft()
             yield result
-    except _LOST:
+    except LOST:
         kill(pool)
         left = [chunk for chunk, _ in pending]
         pending.clear()
@@ -570,9 +461,9 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
             alone = new_pool(1, worker)
             try:
                 yield alone.submit(collect_with_worker, chunk).result(
-                    timeout=_bound(chunk, worker.timeout)
+                    timeout=wait_bound(len(chunk), worker.timeout)
                 )
-            except _LOST:
+            except LOST:
                 yield [(unit, []) for unit in chunk]
             finally:
                 kill(alone)
