@@ -7,6 +7,7 @@ licenses, no license, broken cards. Each measurement runs in a fresh process, so
 RSS (its own and its largest child's) is its own.
 
     python benchmarks/hub.py [ROWS ...]      # default: 10000 100000
+    python benchmarks/hub.py --engines floor,local 1000000   # some of the three only
 """
 
 from __future__ import annotations
@@ -122,13 +123,29 @@ def _measure(mode: str, path: str) -> dict[str, float]:
         ):
             rows += 1
     elapsed = time.perf_counter() - started
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # This process's own peak (VmHWM, reset by exec): getrusage's ru_maxrss is kept across
+    # exec on Linux, so it reported the generating parent's size (201 MB at 100k for the
+    # floor, the local and the Dask main process alike).
+    own = _own_peak_mb()
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {"rows": rows, "seconds": elapsed, "main_mb": own, "child_mb": child, "collect": collect}
 
 
+def _own_peak_mb() -> float:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000]
+    args = sys.argv[1:]
+    modes = ["floor", "local", "dask"]
+    if args[:1] == ["--engines"]:
+        modes = args[1].split(",")
+        args = args[2:]
+    sizes = [int(a) for a in args] or [10_000, 100_000]
     print(
         "| rows | engine | rows/s | vs local | first pass (graph) share | peak RSS main / worker |"
     )
@@ -138,7 +155,7 @@ def main() -> None:
             path = Path(tmp) / f"cards-{rows}.parquet"
             generate(rows, path)
             local_rate = None
-            for mode in ("floor", "local", "dask"):
+            for mode in modes:
                 out = subprocess.run(
                     [sys.executable, __file__, "--child", mode, str(path)],
                     check=True,

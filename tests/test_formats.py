@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from licheck.formats import FORMATS, RenderOptions, renderer
+from licheck.formats import BINARY_FORMATS, FORMATS, RenderOptions, renderer
 from licheck.formats.github import command
 from licheck.formats.markdown import cell
 from licheck.records import Report
@@ -34,7 +34,10 @@ SUFFIX = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FORMATS))
+TEXT_FORMATS = sorted(set(FORMATS) - BINARY_FORMATS)
+
+
+@pytest.mark.parametrize("name", TEXT_FORMATS)
 def test_format_matches_golden_file(name: str, gate_report: Report) -> None:
     output = renderer(name)(gate_report, RenderOptions())
     golden = GOLDEN / f"gate.{SUFFIX.get(name, 'txt') if name != 'github' else 'github.txt'}"
@@ -44,7 +47,7 @@ def test_format_matches_golden_file(name: str, gate_report: Report) -> None:
     assert output == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(FORMATS))
+@pytest.mark.parametrize("name", TEXT_FORMATS)
 def test_fail_on_format_matches_golden_file(name: str, fail_on_report: Report) -> None:
     """Under `fail_on: not-open`, what lies below the threshold is a warning in every format."""
     output = renderer(name)(fail_on_report, RenderOptions())
@@ -56,7 +59,25 @@ def test_fail_on_format_matches_golden_file(name: str, fail_on_report: Report) -
     assert output == golden.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_parquet_rows_match_golden_file(gate_report: Report) -> None:
+    """The binary format's rows, as JSON (what a reader of the file gets back)."""
+    pytest.importorskip("pyarrow")
+    from licheck.formats.parquet import tables
+
+    rows = [row for table in tables(gate_report) for row in table.to_pylist()]
+    output = json.dumps(rows, indent=1, sort_keys=True) + "\n"
+    golden = GOLDEN / "gate.parquet.json"
+    if os.environ.get("LICHECK_UPDATE_GOLDEN"):
+        golden.write_text(output, encoding="utf-8")
+    assert output == golden.read_text(encoding="utf-8")
+
+
+def test_a_binary_format_has_no_text_form(gate_report: Report) -> None:
+    with pytest.raises(ValueError, match="binary"):
+        renderer("parquet")(gate_report, RenderOptions())
+
+
+@pytest.mark.parametrize("name", TEXT_FORMATS)
 def test_output_is_deterministic(name: str, gate_report: Report) -> None:
     render = renderer(name)
     assert render(gate_report, RenderOptions()) == render(gate_report, RenderOptions())

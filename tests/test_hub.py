@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from licheck.cli import main
-from licheck.hub import DumpSpec, scan_dump
+from licheck.hub import DumpSpec, DumpWorker, scan_dump
+from licheck.inputs.card_dump import DumpRow
 from licheck.records import Policy, SubjectReport
 
 TODAY = date(2026, 1, 1)
@@ -87,7 +89,7 @@ def test_a_chain_across_batches_is_resolved_and_named(tmp_path: Path) -> None:
     found = _by_name(_run(_jsonl(tmp_path / "cards.jsonl"), jobs=1, batch_rows=1))
     (violation,) = found["org/ft"].violations
     assert violation.rule == "inherited-license"
-    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation.message
+    assert "meta-llama/Llama-2-7b-hf through org/base (apache-2.0 declared)" in violation.message
     assert "declaring mit does not remove" in violation.message
     assert found["org/ok"].passed
 
@@ -190,20 +192,25 @@ def test_jsonl_output_streams_rows_and_a_summary(tmp_path: Path) -> None:
     assert lines[-1]["subjects"] == len(ROWS) + 1 and lines[-1]["unreadable"] == 3
 
 
-def test_ctrl_c_leaves_a_valid_partial_output(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _interrupt_after(results: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C once `results` rows have come back."""
     import licheck.hub
 
     real = licheck.hub.scan_dump
 
     def interrupted(*args: Any, **kwargs: Any) -> Any:
         for index, result in enumerate(real(*args, **kwargs)):
-            if index == 3:
+            if index == results:
                 raise KeyboardInterrupt
             yield result
 
     monkeypatch.setattr(licheck.hub, "scan_dump", interrupted)
+
+
+def test_ctrl_c_leaves_a_valid_partial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _interrupt_after(3, monkeypatch)
     out = tmp_path / "results.jsonl"
     dump = _jsonl(tmp_path / "cards.jsonl")
     result = cli(["scan", "-j", "1", "-f", "jsonl", "-o", str(out), str(dump)])
@@ -212,6 +219,82 @@ def test_ctrl_c_leaves_a_valid_partial_output(
     assert len(lines) == 4 and lines[-1]["type"] == "summary"
     assert lines[-1]["passed"] is False and lines[-1]["subjects"] == 3
     assert any("interrupted after 3 models" in w for w in lines[-1]["warnings"])
+
+
+def _parquet_rows(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """A Parquet output read back: its rows, and the run's summary from its metadata."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    handle = pq.ParquetFile(path)
+    summary = json.loads(handle.metadata.metadata[b"licheck.summary"])
+    return handle.read().to_pylist(), summary
+
+
+def test_parquet_output_holds_the_jsonl_rows(tmp_path: Path) -> None:
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    lines_out, table_out = tmp_path / "r.jsonl", tmp_path / "r.parquet"
+    assert cli(["scan", "-j", "1", "-f", "jsonl", "-o", str(lines_out), str(dump)]).exit_code == 1
+    assert cli(["scan", "-j", "2", "-f", "parquet", "-o", str(table_out), str(dump)]).exit_code == 1
+    lines = [json.loads(x) for x in lines_out.read_text(encoding="utf-8").splitlines()]
+    subjects, summary = lines[:-1], lines[-1]
+    rows, metadata = _parquet_rows(table_out)
+    assert metadata == summary
+    assert [r["id"] for r in rows] == [s["name"] for s in subjects]
+    for row, subject in zip(rows, subjects, strict=True):
+        assert row["source"] == subject["source"]
+        assert row["passed"] is subject["passed"]
+        assert row["declared"] == subject["expression"]
+        assert row["effective_licenses"] == list(
+            dict.fromkeys(r["id"] or r["declared"] for r in subject["licenses"])
+        )
+        assert row["failing_criteria"] == sorted(
+            {c for r in subject["licenses"] for c in r["failing"]}
+        )
+        assert row["findings"] == [f"{v['rule']}: {v['message']}" for v in subject["violations"]]
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["org/ok"]["outcome"] == "pass" and by_id["org/ok"]["laundering_chain"] is None
+    assert by_id["org/none"]["outcome"] == "unreadable"
+    laundered = by_id["org/ft"]
+    assert laundered["outcome"] == "fail" and "meta-llama/Llama-2-7b-hf" in (
+        laundered["laundering_chain"] or ""
+    )
+    assert {"license": "Apache-2.0", "verdict": "osi-approved", "inherited_from": "org/base"} in (
+        laundered["licenses"]
+    )
+
+
+def test_parquet_to_the_terminal_is_refused_before_the_run(tmp_path: Path) -> None:
+    result = cli(["scan", "-f", "parquet", str(tmp_path / "no-such-dump.jsonl")])
+    assert result.exit_code == 2
+    assert "--format parquet writes a binary file" in result.stderr
+    assert "-o results.parquet" in result.stderr
+
+
+def test_check_writes_parquet_too(tmp_path: Path) -> None:
+    card = tmp_path / "README.md"
+    card.write_text("---\nlicense: apache-2.0\n---\n# a model\n", encoding="utf-8")
+    out = tmp_path / "r.parquet"
+    result = cli(["check", "-f", "parquet", "-o", str(out), "--today", "2026-01-01", str(card)])
+    assert result.exit_code == 0, result.output
+    rows, summary = _parquet_rows(out)
+    assert [(r["declared"], r["outcome"]) for r in rows] == [("apache-2.0", "pass")]
+    assert summary["passed"] is True
+
+
+def test_ctrl_c_leaves_a_valid_partial_parquet_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import licheck.formats.parquet
+
+    monkeypatch.setattr(licheck.formats.parquet, "BATCH_ROWS", 2)  # batches written before
+    _interrupt_after(3, monkeypatch)
+    out = tmp_path / "results.parquet"
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    result = cli(["scan", "-j", "1", "-f", "parquet", "-o", str(out), str(dump)])
+    assert result.exit_code == 130
+    rows, summary = _parquet_rows(out)
+    assert [r["id"] for r in rows] == ["org/ft", "org/a", "org/b"]
+    assert summary["passed"] is False and summary["subjects"] == 3
+    assert any("interrupted after 3 models" in w for w in summary["warnings"])
 
 
 class _Page(HTMLParser):
@@ -245,10 +328,43 @@ def test_the_html_page_has_its_charts_chains_and_table(tmp_path: Path) -> None:
     assert tags.count("svg") == 2 and tags.count("rect") >= 2
     assert tags.count("tr") == len(ROWS) + 2  # the header and one row per model
     text = "".join(parser.text)
-    assert "org/ft derives from meta-llama/Llama-2-7b-hf (through org/base)" in text
+    assert (
+        "org/ft derives from meta-llama/Llama-2-7b-hf through org/base (apache-2.0 declared)"
+        in text
+    )
     # Self-contained: nothing is loaded from anywhere.
     for _, attrs in parser.tags:
         assert not any(name in ("src", "href") for name, _ in attrs)
+
+
+def test_a_large_page_embeds_the_failures_first_and_says_how_many_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import licheck.formats.html
+
+    monkeypatch.setattr(licheck.formats.html, "MAX_ROWS", 3)
+    monkeypatch.setattr(licheck.formats.html, "MAX_CHAINS", 1)
+    page = _html_page(tmp_path).read_text(encoding="utf-8")
+    parser = _Page()
+    parser.feed(page)
+    assert [tag for tag, _ in parser.tags].count("tr") == 3 + 1  # the header and 3 rows
+    text = "".join(parser.text)
+    # The two laundering models first (in report order), then the first other failure.
+    table = text[text.index("source") :]
+    assert table.index("org/ft") < table.index("org/base") < table.index("org/a")
+    assert "org/ok" not in table  # a pass, left for the JSONL / Parquet output, and said so
+    assert f"{len(ROWS) + 1 - 3:,} more models are not on this page" in text
+    assert "1 more laundering chains are not on this page" in text
+    assert "3 shown of 9: failing and laundering first" in text
+    assert "-f parquet -o results.parquet" in text
+
+
+def test_a_long_chart_label_is_cut_but_keeps_its_verdict() -> None:
+    from licheck.formats.html import _short
+
+    label = "other (license_name: custom-research-license) unknown"
+    assert _short(label) == "other (license_name: … unknown" and len(_short(label)) <= 30
+    assert _short("MIT osi-approved") == "MIT osi-approved"
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
@@ -276,16 +392,17 @@ def test_a_pool_process_keeps_the_worker_it_was_started_with(tmp_path: Path) -> 
     """Its knowledge (the catalog's remembered suggestions) outlives one batch."""
     from licheck import hub
     from licheck.inputs.card_dump import dump_rows
+    from licheck.pool import call_worker
 
     worker = hub.DumpWorker(Policy(), TODAY, "cards.jsonl")
     (rows,) = dump_rows(_jsonl(tmp_path / "cards.jsonl"), shown="cards.jsonl", batch_rows=100)
     handler = signal.getsignal(signal.SIGINT)
     try:
         hub._install(worker)  # as a pool process's initializer (it also ignores Ctrl-C)
-        first = hub._judge_rows(rows, {})
+        first = call_worker(rows, {})
         knowledge = worker._knowledge
         assert knowledge is not None
-        assert hub._judge_rows(rows, {}) == first
+        assert call_worker(rows, {}) == first
         assert worker._knowledge is knowledge
     finally:
         signal.signal(signal.SIGINT, handler)
@@ -299,7 +416,7 @@ def test_check_reads_a_card_dump_and_resolves_its_chains(tmp_path: Path) -> None
     found = {s["name"]: s for s in json.loads(result.stdout)["subjects"]}
     assert found["org/ok"]["passed"]
     (violation,) = found["org/ft"]["violations"]
-    assert "meta-llama/Llama-2-7b-hf (through org/base)" in violation["message"]
+    assert "meta-llama/Llama-2-7b-hf through org/base (apache-2.0 declared)" in violation["message"]
 
 
 def test_check_on_a_dump_with_a_bad_row_is_exit_2_naming_the_row(tmp_path: Path) -> None:
@@ -315,3 +432,74 @@ def test_a_dump_is_detected_by_its_name(tmp_path: Path, name: str) -> None:
     from licheck.inputs.detect import detect_format
 
     assert detect_format(tmp_path / name, b'{"modelId": "x"}') == "card-dump"
+
+
+class _CrashingWorker(DumpWorker):
+    """A test-only fault: the process judging `org/ok` dies (as on a segfault or the OOM
+    killer), reached only by handing this worker to the engine in a test, never from input."""
+
+    def judge(self, row: DumpRow, graph: Any) -> SubjectReport:
+        if row.repo_id == "org/ok":
+            os._exit(70)
+        return super().judge(row, graph)
+
+
+def test_a_dead_worker_is_narrowed_down_to_its_one_row(tmp_path: Path) -> None:
+    from licheck import hub
+
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    spec = DumpSpec(dump, dump.name, batch_rows=4)
+    expected = _run(dump, jobs=1, batch_rows=4)
+    worker = _CrashingWorker(Policy(), TODAY, dump.name)
+    found = list(hub._run_local(worker, spec, 2))
+    assert [s.name for s in found] == [s.name for s in expected]  # type: ignore[union-attr]
+    for got, want in zip(found, expected, strict=True):
+        assert isinstance(got, SubjectReport)
+        if got.name == "org/ok":
+            assert got.format == "unreadable"
+            assert "the worker process judging it died" in got.violations[0].message
+        else:
+            assert got == want  # the rest of its batch, and the batches in flight, judged
+
+
+def test_a_dead_dask_worker_is_narrowed_down_to_its_one_row(tmp_path: Path) -> None:
+    """Dask retries the task on the other worker (which dies too), so the scattered worker
+    and graph are gone with them: they are scattered again, the batch re-run, then its rows."""
+    pytest.importorskip("distributed")
+    from licheck import hub
+
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    spec = DumpSpec(dump, dump.name, batch_rows=4)
+    expected = _run(dump, jobs=1, batch_rows=4)
+    found = list(hub._run_dask(_CrashingWorker(Policy(), TODAY, dump.name), spec, 2, None))
+    assert [s.name for s in found] == [s.name for s in expected]  # type: ignore[union-attr]
+    for got, want in zip(found, expected, strict=True):
+        assert isinstance(got, SubjectReport)
+        if got.name == "org/ok":
+            assert got.format == "unreadable"
+            assert "the Dask worker judging it died" in got.violations[0].message
+        else:
+            assert got == want
+
+
+def test_a_row_past_its_time_bound_is_unreadable_and_the_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    import licheck.inputs.hf_card
+
+    real = licheck.inputs.hf_card.parse_card
+
+    def slow(card: str, **kwargs: Any) -> Any:
+        if "# ft" in card:  # org/ft's card: a pathological one, in both passes
+            time.sleep(3)
+        return real(card, **kwargs)
+
+    monkeypatch.setattr(licheck.inputs.hf_card, "parse_card", slow)
+    started = time.monotonic()
+    found = _by_name(_run(_jsonl(tmp_path / "cards.jsonl"), jobs=1, timeout=0.2))
+    assert time.monotonic() - started < 6
+    assert found["org/ft"].format == "unreadable"
+    assert found["org/ft"].violations[0].message == "not judged within 0.2 s"
+    assert found["org/ok"].passed and found["org/base"].violations  # the others judged

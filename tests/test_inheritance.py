@@ -47,7 +47,10 @@ def test_a_fine_tune_of_a_fine_tune_of_llama_2_inherits_llama_2(
     reports = run(catalog, [first, second])
     assert not reports[1].passed
     (violation,) = [v for v in reports[1].violations if v.rule == "inherited-license"]
-    assert "derives from meta-llama/Llama-2-7b-hf (through acme/ft-1)" in violation.message
+    assert (
+        "derives from meta-llama/Llama-2-7b-hf through acme/ft-1 (mit declared)"
+        in violation.message
+    )
     assert "declaring mit does not remove" in violation.message
 
 

@@ -32,7 +32,10 @@ POLICIES = Path(__file__).parent / "fixtures" / "policies"
 IDENTIFY = Path(__file__).parent / "fixtures" / "identify"
 TODAY = date(2026, 11, 29)
 # Every golden JSON report (the CycloneDX golden is another contract, checked by its own tool).
-REPORT_GOLDENS = sorted(p for p in GOLDEN.rglob("*.json") if not p.name.endswith(".cdx.json"))
+# The JSON reports; not the CycloneDX BOMs nor the Parquet rows shown as JSON (other formats).
+REPORT_GOLDENS = sorted(
+    p for p in GOLDEN.rglob("*.json") if not p.name.endswith((".cdx.json", ".parquet.json"))
+)
 JSONL_GOLDENS = sorted(GOLDEN.rglob("*.jsonl"))
 
 

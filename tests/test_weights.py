@@ -251,7 +251,8 @@ def test_split_gguf_missing_a_later_part_is_reported(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", sorted(FORMATS))
 def test_every_format_renders_a_gguf_subject(tmp_path: Path, name: str) -> None:
     path = write_gguf(tmp_path / "tiny.gguf", LLAMA_GGUF)
-    result = run("--format", name, str(path))
+    to_file = ("-o", str(tmp_path / f"out.{name}")) if name == "parquet" else ()
+    result = run("--format", name, *to_file, str(path))
     assert result.exit_code == 1, result.errors
     assert "Traceback" not in result.errors
 

@@ -22,7 +22,7 @@ from licheck import __version__
 from licheck.cli_exception import exception_group
 from licheck.cli_obligations import obligations_command
 from licheck.cli_output import color_wanted, parse_day, report_file, report_width, safe_text
-from licheck.errors import LicheckError
+from licheck.errors import InputError, LicheckError
 from licheck.formats import FORMATS
 from licheck.inputs.registry import READER_BY_NAME
 from licheck.inputs.tree import MODELS_AT_MAIN, CacheReading
@@ -217,6 +217,7 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
 
     @functools.wraps(command)
     def with_run(**kwargs: Any) -> int:
+        _refuse_binary_to_terminal(kwargs["format_name"], kwargs["output"])
         outputs = _Outputs(
             kwargs.pop("format_name"),
             kwargs.pop("output"),
@@ -247,6 +248,17 @@ def _report_options(command: Callable[..., int]) -> Callable[..., int]:
     return wrapped
 
 
+def _refuse_binary_to_terminal(format_name: str, output: Path | None) -> None:
+    """A binary format goes to a file: said before the run starts, not after it."""
+    from licheck.formats import BINARY_FORMATS
+
+    if format_name in BINARY_FORMATS and output is None:
+        raise InputError(
+            f"--format {format_name} writes a binary file, not text for the terminal",
+            hint=f"name the file with -o, e.g. -o results.{format_name}",
+        )
+
+
 class _Outputs(msgspec.Struct, frozen=True):
     """Where and how a judging command writes its report."""
 
@@ -263,6 +275,21 @@ class _Outputs(msgspec.Struct, frozen=True):
     def write(self, report: Report, *, compact: bool = False) -> None:
         from licheck.formats import RenderOptions, renderer
 
+        if self.output is not None and self.format_name == "parquet":
+            self._write_parquet(report, self.output)
+        else:
+            self._write_text(report, compact)
+        for name, extra in (
+            ("sarif", self.sarif_output),
+            ("junit", self.junit_output),
+            ("markdown", self.markdown_output),
+        ):
+            if extra is not None:
+                _emit(renderer(name)(report, RenderOptions()), extra)
+
+    def _write_text(self, report: Report, compact: bool) -> None:
+        from licheck.formats import RenderOptions, renderer
+
         stream = sys.stdout if self.output is None else None
         primary = []
         for name in _formats(self.format_name):
@@ -275,13 +302,17 @@ class _Outputs(msgspec.Struct, frozen=True):
             self.output,
             color=stream is not None and color_wanted(stream, self.color),
         )
-        for name, extra in (
-            ("sarif", self.sarif_output),
-            ("junit", self.junit_output),
-            ("markdown", self.markdown_output),
-        ):
-            if extra is not None:
-                _emit(renderer(name)(report, RenderOptions()), extra)
+
+    def _write_parquet(self, report: Report, output: Path) -> None:
+        from licheck.cli_output import ParquetSink, binary_report_file
+        from licheck.formats.jsonl_format import summary_line
+        from licheck.formats.parquet import tables
+
+        with binary_report_file(output) as handle:
+            sink = ParquetSink(handle)
+            for table in tables(report):
+                sink.write(table)
+            sink.close(summary_line(report.summary) if report.summary else None)
 
 
 class _Run(msgspec.Struct, frozen=True):
@@ -442,7 +473,7 @@ def scan(
         # A table of Hub cards (cards.parquet, cards.jsonl.gz): licheck/hub.py, on either engine.
         from licheck.cli_hub import DumpOptions, run_dump
 
-        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs, run.online)
+        dump = DumpOptions(engine, scheduler, id_column, card_column, jobs, run.online, timeout)
         passed = run_dump(list(roots), run.outputs, policy, run.today, dump, catalog.version)
         return run.exit_code(passed)
     options = InputOptions(allow_outside=run.allow_outside, online=run.online)

@@ -1,9 +1,10 @@
 """`licheck scan cards.parquet`: drive a card-dump run for the CLI (progress, output, Ctrl-C).
 
 Split from cli.py (which only parses options): a dump of two million rows streams JSON lines
-as they are judged, shows a progress bar with the rate on a terminal, and on Ctrl-C still
-leaves a valid output: the lines judged so far and a closing summary that says the run did not
-finish (never a pass), renamed into place like a finished one.
+(or Parquet rows, in batches) as they are judged, shows a progress bar with the rate on a
+terminal, and on Ctrl-C still leaves a valid output: the rows judged so far and a closing
+summary that says the run did not finish (never a pass), renamed into place like a finished
+one.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import click
 from licheck.cli_output import report_file, safe_text
 from licheck.errors import InputError
 from licheck.records import replace
+from licheck.scan import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from licheck.records import Policy, SubjectReport
@@ -28,7 +30,8 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class DumpOptions:
     """How a dump run goes: the engine, its scheduler, the dump's columns, worker count, and
-    whether bases unknown offline are resolved from the Hub (`--online`)."""
+    whether bases unknown offline are resolved from the Hub (`--online`), and the seconds one
+    row may take (0: no bound)."""
 
     engine: str = "local"
     scheduler: str | None = None
@@ -36,6 +39,7 @@ class DumpOptions:
     card_column: str | None = None
     jobs: int | None = None
     online: bool = False
+    timeout: float = DEFAULT_TIMEOUT
 
 
 def interrupted_note(subjects: int) -> str:
@@ -52,6 +56,7 @@ def run_dump(
     kb_version: str,
 ) -> bool:
     """Judge one card dump; stream JSON lines or gather one report (html, json, ...)."""
+    from licheck.cli_output import ParquetSink, binary_report_file
     from licheck.engine.report import SummaryBuilder, build_report, tally
     from licheck.formats.jsonl_format import summary_line
     from licheck.hub import DumpSpec, scan_dump
@@ -73,17 +78,25 @@ def run_dump(
         )
     spec = DumpSpec(roots[0], shown_path(roots[0]), options.id_column, options.card_column)
     counts = SummaryBuilder(policy, kb_version)
-    stream_lines = outputs.format_name == "jsonl"
+    # JSON lines and Parquet rows are written as they come (memory flat); other formats
+    # gather one report.
+    parquet = outputs.format_name == "parquet"
+    stream_lines = outputs.format_name == "jsonl" or parquet
     subjects: list[SubjectReport] = []
     stop: KeyboardInterrupt | None = None
     with contextlib.ExitStack() as stack:
         target = None
-        if stream_lines and outputs.output is not None:
+        sink = None
+        if parquet:
+            sink = ParquetSink(stack.enter_context(binary_report_file(outputs.output)))
+        elif stream_lines and outputs.output is not None:
             target = stack.enter_context(report_file(outputs.output))
         bar = _progress(stack, count_rows(spec.path), outputs.progress)
 
         def write(text: str) -> None:
-            if target is not None:
+            if sink is not None:
+                sink.add_line(text)
+            elif target is not None:
                 target.write(text)
             else:
                 click.echo(text, nl=False)
@@ -95,6 +108,7 @@ def run_dump(
             engine=options.engine,
             jobs=options.jobs,
             scheduler=options.scheduler,
+            timeout=options.timeout,
             lines_kb_version=kb_version if stream_lines else None,
             online=options.online,
         )
@@ -115,7 +129,9 @@ def run_dump(
         summary = counts.summary(today)
         if stop is not None:
             summary = replace(summary, passed=False)
-        if stream_lines:
+        if sink is not None:
+            sink.close(summary_line(summary))
+        elif stream_lines:
             write(safe_text(summary_line(summary)))
     if not stream_lines:
         report = build_report(subjects, policy=policy, kb_version=kb_version, today=today)

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO, TextIO
 
 import click
 
-from licheck.errors import LicheckError
+from licheck.errors import InputError, LicheckError
 
 
 def color_wanted(stream: Any, choice: bool | None) -> bool:
@@ -59,7 +59,9 @@ def parse_day(value: str, option: str) -> date:
 def safe_text(text: str) -> str:
     """Text any stream can take: a lone surrogate (a JSON card can hold "\\ud800") becomes
     U+FFFD rather than a UnicodeEncodeError in the middle of a report."""
-    return text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+    from licheck.formats.sanitise import utf8_text
+
+    return utf8_text(text)
 
 
 @contextlib.contextmanager
@@ -77,6 +79,13 @@ def report_file(output: Path) -> Iterator[TextIO]:
         yield handle
         handle.flush()
         handle.detach()  # the binary file is closed (and renamed) by _written_whole
+
+
+@contextlib.contextmanager
+def binary_report_file(output: Path) -> Iterator[BinaryIO]:
+    """`report_file` for a binary format (Parquet)."""
+    with _written_whole(output, what="the report") as handle:
+        yield handle
 
 
 def rewrite_file(path: Path, data: bytes) -> None:
@@ -131,6 +140,47 @@ def _written_whole(output: Path, *, what: str, mode: int | None = None) -> Itera
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+class ParquetSink:
+    """Writes a run's Parquet rows to an open file as their batches fill (memory flat).
+
+    `close(summary)` writes the last rows and the run's summary line into the file's metadata;
+    after Ctrl-C it is called with the partial summary, so the file is valid and says so.
+    """
+
+    def __init__(self, handle: BinaryIO) -> None:
+        from licheck.formats.parquet import EXTRA, ParquetRows
+
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            raise InputError(
+                "--format parquet needs pyarrow, which is not installed",
+                hint=f"install the hub extra: {EXTRA}",
+            ) from None
+        self.rows = ParquetRows()
+        self._writer = pq.ParquetWriter(handle, self.rows.schema)
+
+    def add_line(self, line: str) -> None:
+        """One model, from its JSON line."""
+        self._write(self.rows.add_line(line))
+
+    def write(self, table: Any) -> None:
+        """A batch of rows already made (`formats.parquet.tables`)."""
+        self._write(table)
+
+    def _write(self, table: Any | None) -> None:
+        if table is not None:
+            self._writer.write_table(table)
+
+    def close(self, summary: str | None) -> None:
+        from licheck.formats.parquet import SUMMARY_KEY
+
+        self._write(self.rows.flush())
+        if summary is not None:
+            self._writer.add_key_value_metadata({SUMMARY_KEY: summary.strip().encode()})
+        self._writer.close()
 
 
 def _umask() -> int:

@@ -14,20 +14,28 @@ the whole dump, so a dump is judged in two passes over its batches of rows:
    first and then the built-in table; cycles and unresolved bases are reported by the walk, and
    the inherited-license finding names the chain.
 
-The same worker object runs on both engines. The local engine sends each batch with the part
-of the graph its rows reach (as `licheck scan` does); Dask broadcasts the graph and the worker
-to every worker once (`scatter(broadcast=True)`) and each task reaches into it, so no batch
-looks a base up remotely. Results come back in row order, either way, and are the same.
+The same worker object runs on both engines. A batch crosses to a worker as the bytes the file
+holds (`RowBatch`: an Arrow IPC stream, or JSON lines), never as Python objects, and the worker
+makes its rows: the main process only reads, sends and writes. The local engine sends each
+batch with the part of the graph its rows reach (as `licheck scan` does); Dask broadcasts the
+graph and the worker to every worker once (`scatter(broadcast=True)`) and each task reaches
+into it, so no batch looks a base up remotely, and the client gathers results from the workers
+directly (not through the scheduler). Results come back in row order, either way, and are the
+same.
+
+Each row is judged within a time bound (`pool.within`: a pathological card is `unreadable`,
+"not judged within N s"), and a worker that dies on a batch (a crash in a C extension, out of
+memory) has that batch re-run row by row, so that only the row at fault is `unreadable`.
 
 The core prints nothing and imports pyarrow and dask only when a run needs them.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Mapping
-from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,17 +43,23 @@ from typing import TYPE_CHECKING, Any
 
 from licheck.engine.report import tally, unreadable
 from licheck.errors import InputError, LicheckError
-from licheck.inputs.card_dump import HUB_EXTRA, DumpRow, dump_rows, row_source
+from licheck.inputs.card_dump import HUB_EXTRA, DumpRow, RowBatch, dump_batches, row_source
 from licheck.pool import (
+    IN_FLIGHT_PER_WORKER,
+    LOST,
     PROCESS_WORKER,
-    call_worker,
+    TimeBoundError,
     collect_with_worker,
+    in_order,
     install,
+    kill,
     new_pool,
     usable_cores,
+    wait_bound,
+    within,
 )
 from licheck.records import replace
-from licheck.scan import ScanLine, UnitResult
+from licheck.scan import DEFAULT_TIMEOUT, ScanLine, UnitResult
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import SameRunModel
@@ -54,9 +68,18 @@ if TYPE_CHECKING:
     from licheck.records import Policy, SubjectReport
 
 ENGINES = ("local", "dask")
-IN_FLIGHT_PER_WORKER = 4
-# One batch's collected models: (its same-run key, the model) per row, and the bases it names.
-Collected = tuple[list[tuple[str, "SameRunModel"]], list[str]]
+# A row's model as a base, as small as it can travel and wait: its same-run key, its name
+# (None when the key is the name), what it declares, and its own bases.
+Fact = tuple[str, "str | None", "str | None", tuple[str, ...]]
+# One batch's collected models, and the bases its rows name.
+Collected = tuple[list[Fact], list[str]]
+# A batch as read from the file, or rows already made (a batch re-run row by row).
+Rows = RowBatch | list[DumpRow]
+
+
+def rows_of(batch: Rows) -> list[DumpRow]:
+    """The rows of a batch, made here if it still is the file's bytes."""
+    return batch.rows() if isinstance(batch, RowBatch) else batch
 
 
 @dataclass(frozen=True)
@@ -69,9 +92,9 @@ class DumpSpec:
     card_column: str | None = None
     batch_rows: int = 512
 
-    def batches(self) -> Iterator[list[DumpRow]]:
-        """The dump's rows, a batch at a time (memory flat)."""
-        return dump_rows(
+    def batches(self) -> Iterator[RowBatch]:
+        """The dump's rows, a batch at a time, as the file's bytes (memory flat)."""
+        return dump_batches(
             self.path,
             shown=self.shown,
             id_column=self.id_column,
@@ -99,7 +122,8 @@ class DumpWorker:
     """Reads and judges batches of dump rows: picklable, errors returned as values, no globals.
 
     Its knowledge is built on first use where it runs and kept with the object, never pickled.
-    A row that cannot be read or judged is an `unreadable` subject named by its repo id.
+    A row that cannot be read or judged, or is not judged within `timeout` seconds, is an
+    `unreadable` subject named by its repo id.
     """
 
     def __init__(
@@ -108,12 +132,14 @@ class DumpWorker:
         today: date,
         shown: str,
         *,
+        timeout: float = DEFAULT_TIMEOUT,
         lines_kb_version: str | None = None,
         online: bool = False,
     ) -> None:
         self.policy = policy
         self.today = today
         self.shown = shown
+        self.timeout = timeout
         self.lines_kb_version = lines_kb_version
         self.online = online
         self._knowledge: Knowledge | None = None
@@ -140,25 +166,29 @@ class DumpWorker:
             raise InputError(row.problem or "the row has no card")
         return hub_card_record(row.card, row.repo_id, source=row_source(self.shown, row.number))
 
-    def collect(self, rows: list[DumpRow]) -> Collected:
+    def collect(self, batch: Rows) -> Collected:
         """The first pass: each readable row's model as a base, and every base named."""
-        from licheck.engine.judgment import base_key, same_run_model
+        from licheck.engine.judgment import base_key
 
-        models: list[tuple[str, SameRunModel]] = []
+        models: list[Fact] = []
         named: list[str] = []
-        for row in rows:
+        for row in rows_of(batch):
             try:
-                record = self._record(row)
-            except (LicheckError, ValueError):
+                record = within(self.timeout, functools.partial(self._record, row))
+            except (LicheckError, ValueError, TimeBoundError):
                 continue  # the second pass reports it
-            model = replace(same_run_model(record), folder=None)
-            models.append((base_key(record.name, None), model))
+            key = base_key(record.name, None)
+            name = None if key == record.name else record.name
+            models.append((key, name, record.license, tuple(record.base_models)))
             named.extend(record.base_models)  # as written: `--online` fetches them by these
         return models, named
 
-    def __call__(self, rows: list[DumpRow], graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
+    def __call__(self, batch: Rows, graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
         """Judge a batch in row order against the base-model graph (or the part it reaches)."""
-        subjects = [self.judge(row, graph) for row in rows]
+        return self._form([self.judge(row, graph) for row in rows_of(batch)])
+
+    def _form(self, subjects: list[SubjectReport]) -> list[UnitResult]:
+        """Subjects as this worker sends them: as they are, or as JSON lines with tallies."""
         if self.lines_kb_version is None:
             return list(subjects)
         from licheck.formats.jsonl_format import subject_line
@@ -174,10 +204,11 @@ class DumpWorker:
 
         source = row_source(self.shown, row.number)
         name = row.repo_id or source
-        try:
+
+        def judged() -> SubjectReport:
             knowledge, readers = self._ready()
             record = self._record(row)
-            subject = evaluate(
+            return evaluate(
                 record,
                 catalog=knowledge.catalog,
                 policy=self.policy,
@@ -186,6 +217,12 @@ class DumpWorker:
                 identify_text=readers.identify,
                 known_bases=reach(record.base_models, graph),
             )
+
+        try:
+            self._ready()  # built once per process, outside any one row's bound
+            subject = within(self.timeout, judged)
+        except TimeBoundError:
+            subject = unreadable(source, f"not judged within {self.timeout:g} s")
         except LicheckError as exc:
             message = exc.message + (f" ({exc.hint})" if exc.hint else "")
             subject = unreadable(exc.file or source, message, exc.line)
@@ -196,36 +233,37 @@ class DumpWorker:
             subject = unreadable(source, message)
         return replace(subject, name=name) if subject.name != name else subject
 
-    def lost(self, rows: list[DumpRow], why: str) -> list[UnitResult]:
-        """Rows whose worker died: unreadable (nothing unverified passes), in this worker's form."""
-        subjects = [
-            replace(unreadable(row_source(self.shown, r.number), why), name=r.repo_id or "")
-            for r in rows
-        ]
-        if self.lines_kb_version is None:
-            return list(subjects)
-        from licheck.formats.jsonl_format import subject_line
-
-        return [
-            ScanLine(subject_line(s, self.lines_kb_version), tally(s, self.policy))
-            for s in subjects
-        ]
+    def lost(self, row: DumpRow, why: str) -> list[UnitResult]:
+        """A row whose worker died or hung on it: unreadable (nothing unverified passes)."""
+        subject = unreadable(row_source(self.shown, row.number), why)
+        return self._form([replace(subject, name=row.repo_id or subject.name)])
 
 
 def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
     """The base-model graph of a dump: every model some row names as a base, by its key.
 
     A model no row names is no one's base and is dropped, so the graph holds the bases only.
+    Until the last row is read any model may be named, so every row's fact waits here: as a
+    small tuple with its repeated strings (licenses, base names) shared: ~270 MB for a million
+    rows, against ~370 MB as SameRunModel objects (the main process grows with the dump by
+    that much, no more).
     """
-    from licheck.engine.judgment import base_key
+    from licheck.engine.judgment import SameRunModel, base_key
 
-    models: dict[str, SameRunModel] = {}
+    facts: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
     named: set[str] = set()
-    for batch_models, batch_named in collected:
-        for key, model in batch_models:
-            models.setdefault(key, model)
-        named.update(base_key(name, None) for name in batch_named)
-    return {key: models[key] for key in named if key in models}
+    for batch_facts, batch_named in collected:
+        for key, name, expression, bases in batch_facts:
+            if key not in facts:
+                shared = tuple(sys.intern(base) for base in bases)
+                facts[key] = (name, sys.intern(expression) if expression else None, shared)
+        named.update(base_key(name, None) for name in batch_named)  # names as written
+    graph: dict[str, SameRunModel] = {}
+    for key in named:
+        if key in facts:
+            name, expression, bases = facts[key]
+            graph[key] = SameRunModel(name or key, expression, bases)
+    return graph
 
 
 def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, SameRunModel]:
@@ -261,15 +299,26 @@ def scan_dump(
     engine: str = "local",
     jobs: int | None = None,
     scheduler: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
     lines_kb_version: str | None = None,
     online: bool = False,
 ) -> Iterator[UnitResult]:
     """Judge every row of a card dump, yielding subjects (or JSON lines) in row order; with
-    `online`, bases unknown offline are resolved from the Hub first (base_graph)."""
+    `online`, bases unknown offline are resolved from the Hub first (base_graph).
+
+    `timeout` bounds each row's judging (0: no bound).
+    """
     from licheck.scan import refuse_obligations
 
     refuse_obligations(policy, "a scan of a card dump")
-    worker = DumpWorker(policy, today, spec.shown, lines_kb_version=lines_kb_version, online=online)
+    worker = DumpWorker(
+        policy,
+        today,
+        spec.shown,
+        timeout=timeout,
+        lines_kb_version=lines_kb_version,
+        online=online,
+    )
     if engine == "dask":
         found = yield from _run_dask(worker, spec, jobs, scheduler)
     else:
@@ -287,14 +336,9 @@ _install = install
 _PROCESS_WORKER = PROCESS_WORKER
 
 
-def _collect_rows(rows: list[DumpRow]) -> Collected:
-    collected: Collected = collect_with_worker(rows)
+def _collect_rows(batch: Rows) -> Collected:
+    collected: Collected = collect_with_worker(batch)
     return collected
-
-
-def _judge_rows(rows: list[DumpRow], graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
-    judged: list[UnitResult] = call_worker(rows, graph)
-    return judged
 
 
 def _run_local(
@@ -310,42 +354,64 @@ def _run_local(
     found = False
     if workers == 1:
         graph = base_graph(worker, _kept(named, (worker.collect(rows) for rows in spec.batches())))
-        for index, rows in enumerate(spec.batches()):
+        for index, batch in enumerate(spec.batches()):
             found = True
-            yield from worker(rows, reach(named[index], graph))
+            yield from worker(batch, reach(named[index], graph))
         return found
-    pool = new_pool(workers, worker)
+    pools = [new_pool(workers, worker)]
     try:
-        window = workers * IN_FLIGHT_PER_WORKER
-        collected = _windowed(pool.submit, _collect_rows, spec.batches(), window)
-        graph = base_graph(worker, _kept(named, collected))
-        pending: deque[tuple[list[DumpRow], Future[list[UnitResult]]]] = deque()
-        batches = enumerate(spec.batches())
+        graph = base_graph(worker, _kept(named, _collected(pools, worker, spec.batches(), workers)))
+    except BaseException:
+        kill(pools[0])
+        raise
+    tasks = ((batch, (reach(named[index], graph),)) for index, batch in enumerate(spec.batches()))
+    for result in in_order(worker, tasks, workers, rows_of, pools[0]):
+        found = True
+        yield result
+    return found
+
+
+def _collected(
+    pools: list[Any], worker: DumpWorker, batches: Iterable[RowBatch], workers: int
+) -> Iterator[Collected]:
+    """The first pass on the pool (`pools[0]`), a bounded window in flight, batches in order.
+
+    A pool that breaks here (a worker killed) is no verdict on any row: the batches left are
+    collected again each in a pool of its own, and one that breaks that too gives no bases
+    (a base it would have given is then unknown, which never passes; the second pass, which
+    narrows a dead worker down to its row, reports the row at fault). A fresh pool then
+    replaces the broken one in `pools`.
+    """
+    pool = pools[0]
+    pending: deque[tuple[RowBatch, Any]] = deque()
+    iterator = iter(batches)
+    try:
         while True:
-            while len(pending) < window:
-                item = next(batches, None)
-                if item is None:
+            while len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                batch = next(iterator, None)
+                if batch is None:
                     break
-                index, rows = item
-                pending.append((rows, pool.submit(_judge_rows, rows, reach(named[index], graph))))
+                pending.append((batch, pool.submit(_collect_rows, batch)))
             if not pending:
-                return found
-            rows, future = pending.popleft()
-            found = True
+                return
+            batch, future = pending[0]
+            yield future.result(timeout=wait_bound(len(batch), worker.timeout))
+            pending.popleft()
+    except LOST:
+        kill(pool)
+        left = [batch for batch, _ in pending]
+        pending.clear()
+        for batch in [*left, *iterator]:
+            alone = new_pool(1, worker)
             try:
-                yield from future.result()
-            except BrokenProcessPool:
-                # A worker died (out of memory, killed): its rows and those in flight are
-                # unreadable (never a pass), and a fresh pool takes the rest.
-                why = "the worker process judging it died"
-                yield from worker.lost(rows, why)
-                for lost_rows, _ in pending:
-                    yield from worker.lost(lost_rows, why)
-                pending.clear()
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool(workers, worker)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+                yield alone.submit(_collect_rows, batch).result(
+                    timeout=wait_bound(len(batch), worker.timeout)
+                )
+            except LOST:
+                yield [], []
+            finally:
+                kill(alone)
+        pools[0] = new_pool(workers, worker)
 
 
 def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Collected]:
@@ -355,31 +421,17 @@ def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Co
         yield batch
 
 
-def _windowed(
-    submit: Any, function: Any, batches: Iterable[list[DumpRow]], window: int
-) -> Iterator[Any]:
-    """`function` over batches on a pool, at most `window` in flight, results in order."""
-    pending: deque[Any] = deque()
-    iterator = iter(batches)
-    while True:
-        while len(pending) < window:
-            rows = next(iterator, None)
-            if rows is None:
-                break
-            pending.append(submit(function, rows))
-        if not pending:
-            return
-        yield pending.popleft().result()
-
-
-def _collect_task(worker: DumpWorker, rows: list[DumpRow]) -> Collected:
-    return worker.collect(rows)
-
-
-def _judge_task(
-    worker: DumpWorker, rows: list[DumpRow], graph: Mapping[str, SameRunModel]
-) -> list[UnitResult]:
-    return worker(rows, graph)
+def _dask() -> Any:
+    """The dask module, once dask.distributed is known to be there (else exit 2, the extra)."""
+    try:
+        import dask
+        import distributed  # noqa: F401  (the engine's scheduler and cluster)
+    except ImportError:
+        raise InputError(
+            "the dask engine needs dask.distributed, which is not installed",
+            hint=f"install the hub extra: {HUB_EXTRA}",
+        ) from None
+    return dask
 
 
 def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
@@ -387,16 +439,12 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
     `jobs` single-threaded worker processes (default: every core) on 127.0.0.1."""
     import logging
 
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise InputError(
-            "the dask engine needs dask.distributed, which is not installed",
-            hint=f"install the hub extra: {HUB_EXTRA}",
-        ) from None
+    _dask()
+    from distributed import Client, LocalCluster
+
     if scheduler:
         try:
-            return Client(scheduler, timeout="10s"), None
+            return Client(scheduler, timeout="10s", direct_to_workers=True), None
         except (OSError, TimeoutError, ValueError) as exc:
             raise InputError(
                 f"cannot reach the Dask scheduler at {scheduler} ({exc})",
@@ -407,46 +455,145 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        # The HTTP server on a free port: with None, the scheduler still asks for 8787 and warns
+        # when another cluster (a dashboard the user runs) holds it.
+        dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
     )
-    return Client(cluster), cluster
+    return Client(cluster, direct_to_workers=True), cluster
+
+
+def _collect_task(worker: DumpWorker, batch: Rows) -> Collected:
+    return worker.collect(batch)
+
+
+def _judge_task(
+    worker: DumpWorker, batch: Rows, graph: Mapping[str, SameRunModel]
+) -> list[UnitResult]:
+    return worker(batch, graph)
+
+
+def _window(
+    batches: Iterable[RowBatch], submit: Any, window: int
+) -> Iterator[tuple[RowBatch, Any]]:
+    """Each batch with its task's future, in order, at most `window` in flight: the caller
+    holds a future only until it has its result, so the run keeps none alive behind it."""
+    pending: deque[tuple[RowBatch, Any]] = deque()
+    iterator = iter(batches)
+    while True:
+        while len(pending) < window:
+            batch = next(iterator, None)
+            if batch is None:
+                break
+            pending.append((batch, submit(batch)))
+        if not pending:
+            return
+        yield pending.popleft()
+
+
+def _judged_alone(shared: _Scattered, batch: RowBatch) -> Iterator[UnitResult]:
+    """A batch whose task failed: again whole (it may only have been cancelled with a dead
+    worker's data), then, if it fails again, row by row, so only the row at fault is lost."""
+    shared.again()
+    try:
+        yield from shared.judge(batch).result()
+        return
+    except Exception:
+        shared.again()
+    for row in batch.rows():
+        try:
+            yield from shared.judge([row]).result()
+        except Exception as exc:
+            shared.again()
+            why = f"the Dask worker judging it died ({type(exc).__name__})"
+            yield from shared.value.lost(row, why)
 
 
 def _run_dask(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
 ) -> Generator[UnitResult, None, bool]:
     """The Dask engine: both passes as tasks over batches; the worker object and the base-model
-    graph are broadcast to every Dask worker once, so a task carries only its rows."""
+    graph are broadcast to every Dask worker once, so a task carries only its batch's bytes.
+
+    A batch whose worker died (KilledWorker, once Dask's retries are spent) is re-run row by
+    row: only the row at fault is unreadable. In the first pass such a batch gives no bases
+    (unknown, never a pass) and the second pass finds the row.
+    """
+    dask = _dask()
+    # Every Dask comm keeps its last 1,000 messages for debugging (`low-level-log-length`): a
+    # task's message holds its batch, so the scheduler in this process would keep up to 1,000
+    # batches per worker (hundreds of MB: the main process's memory grew with the dump).
+    # A task that killed its worker is tried once more elsewhere (Dask's default: 3 more
+    # times, each killing a worker); the engine then narrows the batch down to its row.
+    settings = {
+        "distributed.admin.low-level-log-length": 0,
+        "distributed.scheduler.allowed-failures": 1,
+    }
+    with dask.config.set(settings):
+        return (yield from _run_dask_client(worker, spec, jobs, scheduler))
+
+
+class _Scattered:
+    """The worker object (and, for the second pass, the graph) on every Dask worker.
+
+    A worker that dies takes its copies with it, and when the rows it died on kill the others
+    in turn (Dask retries a task on another worker) no copy is left: every task that needs them
+    is cancelled. So after a failure they are scattered again before anything is resubmitted.
+    """
+
+    def __init__(self, client: Any, worker: DumpWorker) -> None:
+        self.client = client
+        self.value = worker
+        self.graph_value: Mapping[str, SameRunModel] | None = None
+        self.worker: Any = None
+        self.graph: Any = None
+        self.again()
+
+    def again(self, graph: Mapping[str, SameRunModel] | None = None) -> None:
+        """(Re)scatter the worker, and the graph once there is one."""
+        if graph is not None:
+            self.graph_value = graph
+        [self.worker] = self.client.scatter([self.value], broadcast=True)
+        if self.graph_value is not None:
+            [self.graph] = self.client.scatter([self.graph_value], broadcast=True)
+
+    def collect(self, batch: Rows) -> Any:
+        return self.client.submit(_collect_task, self.worker, batch, pure=False)
+
+    def judge(self, batch: Rows) -> Any:
+        return self.client.submit(_judge_task, self.worker, batch, self.graph, pure=False)
+
+
+def _run_dask_client(
+    worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
+) -> Generator[UnitResult, None, bool]:
     client, cluster = _client(jobs, scheduler)
     try:
         window = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
-        [shared] = client.scatter([worker], broadcast=True)
+        shared = _Scattered(client, worker)
 
-        def submit(function: Any, *args: Any) -> Any:
-            return client.submit(function, shared, *args, pure=False)
+        def collected() -> Iterator[Collected]:
+            for batch, future in _window(spec.batches(), shared.collect, window):
+                try:
+                    yield future.result()
+                except Exception:  # KilledWorker (see the docstring), or cancelled with it
+                    shared.again()
+                    try:
+                        yield shared.collect(batch).result()
+                    except Exception:
+                        shared.again()
+                        yield [], []
 
-        graph = base_graph(worker, _windowed(submit, _collect_task, spec.batches(), window))
-        [graph_future] = client.scatter([graph], broadcast=True)
-        del graph
+        shared.again(base_graph(worker, collected()))
         found = False
-        pending: deque[tuple[list[DumpRow], Any]] = deque()
-        batches = iter(spec.batches())
-        while True:
-            while len(pending) < window:
-                rows = next(batches, None)
-                if rows is None:
-                    break
-                pending.append((rows, submit(_judge_task, rows, graph_future)))
-            if not pending:
-                return found
-            rows, future = pending.popleft()
+        for batch, future in _window(spec.batches(), shared.judge, window):
             found = True
             try:
                 results: list[UnitResult] = future.result()
-            except Exception as exc:  # KilledWorker: the rows' worker died, retries included
-                results = worker.lost(rows, f"the Dask worker judging it died ({exc})")
+            except Exception:  # KilledWorker: the batch's worker died, retries included
+                results = list(_judged_alone(shared, batch))
             yield from results
+        return found
     finally:
         client.close()
         if cluster is not None:

@@ -4,15 +4,34 @@ A worker object sent with every task arrives without what it learnt (its text re
 the licenses it read: every Llama fine-tune ships the same text; its catalog's suggestions), so
 each pool process is started with one copy of the worker and keeps it. This list is the only
 state a process keeps, and only in pool workers; the main process never fills it.
+
+Both runs share the rest too: the time bound on one item (a unit, a row) inside a worker, the
+bounded window of tasks collected in order, and what follows a worker that dies or hangs (its
+tasks re-run item by item, so that only the item at fault is lost).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import queue
 import signal
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from types import FrameType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+IN_FLIGHT_PER_WORKER = 4
+# What a pool's failure is, as a task sees it: a worker died (kill -9, out of memory, a crash in
+# a C extension), or did not answer within its bound.
+LOST = (BrokenProcessPool, FutureTimeout)
+# One task: its items (a chunk of units, a batch of rows) and the other arguments of the call.
+Task = tuple[Any, tuple[Any, ...]]
 
 # The one worker of a pool process, installed when the process starts.
 PROCESS_WORKER: list[Any] = []
@@ -60,3 +79,195 @@ def kill(pool: ProcessPoolExecutor) -> None:
     for process in processes.values():
         with contextlib.suppress(Exception):
             process.join(5)
+
+
+class TimeBoundError(Exception):
+    """An item ran past its time bound."""
+
+
+def _alarm(signum: int, frame: FrameType | None) -> None:
+    raise TimeBoundError
+
+
+# Whether a bounded_section has put _alarm in place on this process's main thread.
+_ALARM_IN_PLACE: list[bool] = [False]
+
+
+@contextlib.contextmanager
+def bounded_section() -> Iterator[None]:
+    """The calls of `within` inside share one SIGALRM handler, put in place here and restored
+    after: a scan bounds each of a chunk's units, and changing the handler costs more than
+    reading a small card. Off the main thread, or nested, it does nothing."""
+    main = threading.current_thread() is threading.main_thread()
+    if _ALARM_IN_PLACE[0] or not main or not hasattr(signal, "setitimer"):
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    _ALARM_IN_PLACE[0] = True
+    try:
+        yield
+    finally:
+        _ALARM_IN_PLACE[0] = False
+        signal.signal(signal.SIGALRM, previous)
+
+
+def within(seconds: float, function: Callable[[], T]) -> T:
+    """`function()`, or TimeBoundError once `seconds` have passed (0: no bound).
+
+    A real-time alarm on a process's main thread (where pool workers run); off the main thread
+    (a library caller's thread, a Dask worker thread) the call runs in a helper thread that is
+    abandoned when its time is up.
+    """
+    if seconds <= 0:
+        return function()
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with bounded_section():
+            try:
+                signal.setitimer(signal.ITIMER_REAL, seconds)
+                return function()
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+    helper = _Helper.of_this_thread()
+    future = helper.run(function)
+    try:
+        value: T = future.result(timeout=seconds)
+    except FutureTimeout:
+        # The call cannot be stopped from here: its thread is abandoned (a daemon: it does not
+        # hold the process up at exit), and this thread's next call gets a fresh helper.
+        _Helper.abandon()
+        raise TimeBoundError from None
+    return value
+
+
+class _Helper:
+    """One daemon thread that runs a calling thread's bounded calls in turn.
+
+    A Dask worker judges thousands of rows off its main thread, and a thread started per row
+    costs more than the row. Plumbing only: it keeps no knowledge, and nothing of a call once
+    the call has returned.
+    """
+
+    _local = threading.local()
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        threading.Thread(target=self._serve, name="licheck-item", daemon=True).start()
+
+    @classmethod
+    def of_this_thread(cls) -> _Helper:
+        helper: _Helper | None = getattr(cls._local, "helper", None)
+        if helper is None:
+            helper = cls._local.helper = cls()
+        return helper
+
+    @classmethod
+    def abandon(cls) -> None:
+        """Leave this thread's helper to its stuck call; it ends if the call ever returns."""
+        helper: _Helper | None = cls._local.__dict__.pop("helper", None)
+        if helper is not None:
+            helper._jobs.put(None)
+
+    def run(self, function: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._jobs.put((function, future))
+        return future
+
+    def _serve(self) -> None:
+        while True:
+            job = self._jobs.get()
+            if job is None:
+                return
+            function, future = job
+            try:
+                future.set_result(function())
+            except BaseException as exc:  # handed back to the caller's thread, re-raised there
+                future.set_exception(exc)
+            del job, function, future  # nothing of a call outlives it
+
+
+def wait_bound(items: int, timeout: float) -> float | None:
+    """How long the main process waits for a task: every item's bound, plus start-up (a worker
+    builds its knowledge on first use). The main process never waits without one."""
+    return None if timeout <= 0 else items * timeout + 60.0
+
+
+def _lost_why(exc: BaseException) -> str:
+    if isinstance(exc, FutureTimeout):
+        return "the worker judging it did not answer in time"
+    return "the worker process judging it died"
+
+
+def isolated(
+    worker: Any, tasks: Iterable[Task], split: Callable[[Any], list[Any]] = list
+) -> Iterator[Any]:
+    """Re-run tasks after a worker died or hung, one at a time, to find the item at fault.
+
+    A task that breaks its pool while alone is split into its items (`split`), each run on its
+    own; an item that breaks the pool alone is `worker.lost(item, why)` (unreadable, never a
+    pass) and the others get their results.
+    """
+    pool = new_pool(1, worker)
+    try:
+        queue = deque(tasks)
+        while queue:
+            items, args = queue.popleft()
+            future = pool.submit(call_worker, items, *args)
+            try:
+                yield from future.result(timeout=wait_bound(len(items), worker.timeout))
+                continue
+            except LOST as exc:
+                kill(pool)
+                pool = new_pool(1, worker)
+                alone = split(items)
+                if len(alone) > 1:
+                    queue.extendleft(reversed([([item], args) for item in alone]))
+                    continue
+                yield from worker.lost(alone[0], _lost_why(exc))
+    finally:
+        kill(pool)
+
+
+def in_order(
+    worker: Any,
+    tasks: Iterable[Task],
+    workers: int,
+    split: Callable[[Any], list[Any]] = list,
+    pool: ProcessPoolExecutor | None = None,
+) -> Iterator[Any]:
+    """Tasks on a pool of `workers` (`pool`, or a new one), a bounded window in flight, results
+    in order, each task waited for within its bound; the pool is shut down at the end.
+
+    A dead worker (kill -9, out of memory) or a hung one breaks the pool: the tasks in flight
+    are re-run in isolation (see `isolated`) and a fresh pool takes the rest.
+    """
+    pool = pool or new_pool(workers, worker)
+    pending: deque[tuple[Task, Future[list[Any]]]] = deque()
+    iterator = iter(tasks)
+    try:
+        exhausted = False
+        while True:
+            while not exhausted and len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                task = next(iterator, None)
+                if task is None:
+                    exhausted = True
+                    break
+                items, args = task
+                pending.append((task, pool.submit(call_worker, items, *args)))
+            if not pending:
+                return
+            (items, args), future = pending.popleft()
+            try:
+                yield from future.result(timeout=wait_bound(len(items), worker.timeout))
+            except LOST:
+                kill(pool)
+                retry = [(items, args), *(task for task, _ in pending)]
+                pending.clear()
+                yield from isolated(worker, retry, split)
+                pool = new_pool(workers, worker)
+    except BaseException:
+        kill(pool)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

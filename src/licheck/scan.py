@@ -12,20 +12,14 @@ The core yields results and prints nothing; the CLI decides how to show progress
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import tempfile
-import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from functools import partial
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -45,11 +39,21 @@ from licheck.inputs.tree import (
     walk,
 )
 from licheck.knowledge.bundle import Knowledge
-from licheck.pool import call_worker, collect_with_worker, kill, new_pool, usable_cores
+from licheck.pool import (
+    IN_FLIGHT_PER_WORKER,
+    LOST,
+    TimeBoundError,
+    bounded_section,
+    collect_with_worker,
+    in_order,
+    kill,
+    new_pool,
+    usable_cores,
+    wait_bound,
+    within,
+)
 from licheck.records import ModelRecord, SubjectReport
 from licheck.spool import SPOOL_BYTES, Spooled, SpoolReader, SpoolWriter
-
-_T = TypeVar("_T")
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import RunPlace, SameRunModel
@@ -62,7 +66,6 @@ UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
 Collected = tuple["Unit | None", UnitBases]
 
 CHUNK = 32
-IN_FLIGHT_PER_WORKER = 4
 DEFAULT_TIMEOUT = 20.0
 
 
@@ -146,22 +149,12 @@ class ScanLine(msgspec.Struct, frozen=True):
 UnitResult = SubjectReport | ScanLine
 
 
-class _TimeoutError(Exception):
-    """A unit ran past its time bound."""
-
-
-def _alarm(signum: int, frame: FrameType | None) -> None:
-    raise _TimeoutError
-
-
 class ScanWorker:
     """Checks chunks of units: picklable, errors returned as values, no module globals.
 
     Sent to each worker process (or used in this one). Its knowledge (catalog, fingerprints,
     the text readers' memory) is built on first use where it runs and kept with the object,
-    never pickled. The per-unit time bound uses a real-time alarm on a process's main thread
-    (where pool workers run); off the main thread (a library caller's thread, a Dask worker
-    thread) the unit runs in a helper thread that is abandoned when its time is up.
+    never pickled. Each unit is judged within its time bound (`pool.within`).
     """
 
     def __init__(
@@ -181,7 +174,6 @@ class ScanWorker:
         # Where the first pass keeps the records it read, for the second (licheck/spool.py).
         self.spool = spool
         self._spooled = SpoolReader()
-        self._alarm_installed = False
         # When set, the worker renders each subject as a JSON line itself (in parallel) and
         # sends only the line and its tally: the main process just writes, memory stays flat.
         self.lines_kb_version = lines_kb_version
@@ -213,7 +205,7 @@ class ScanWorker:
         knowledge, _ = self._ready()
         found: list[Collected] = []
         kept: list[Spooled] = []  # the records of the units marked spooled below
-        with self._alarm_handler():
+        with bounded_section():
             self._collect_units(units, knowledge, found, kept)
         return self._spool_chunk(found, kept)
 
@@ -235,14 +227,14 @@ class ScanWorker:
             try:
                 kind = None  # a model folder's: load_path detects it
                 if given.kind == "candidate":
-                    kind = self._bounded(partial(_loose_unit, given.path))
+                    kind = within(self.timeout, partial(_loose_unit, given.path))
                     if kind is None:
                         found.append((None, []))
                         continue
                     unit = replace(given, kind="model")
                 read = partial(load_path, unit.path, self.options, knowledge.catalog, kind=kind)
-                records = self._bounded(read)
-            except (LicheckError, OSError, ValueError, _TimeoutError):
+                records = within(self.timeout, read)
+            except (LicheckError, OSError, ValueError, TimeBoundError):
                 # Passed on as it was: the second pass reads it again, within its own bound,
                 # and reports what stopped it.
                 found.append((unit, []))
@@ -293,7 +285,7 @@ class ScanWorker:
         """
         self._known = known_bases or {}
         results: list[SubjectReport] = []
-        with self._alarm_handler():
+        with bounded_section():
             for unit in units:
                 results.extend(self.check_unit(unit))
         if self.lines_kb_version is None:
@@ -317,8 +309,8 @@ class ScanWorker:
         if unit.kind == "unreadable":
             return [_named(unreadable(shown, unit.note), name)]
         try:
-            return self._bounded(lambda: self._judge(unit))
-        except _TimeoutError:
+            return within(self.timeout, lambda: self._judge(unit))
+        except TimeBoundError:
             return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
         except LicheckError as exc:
             where = exc.file or shown
@@ -398,56 +390,6 @@ class ScanWorker:
             )
         ]
 
-    def _bounded(self, task: Callable[[], _T]) -> _T:
-        """Run `task` within the per-unit time bound (raises _TimeoutError past it)."""
-        if self.timeout <= 0:
-            return task()
-        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-            return self._with_alarm(task)
-        return self._in_thread(task)
-
-    def _with_alarm(self, task: Callable[[], _T]) -> _T:
-        with self._alarm_handler():
-            try:
-                signal.setitimer(signal.ITIMER_REAL, self.timeout)
-                return task()
-            finally:
-                signal.setitimer(signal.ITIMER_REAL, 0)
-
-    @contextlib.contextmanager
-    def _alarm_handler(self) -> Iterator[None]:
-        """SIGALRM raises _TimeoutError while inside; installed once for a chunk's units (a
-        handler change costs more than reading a small card), and restored after."""
-        if self._alarm_installed or threading.current_thread() is not threading.main_thread():
-            yield
-            return
-        previous = signal.signal(signal.SIGALRM, _alarm)
-        self._alarm_installed = True
-        try:
-            yield
-        finally:
-            self._alarm_installed = False
-            signal.signal(signal.SIGALRM, previous)
-
-    def _in_thread(self, task: Callable[[], _T]) -> _T:
-        outcome: list[_T | BaseException] = []
-
-        def run() -> None:
-            try:
-                outcome.append(task())
-            except BaseException as exc:  # handed back to the caller's thread, re-raised there
-                outcome.append(exc)
-
-        helper = threading.Thread(target=run, name="licheck-unit", daemon=True)
-        helper.start()
-        helper.join(self.timeout)
-        if not outcome:
-            raise _TimeoutError
-        result = outcome[0]
-        if isinstance(result, BaseException):
-            raise result
-        return result
-
 
 def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
     """A cache repo's subject is named by its repo id, not by what its card calls itself."""
@@ -467,82 +409,12 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
         yield batch
 
 
-def _bound(chunk: list[Unit], timeout: float) -> float | None:
-    """How long the main process waits for a chunk: every unit's bound, plus start-up (a worker
-    builds its knowledge on first use). The main process never waits without one."""
-    return None if timeout <= 0 else len(chunk) * timeout + 60.0
-
-
-_LOST = (BrokenProcessPool, FutureTimeout)
-
-
-def _isolated(worker: ScanWorker, chunks: list[list[Unit]], reach: _Reach) -> Iterator[UnitResult]:
-    """Re-run chunks after a worker died or hung, one at a time, to find the unit at fault.
-
-    A chunk that breaks its pool while alone is split into single units; a single unit that
-    breaks it is reported unreadable and the scan goes on.
-    """
-    pool = new_pool(1, worker)
-    try:
-        queue = deque(chunks)
-        while queue:
-            chunk = queue.popleft()
-            future = pool.submit(call_worker, chunk, reach(chunk))
-            try:
-                yield from future.result(timeout=_bound(chunk, worker.timeout))
-                continue
-            except _LOST as exc:
-                kill(pool)
-                pool = new_pool(1, worker)
-                if len(chunk) > 1:
-                    queue.extendleft(reversed([[unit] for unit in chunk]))
-                    continue
-                why = (
-                    "the worker judging it did not answer in time"
-                    if isinstance(exc, FutureTimeout)
-                    else "the worker process judging it died"
-                )
-                yield from worker.lost(chunk[0], why)
-    finally:
-        kill(pool)
-
-
 def _parallel(
     worker: ScanWorker, chunks: Iterable[list[Unit]], workers: int, reach: _Reach
 ) -> Iterator[UnitResult]:
-    """Chunks on a pool, a bounded window in flight, collected in order with a time bound.
-
-    A dead worker (kill -9, out of memory) or a hung one breaks the pool: the chunks in flight
-    are re-run in isolation (see _isolated) and a fresh pool takes the rest.
-    """
-    pool = new_pool(workers, worker)
-    pending: deque[tuple[list[Unit], Future[list[UnitResult]]]] = deque()
-    iterator = iter(chunks)
-    try:
-        exhausted = False
-        while True:
-            while not exhausted and len(pending) < workers * IN_FLIGHT_PER_WORKER:
-                chunk = next(iterator, None)
-                if chunk is None:
-                    exhausted = True
-                    break
-                pending.append((chunk, pool.submit(call_worker, chunk, reach(chunk))))
-            if not pending:
-                return
-            chunk, future = pending.popleft()
-            try:
-                yield from future.result(timeout=_bound(chunk, worker.timeout))
-            except _LOST:
-                kill(pool)
-                retry = [chunk, *(c for c, _ in pending)]
-                pending.clear()
-                yield from _isolated(worker, retry, reach)
-                pool = new_pool(workers, worker)
-    except BaseException:
-        kill(pool)
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    """Chunks on a pool, each with the part of the index its chains reach (`pool.in_order`:
+    a bounded window, a time bound, a dead or hung worker narrowed down to its unit)."""
+    return in_order(worker, ((chunk, (reach(chunk),)) for chunk in chunks), workers)
 
 
 def scan(
@@ -658,15 +530,15 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
             pending.append((chunk, pool.submit(collect_with_worker, chunk)))
             if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
                 first, future = pending[0]
-                result = future.result(timeout=_bound(first, worker.timeout))
+                result = future.result(timeout=wait_bound(len(first), worker.timeout))
                 pending.popleft()
                 yield result
         while pending:
             first, future = pending[0]
-            result = future.result(timeout=_bound(first, worker.timeout))
+            result = future.result(timeout=wait_bound(len(first), worker.timeout))
             pending.popleft()
             yield result
-    except _LOST:
+    except LOST:
         kill(pool)
         left = [chunk for chunk, _ in pending]
         pending.clear()
@@ -674,9 +546,9 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
             alone = new_pool(1, worker)
             try:
                 yield alone.submit(collect_with_worker, chunk).result(
-                    timeout=_bound(chunk, worker.timeout)
+                    timeout=wait_bound(len(chunk), worker.timeout)
                 )
-            except _LOST:
+            except LOST:
                 yield [(unit, []) for unit in chunk]
             finally:
                 kill(alone)

@@ -56,8 +56,10 @@ class BaseJudgment(msgspec.Struct, frozen=True):
     `judged` holds the leaves the derivative does not already declare; `source` says where the
     base's license came from ("the same run", or the built-in table's source URL). `via` is the
     chain of bases between the derivative and this one (empty for a direct base): a derivative
-    inherits its base's effective terms, declared and inherited, to any depth. `reupload` is the
-    table's word for a base matched as a re-upload ("trusted" or "resemblance").
+    inherits its base's effective terms, declared and inherited, to any depth; `via_declared`
+    is what each of them declares (None: nothing), so that a message shows every hop's own
+    word. `reupload` is the table's word for a base matched as a re-upload ("trusted" or
+    "resemblance").
     """
 
     base: str
@@ -67,6 +69,7 @@ class BaseJudgment(msgspec.Struct, frozen=True):
     via: tuple[str, ...] = ()
     reupload: str | None = None
     family: str | None = None
+    via_declared: tuple[str | None, ...] = ()
 
 
 class BaseGap(msgspec.Struct, frozen=True):
@@ -77,6 +80,18 @@ class BaseGap(msgspec.Struct, frozen=True):
     kind: str
     reason: str
     via: tuple[str, ...] = ()
+    via_declared: tuple[str | None, ...] = ()
+
+
+def chain_text(via: tuple[str, ...], declared: tuple[str | None, ...]) -> str:
+    """The bases between a derivative and a base, each with what its own card declares:
+    "org/a (mit declared) → org/base (apache-2.0 declared)". Laundering hides at a hop, so the
+    message names each hop's word, not only the last base's terms."""
+    words = (*declared, *(None,) * (len(via) - len(declared)))
+    return " → ".join(
+        f"{name} ({word} declared)" if word else f"{name} (no license declared)"
+        for name, word in zip(via, words, strict=False)
+    )
 
 
 class ModelJudgment(msgspec.Struct, frozen=True):
@@ -278,7 +293,12 @@ class _Walk:
         self.done: set[str] = set()
 
     def follow(
-        self, base: str, folder: str | None, via: tuple[str, ...], path: frozenset[str]
+        self,
+        base: str,
+        folder: str | None,
+        via: tuple[str, ...],
+        path: frozenset[str],
+        declared: tuple[str | None, ...] = (),
     ) -> None:
         from licheck.knowledge.base_models import lookup_base_model
 
@@ -286,7 +306,7 @@ class _Walk:
         if key in path:
             loop = " → ".join((*via, base))
             self.gaps.append(
-                BaseGap(base, "cycle", f"the chain of base models loops ({loop})", via)
+                BaseGap(base, "cycle", f"the chain of base models loops ({loop})", via, declared)
             )
             return
         if key in self.done:
@@ -299,6 +319,7 @@ class _Walk:
                     "too-deep",
                     f"the chain of base models is longer than {MAX_BASE_DEPTH}; not followed",
                     via,
+                    declared,
                 )
             )
             return
@@ -307,12 +328,15 @@ class _Walk:
         fact = None if key.startswith("/") else lookup_base_model(base)
         known = False
         if fact is not None and fact.license is not None:
-            known = self._add(base, fact.license, fact.source, via, fact.reupload, fact.family)
+            known = self._add(
+                base, fact.license, fact.source, (via, declared), fact.reupload, fact.family
+            )
         if same is not None:
             if same.expression is not None:
-                known = self._add(base, same.expression, same.source, via) or known
+                known = self._add(base, same.expression, same.source, (via, declared)) or known
             for parent in same.bases:
-                self.follow(parent, same.folder, (*via, base), path | {key})
+                hops = (*via, base), (*declared, same.expression)
+                self.follow(parent, same.folder, hops[0], path | {key}, hops[1])
         if not known:
             if fact is not None and fact.note:
                 why = fact.note
@@ -322,25 +346,28 @@ class _Walk:
                 why = "its card in this run declares no license"
             else:
                 why = "it is neither in this run nor in licheck's table of base models"
-            self.gaps.append(BaseGap(base, "unknown", why, via))
+            self.gaps.append(BaseGap(base, "unknown", why, via, declared))
 
     def _add(
         self,
         base: str,
         expression: str,
         source: str,
-        via: tuple[str, ...],
+        chain: tuple[tuple[str, ...], tuple[str | None, ...]],
         reupload: str | None = None,
         family: str | None = None,
     ) -> bool:
+        via, declared = chain
         try:
             tree = parse(expression)
         except LicheckError:
             self.gaps.append(
-                BaseGap(base, "unknown", f"its license '{expression}' cannot be read", via)
+                BaseGap(
+                    base, "unknown", f"its license '{expression}' cannot be read", via, declared
+                )
             )
             return False
-        through = f" through {' → '.join(via)}" if via else ""
+        through = f" through {chain_text(via, declared)}" if via else ""
         judged: dict[Leaf, LicenseResult] = {}
         for leaf in leaves(tree):
             resolution = self.catalog.resolve(leaf.key)
@@ -352,7 +379,7 @@ class _Walk:
                 note=f"inherited from base model {base}{through} ({source})",
                 inherited_from=base,
             )
-        self.bases.append(BaseJudgment(base, source, tree, judged, via, reupload, family))
+        self.bases.append(BaseJudgment(base, source, tree, judged, via, reupload, family, declared))
         return True
 
 

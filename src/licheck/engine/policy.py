@@ -15,7 +15,7 @@ import msgspec
 
 from licheck.engine.expression import Leaf, blocking
 from licheck.engine.judge import ReadText
-from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment
+from licheck.engine.judgment import BaseGap, BaseJudgment, ModelJudgment, chain_text
 from licheck.knowledge.catalog import did_you_mean
 from licheck.records import (
     FAIL_ON,
@@ -255,6 +255,7 @@ def decide(
                     "unknown",
                     f"it is named like {base.family}, but is no known re-upload of it",
                     base.via,
+                    base.via_declared,
                 )
             )
         violations.extend(found)
@@ -314,7 +315,7 @@ def obligation_outcome(
 
 def _gap_violation(record: ModelRecord, gap: BaseGap) -> Violation:
     """A base whose terms cannot be known: a derivative inherits them, so it cannot pass."""
-    through = f" (through {' → '.join(gap.via)})" if gap.via else ""
+    through = f" through {chain_text(gap.via, gap.via_declared)}" if gap.via else ""
     if gap.kind == "unknown":
         what = f"the license of base model '{gap.base}'{through} is unknown ({gap.reason})"
     else:
@@ -418,7 +419,7 @@ def _inherited_violations(
         why = rejection(policy, result)
         assert why is not None
         label = result.name or result.declared
-        through = f" (through {' → '.join(base.via)})" if base.via else ""
+        through = f" through {chain_text(base.via, base.via_declared)}" if base.via else ""
         copy = (
             f", a re-upload of {base.family} (matched by name)"
             if base.reupload is not None and base.family

@@ -41,7 +41,10 @@ FORMATS: dict[str, str] = {
     "cyclonedx": "licheck.formats.cyclonedx",
     "html": "licheck.formats.html",
     "lines": "licheck.formats.lines",
+    "parquet": "licheck.formats.parquet",
 }
+# Formats that are no text: written to a file (`-o FILE`) by the CLI, never to the terminal.
+BINARY_FORMATS = frozenset({"parquet"})
 
 
 def renderer(name: str) -> Renderer:

@@ -5,11 +5,18 @@ and the search box is a few lines of inline script that filters the table's rows
 that came from a card (names, license names, messages, paths) passes `sanitise.html_text`, so
 a card cannot add markup, a script or a link to the page; the page itself forbids any load
 from elsewhere with a Content-Security-Policy.
+
+A whole-Hub audit has 10^5-10^6 models: a page with a row each would be hundreds of MB and
+freeze the browser. The charts count every model; the table embeds at most `MAX_ROWS` of them
+and the chain list `MAX_CHAINS`, the ones a reviewer must read first (laundering, then other
+failures, then unreadable, then passes, each in report order), and the page says how many more
+there are and where they are (the JSONL or Parquet output): nothing is left out silently.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from licheck.formats import RenderOptions
 from licheck.formats.common import outcome
@@ -31,6 +38,7 @@ text-align:left;vertical-align:top}th{background:#f0f0f0}
 .pass{color:#2e7d32;font-weight:bold}.fail{color:#c62828;font-weight:bold}
 .warn{color:#b26a00;font-weight:bold}
 .charts{display:flex;gap:3em;flex-wrap:wrap}input{font-size:1em;padding:4px;width:30em}
+.more{background:#fff3e0;border-left:4px solid #f9a825;padding:6px 10px}
 details{margin:0}.muted{color:#666}
 """
 # Filters the table as one types; the rows' text is already escaped, nothing is injected.
@@ -42,6 +50,12 @@ var s=r.textContent.toLowerCase().indexOf(q)>=0;r.style.display=s?'':'none';if(s
 document.getElementById('shown').textContent=n;});
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+# About 2 KB a row: a page of ~10 MB at most, which a browser opens and searches at once.
+MAX_ROWS = 5000
+MAX_CHAINS = 1000
+_ELSEWHERE = (
+    "in the JSONL or Parquet output (-f jsonl -o results.jsonl, -f parquet -o results.parquet)"
+)
 
 
 def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
@@ -50,7 +64,7 @@ def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
     top = max((n for _, n in counts), default=0) or 1
     parts = [
         f'<svg id="{element_id}" role="img" aria-label="{html_text(title)}" '
-        f'width="{width + 220}" height="{row * max(len(counts), 1) + 10}" '
+        f'width="{width + 280}" height="{row * max(len(counts), 1) + 10}" '
         'xmlns="http://www.w3.org/2000/svg">'
     ]
     for index, (label, count) in enumerate(counts):
@@ -58,7 +72,7 @@ def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
         length = max(1, round(width * count / top))
         colour = _COLOURS.get(label.rsplit(" ", 1)[-1], "#5c6bc0")
         parts.append(
-            f'<text x="0" y="{y + 14}" font-size="12">{html_text(label)}</text>'
+            f'<text x="0" y="{y + 14}" font-size="12">{html_text(_short(label))}</text>'
             f'<rect x="200" y="{y}" width="{length}" height="{row - 6}" fill="{colour}">'
             f"<title>{html_text(label)}: {count}</title></rect>"
             f'<text x="{205 + length}" y="{y + 14}" font-size="12">{count}</text>'
@@ -67,6 +81,15 @@ def _bars(title: str, counts: list[tuple[str, int]], element_id: str) -> str:
         parts.append('<text x="0" y="16" font-size="12">nothing to show</text>')
     parts.append("</svg>")
     return f"<figure><figcaption>{html_text(title)}</figcaption>{''.join(parts)}</figure>"
+
+
+def _short(label: str) -> str:
+    """A label that fits left of its bar, its last word (the verdict) kept; the whole label is
+    the bar's tooltip."""
+    if len(label) <= 30:
+        return label
+    head, _, verdict = label.rpartition(" ")
+    return f"{head[: max(1, 28 - len(verdict))]}… {verdict}"
 
 
 def _declared(subject: SubjectReport) -> list[tuple[str, str]]:
@@ -86,6 +109,32 @@ def _chains(report: Report) -> list[tuple[str, str]]:
         for v in s.violations
         if v.rule == "inherited-license"
     ]
+
+
+def _rank(subject: SubjectReport) -> int:
+    """What a reviewer reads first: laundering, other failures, unreadable, passes."""
+    if subject.passed:
+        return 3
+    if subject.format == "unreadable":
+        return 2
+    return 0 if any(v.rule == "inherited-license" for v in subject.violations) else 1
+
+
+def _shown(subjects: Sequence[SubjectReport]) -> list[SubjectReport]:
+    """The rows the page embeds: at most MAX_ROWS, by rank, each rank in report order."""
+    if len(subjects) <= MAX_ROWS:
+        return list(subjects)
+    order = sorted(range(len(subjects)), key=lambda i: (_rank(subjects[i]), i))
+    return [subjects[i] for i in order[:MAX_ROWS]]
+
+
+def _more(count: int, what: str) -> str:
+    if count <= 0:
+        return ""
+    return (
+        f'<p class="more"><b>{count:,} more {what} are not on this page</b>; '
+        f"every one is {html_text(_ELSEWHERE)}.</p>\n"
+    )
 
 
 def _row(subject: SubjectReport) -> str:
@@ -132,10 +181,13 @@ def render(report: Report, options: RenderOptions) -> str:
     failed = sum(1 for s in report.subjects if s.failing)
     chains = _chains(report)
     chain_items = "".join(
-        f"<li><b>{html_text(name)}</b>: {html_text(message)}</li>" for name, message in chains
+        f"<li><b>{html_text(name)}</b>: {html_text(message)}</li>"
+        for name, message in chains[:MAX_CHAINS]
     )
     warnings = "".join(f"<li>{html_text(w)}</li>" for w in report.warnings)
-    rows = "".join(_row(s) for s in report.subjects)
+    shown = _shown(report.subjects)
+    rows = "".join(_row(s) for s in shown)
+    hidden = len(report.subjects) - len(shown)
     top_families = sorted(families.items(), key=lambda kv: (-kv[1], kv[0]))[:25]
     result = "PASS" if report.passed else "FAIL"
     return (
@@ -157,8 +209,12 @@ def render(report: Report, options: RenderOptions) -> str:
         + "</div>\n"
         f"<h2>Laundering chains ({len(chains)})</h2>\n"
         + (f'<ul id="chains">{chain_items}</ul>\n' if chains else "<p>none found</p>\n")
-        + f'<h2>Models (<span id="shown">{len(report.subjects)}</span> shown)</h2>\n'
-        '<p><input id="q" type="search" placeholder="search models, licenses, findings" '
+        + _more(len(chains) - MAX_CHAINS, "laundering chains")
+        + f'<h2>Models (<span id="shown">{len(shown)}</span> shown'
+        + (f" of {len(report.subjects):,}: failing and laundering first" if hidden else "")
+        + ")</h2>\n"
+        + _more(hidden, "models")
+        + '<p><input id="q" type="search" placeholder="search models, licenses, findings" '
         'aria-label="search"></p>\n'
         '<table id="models"><thead><tr><th>outcome</th><th>model</th><th>declared</th>'
         "<th>licenses: verdicts</th><th>failing criteria</th><th>findings</th>"

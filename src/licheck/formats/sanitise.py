@@ -154,3 +154,9 @@ def json_inert(dumped: str) -> str:
     if _compiled(_JSON_RAW).search(dumped) is None:
         return dumped
     return _compiled(_JSON_RAW).sub(_json_escape, dumped)
+
+
+def utf8_text(text: str) -> str:
+    """Text a UTF-8 store can hold (a Parquet string, a stream): a lone surrogate (a JSON card
+    can hold "\\ud800") becomes U+FFFD; everything else stays exactly as it was."""
+    return text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
