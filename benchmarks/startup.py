@@ -7,6 +7,7 @@ Run: `python benchmarks/startup.py [--runs N]`. Prints a Markdown table; asserts
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -15,15 +16,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# Without PYTHONDONTWRITEBYTECODE (some shells and CI images set it): the warm-up run writes
+# licheck's bytecode, as `pip install` compiles it (see floors.py).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def median_wall(command: list[str], runs: int) -> float:
     """Median seconds of `runs` executions (after one warm-up run that fills the OS caches)."""
-    subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+    subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, cwd=ROOT, capture_output=True, check=False)
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=False, env=ENV)
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
