@@ -41,6 +41,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from licheck.engine.readers import ReadersOnFirstUse
 from licheck.engine.report import tally, unreadable
 from licheck.errors import InputError, LicheckError
 from licheck.inputs.card_dump import HUB_EXTRA, DumpRow, RowBatch, dump_batches, row_source
@@ -63,8 +64,6 @@ from licheck.scan import DEFAULT_TIMEOUT, ScanLine, UnitResult
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import SameRunModel
-    from licheck.engine.readers import TextReaders
-    from licheck.knowledge.bundle import Knowledge
     from licheck.records import Policy, SubjectReport
 
 ENGINES = ("local", "dask")
@@ -118,7 +117,7 @@ def reach(bases: Iterable[str], graph: Mapping[str, SameRunModel]) -> dict[str, 
     return reached
 
 
-class DumpWorker:
+class DumpWorker(ReadersOnFirstUse):
     """Reads and judges batches of dump rows: picklable, errors returned as values, no globals.
 
     Its knowledge is built on first use where it runs and kept with the object, never pickled.
@@ -142,22 +141,6 @@ class DumpWorker:
         self.timeout = timeout
         self.lines_kb_version = lines_kb_version
         self.online = online
-        self._knowledge: Knowledge | None = None
-        self._readers: TextReaders | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_knowledge"] = state["_readers"] = None  # rebuilt where the worker lands
-        return state
-
-    def _ready(self) -> tuple[Knowledge, TextReaders]:
-        if self._knowledge is None or self._readers is None:
-            from licheck.engine.readers import text_readers
-            from licheck.knowledge.bundle import Knowledge
-
-            self._knowledge = Knowledge()
-            self._readers = text_readers(self._knowledge)
-        return self._knowledge, self._readers
 
     def _record(self, row: DumpRow) -> Any:
         from licheck.inputs.card_dump import hub_card_record

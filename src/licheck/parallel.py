@@ -14,15 +14,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from licheck.engine.readers import ReadersOnFirstUse
 from licheck.errors import LicheckError
-from licheck.knowledge.bundle import Knowledge
 from licheck.records import ModelRecord, Policy, SubjectReport
 
-if TYPE_CHECKING:  # the engine is imported where a pool process judges, not at start-up
+if TYPE_CHECKING:
     from licheck.engine.judgment import SameRunModel
-    from licheck.engine.readers import TextReaders
 
 # Estimated CPU seconds to judge a record: a fixed part, and its license texts' reading
 # (identification and the clause engine: ~4 ms per 10 KB on the reference machine).
@@ -53,7 +52,7 @@ def jobs_for(records: list[ModelRecord], jobs: int | None) -> int:
     return max(1, min(usable_cores(), paid, len(records)))
 
 
-class EvaluateWorker:
+class EvaluateWorker(ReadersOnFirstUse):
     """Judges parts of a run in a pool process: picklable, its knowledge built where it runs.
 
     Returns None for a part in which a record raised a LicheckError (an expression that
@@ -67,29 +66,19 @@ class EvaluateWorker:
         self.policy = policy
         self.today = today
         self.known_bases = dict(known_bases)
-        self._knowledge: Knowledge | None = None
-        self._readers: TextReaders | None = None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_knowledge"] = state["_readers"] = None  # rebuilt where the worker lands
-        return state
 
     def __call__(self, part: list[ModelRecord]) -> list[SubjectReport] | None:
         from licheck.engine.evaluate import evaluate_all
-        from licheck.engine.readers import text_readers
 
-        if self._knowledge is None or self._readers is None:
-            self._knowledge = Knowledge()
-            self._readers = text_readers(self._knowledge)
+        knowledge, readers = self._ready()
         try:
             return evaluate_all(
                 part,
-                catalog=self._knowledge.catalog,
+                catalog=knowledge.catalog,
                 policy=self.policy,
                 today=self.today,
-                analyse_text=self._readers.analyse,
-                identify_text=self._readers.identify,
+                analyse_text=readers.analyse,
+                identify_text=readers.identify,
                 known_bases=self.known_bases,
             )
         except LicheckError:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
-from licheck.engine.readers import TextReaders
+from licheck.engine.readers import ReadersOnFirstUse
 from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError, PolicyError
 from licheck.inputs import shown_path
@@ -149,7 +149,7 @@ class ScanLine(msgspec.Struct, frozen=True):
 UnitResult = SubjectReport | ScanLine
 
 
-class ScanWorker:
+class ScanWorker(ReadersOnFirstUse):
     """Checks chunks of units: picklable, errors returned as values, no module globals.
 
     Sent to each worker process (or used in this one). Its knowledge (catalog, fingerprints,
@@ -177,23 +177,12 @@ class ScanWorker:
         # When set, the worker renders each subject as a JSON line itself (in parallel) and
         # sends only the line and its tally: the main process just writes, memory stays flat.
         self.lines_kb_version = lines_kb_version
-        self._knowledge: Knowledge | None = None
-        self._readers: TextReaders | None = None
         self._known: dict[str, SameRunModel] = {}
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_knowledge"] = state["_readers"] = None  # rebuilt where the worker lands
-        state["_spooled"] = SpoolReader()
+        state = super().__getstate__()
+        state["_spooled"] = SpoolReader()  # the last spool file read stays where it was read
         return state
-
-    def _ready(self) -> tuple[Knowledge, TextReaders]:
-        if self._knowledge is None or self._readers is None:
-            from licheck.engine.readers import text_readers
-
-            self._knowledge = Knowledge()
-            self._readers = text_readers(self._knowledge)
-        return self._knowledge, self._readers
 
     def collect(self, units: list[Unit]) -> list[Collected]:
         """The first pass: each unit's models as bases (keys, license, bases), nothing judged.

@@ -8,7 +8,7 @@ it (never in a module global), and re-points findings at the file they came from
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 
@@ -54,3 +54,25 @@ def text_readers(knowledge: Knowledge) -> TextReaders:
         return replace(analysis, findings=findings)
 
     return TextReaders(identify_text, analyse_text)
+
+
+class ReadersOnFirstUse:
+    """What a worker object sent to other processes (a scan's, a card dump's, a check's pool)
+    judges with: the run's knowledge and text readers, built on first use where the worker runs
+    and kept with the object for every later task there, never pickled (they are the worker's
+    memory of the texts it read, and several megabytes of fingerprints)."""
+
+    _knowledge: Knowledge | None = None
+    _readers: TextReaders | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("_knowledge", None)  # rebuilt where the worker lands
+        state.pop("_readers", None)
+        return state
+
+    def _ready(self) -> tuple[Knowledge, TextReaders]:
+        if self._knowledge is None or self._readers is None:
+            self._knowledge = Knowledge()
+            self._readers = text_readers(self._knowledge)
+        return self._knowledge, self._readers
