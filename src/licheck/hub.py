@@ -35,11 +35,11 @@ from __future__ import annotations
 import functools
 import sys
 from collections import deque
-from collections.abc import Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from licheck.engine.readers import ReadersOnFirstUse
 from licheck.engine.report import tally, unreadable
@@ -61,6 +61,9 @@ from licheck.pool import (
 )
 from licheck.records import replace
 from licheck.scan import DEFAULT_TIMEOUT, ScanLine, UnitResult
+
+# What the Dask window sends a task: a batch, or a batch with its index.
+_Task = TypeVar("_Task")
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import SameRunModel
@@ -457,11 +460,11 @@ def _judge_task(
 
 
 def _window(
-    batches: Iterable[RowBatch], submit: Any, window: int
-) -> Iterator[tuple[RowBatch, Any]]:
+    batches: Iterable[_Task], submit: Callable[[_Task], Any], window: int
+) -> Iterator[tuple[_Task, Any]]:
     """Each batch with its task's future, in order, at most `window` in flight: the caller
     holds a future only until it has its result, so the run keeps none alive behind it."""
-    pending: deque[tuple[RowBatch, Any]] = deque()
+    pending: deque[tuple[_Task, Any]] = deque()
     iterator = iter(batches)
     while True:
         while len(pending) < window:
@@ -474,18 +477,20 @@ def _window(
         yield pending.popleft()
 
 
-def _judged_alone(shared: _Scattered, batch: RowBatch) -> Iterator[UnitResult]:
+def _judged_alone(
+    shared: _Scattered, batch: RowBatch, reached: Mapping[str, SameRunModel]
+) -> Iterator[UnitResult]:
     """A batch whose task failed: again whole (it may only have been cancelled with a dead
     worker's data), then, if it fails again, row by row, so only the row at fault is lost."""
     shared.again()
     try:
-        yield from shared.judge(batch).result()
+        yield from shared.judge(batch, reached).result()
         return
     except Exception:
         shared.again()
     for row in batch.rows():
         try:
-            yield from shared.judge([row]).result()
+            yield from shared.judge([row], reached).result()
         except Exception as exc:
             shared.again()
             why = f"the Dask worker judging it died ({type(exc).__name__})"
@@ -495,8 +500,10 @@ def _judged_alone(shared: _Scattered, batch: RowBatch) -> Iterator[UnitResult]:
 def _run_dask(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
 ) -> Generator[UnitResult, None, bool]:
-    """The Dask engine: both passes as tasks over batches; the worker object and the base-model
-    graph are broadcast to every Dask worker once, so a task carries only its batch's bytes.
+    """The Dask engine: both passes as tasks over batches; the worker object is broadcast to
+    every Dask worker once, and a second-pass task carries its batch's bytes and the part of
+    the base-model graph its rows' chains reach (as the local pool's batches do), so a Dask
+    worker's memory does not grow with the dump.
 
     A batch whose worker died (KilledWorker, once Dask's retries are spent) is re-run row by
     row: only the row at fault is unreadable. In the first pass such a batch gives no bases
@@ -517,34 +524,28 @@ def _run_dask(
 
 
 class _Scattered:
-    """The worker object (and, for the second pass, the graph) on every Dask worker.
+    """The worker object on every Dask worker.
 
-    A worker that dies takes its copies with it, and when the rows it died on kill the others
-    in turn (Dask retries a task on another worker) no copy is left: every task that needs them
-    is cancelled. So after a failure they are scattered again before anything is resubmitted.
+    A worker that dies takes its copy with it, and when the rows it died on kill the others in
+    turn (Dask retries a task on another worker) no copy is left: every task that needs it is
+    cancelled. So after a failure it is scattered again before anything is resubmitted.
     """
 
     def __init__(self, client: Any, worker: DumpWorker) -> None:
         self.client = client
         self.value = worker
-        self.graph_value: Mapping[str, SameRunModel] | None = None
         self.worker: Any = None
-        self.graph: Any = None
         self.again()
 
-    def again(self, graph: Mapping[str, SameRunModel] | None = None) -> None:
-        """(Re)scatter the worker, and the graph once there is one."""
-        if graph is not None:
-            self.graph_value = graph
+    def again(self) -> None:
+        """(Re)scatter the worker."""
         [self.worker] = self.client.scatter([self.value], broadcast=True)
-        if self.graph_value is not None:
-            [self.graph] = self.client.scatter([self.graph_value], broadcast=True)
 
     def collect(self, batch: Rows) -> Any:
         return self.client.submit(_collect_task, self.worker, batch, pure=False)
 
-    def judge(self, batch: Rows) -> Any:
-        return self.client.submit(_judge_task, self.worker, batch, self.graph, pure=False)
+    def judge(self, batch: Rows, reached: Mapping[str, SameRunModel]) -> Any:
+        return self.client.submit(_judge_task, self.worker, batch, reached, pure=False)
 
 
 def _run_dask_client(
@@ -554,6 +555,8 @@ def _run_dask_client(
     try:
         window = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
         shared = _Scattered(client, worker)
+
+        named: list[list[str]] = []  # each batch's named bases, for its reach of the graph
 
         def collected() -> Iterator[Collected]:
             for batch, future in _window(spec.batches(), shared.collect, window):
@@ -567,14 +570,19 @@ def _run_dask_client(
                         shared.again()
                         yield [], []
 
-        shared.again(base_graph(worker, collected()))
+        graph = base_graph(worker, _kept(named, collected()))
+
+        def judge(task: tuple[int, RowBatch]) -> Any:
+            index, batch = task
+            return shared.judge(batch, reach(named[index], graph))
+
         found = False
-        for batch, future in _window(spec.batches(), shared.judge, window):
+        for (index, batch), future in _window(enumerate(spec.batches()), judge, window):
             found = True
             try:
                 results: list[UnitResult] = future.result()
             except Exception:  # KilledWorker: the batch's worker died, retries included
-                results = list(_judged_alone(shared, batch))
+                results = list(_judged_alone(shared, batch, reach(named[index], graph)))
             yield from results
         return found
     finally:
