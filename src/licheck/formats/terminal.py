@@ -115,29 +115,35 @@ def _location(criteria: tuple[CriterionResult, ...], ids: list[str], message: st
     return None
 
 
-def _breaks(plain: str, width: int) -> list[int]:
-    """Where to start new lines so that each holds at most `width` characters, breaking only
-    at spaces: a word longer than the width (a license id, a repo id, a path) keeps a line
-    of its own, whole, rather than being folded mid-token as rich would fold it."""
+def _breaks(plain: str, width: int, rest: int | None = None) -> list[int]:
+    """Where to start new lines so that the first holds at most `width` characters and the
+    others `rest` (default: `width`), breaking only at spaces: a word longer than the width (a
+    license id, a repo id, a path) keeps a line of its own, whole, rather than being folded
+    mid-token as rich would fold it."""
     offsets = []
     start = 0
+    room = width
     for word in re.finditer(r"\S+", plain):
-        if word.end() - start > width and word.start() > start:
+        if word.end() - start > room and word.start() > start:
             offsets.append(word.start())
             start = word.start()
+            room = width if rest is None else rest
     return offsets
 
 
 def print_wrapped(console: Console, text: Text, indent: int = 0) -> None:
-    """Print text wrapped at spaces under its indentation, never folding a token."""
+    """Print text wrapped at spaces under its indentation, never folding a token; the lines
+    that go on a list item ("- ...") stand under its text, not under its dash."""
     from rich.text import Text
 
     for part in text.split("\n"):
         width = max(console.width - indent, 20)
-        for line in part.divide(_breaks(part.plain, width)):
+        hang = 2 if part.plain.startswith("- ") else 0
+        for number, line in enumerate(part.divide(_breaks(part.plain, width, width - hang))):
             line.rstrip()
+            lead = indent + (hang if number else 0)
             # soft_wrap: rich neither wraps nor crops the line: it was wrapped above.
-            console.print(Text(" " * indent) + line, soft_wrap=True)
+            console.print(Text(" " * lead) + line, soft_wrap=True)
 
 
 def _indented(console: Console, text: str | Text, indent: int, style: str = "") -> None:
