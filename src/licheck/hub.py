@@ -47,16 +47,14 @@ from licheck.errors import InputError, LicheckError
 from licheck.inputs.card_dump import HUB_EXTRA, DumpRow, RowBatch, dump_batches, row_source
 from licheck.pool import (
     IN_FLIGHT_PER_WORKER,
-    LOST,
     PROCESS_WORKER,
     TimeBoundError,
-    collect_with_worker,
+    collected_in_order,
     in_order,
     install,
     kill,
     new_pool,
     usable_cores,
-    wait_bound,
     within,
 )
 from licheck.records import replace
@@ -322,11 +320,6 @@ _install = install
 _PROCESS_WORKER = PROCESS_WORKER
 
 
-def _collect_rows(batch: Rows) -> Collected:
-    collected: Collected = collect_with_worker(batch)
-    return collected
-
-
 def _run_local(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None
 ) -> Generator[UnitResult, None, bool]:
@@ -346,7 +339,8 @@ def _run_local(
         return found
     pools = [new_pool(workers, worker)]
     try:
-        graph = base_graph(worker, _kept(named, _collected(pools, worker, spec.batches(), workers)))
+        collected = collected_in_order(pools, worker, spec.batches(), workers, lambda _: ([], []))
+        graph = base_graph(worker, _kept(named, collected))
     except BaseException:
         kill(pools[0])
         raise
@@ -355,49 +349,6 @@ def _run_local(
         found = True
         yield result
     return found
-
-
-def _collected(
-    pools: list[Any], worker: DumpWorker, batches: Iterable[RowBatch], workers: int
-) -> Iterator[Collected]:
-    """The first pass on the pool (`pools[0]`), a bounded window in flight, batches in order.
-
-    A pool that breaks here (a worker killed) is no verdict on any row: the batches left are
-    collected again each in a pool of its own, and one that breaks that too gives no bases
-    (a base it would have given is then unknown, which never passes; the second pass, which
-    narrows a dead worker down to its row, reports the row at fault). A fresh pool then
-    replaces the broken one in `pools`.
-    """
-    pool = pools[0]
-    pending: deque[tuple[RowBatch, Any]] = deque()
-    iterator = iter(batches)
-    try:
-        while True:
-            while len(pending) < workers * IN_FLIGHT_PER_WORKER:
-                batch = next(iterator, None)
-                if batch is None:
-                    break
-                pending.append((batch, pool.submit(_collect_rows, batch)))
-            if not pending:
-                return
-            batch, future = pending[0]
-            yield future.result(timeout=wait_bound(len(batch), worker.timeout))
-            pending.popleft()
-    except LOST:
-        kill(pool)
-        left = [batch for batch, _ in pending]
-        pending.clear()
-        for batch in [*left, *iterator]:
-            alone = new_pool(1, worker)
-            try:
-                yield alone.submit(_collect_rows, batch).result(
-                    timeout=wait_bound(len(batch), worker.timeout)
-                )
-            except LOST:
-                yield [], []
-            finally:
-                kill(alone)
-        pools[0] = new_pool(workers, worker)
 
 
 def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Collected]:

@@ -229,6 +229,53 @@ def isolated(
         kill(pool)
 
 
+def collected_in_order(
+    pools: list[ProcessPoolExecutor],
+    worker: Any,
+    tasks: Iterable[Any],
+    workers: int,
+    nothing: Callable[[Any], Any],
+) -> Iterator[Any]:
+    """A first pass (`worker.collect`) over `tasks` on `pools[0]`, results in order, a bounded
+    window in flight, each task waited for within its bound.
+
+    A pool that breaks here (a worker killed) is no verdict on any item: the tasks left are
+    collected again, each in a pool of its own, and one that breaks that too gives
+    `nothing(task)` (its bases are then unknown, which never passes; the second pass, with its
+    fault handling, reports the item at fault). A fresh pool then replaces the broken one in
+    `pools`, for the caller's second pass; the caller shuts `pools[0]` down.
+    """
+    pending: deque[tuple[Any, Future[Any]]] = deque()
+    iterator = iter(tasks)
+    try:
+        while True:
+            while len(pending) < workers * IN_FLIGHT_PER_WORKER:
+                task = next(iterator, None)
+                if task is None:
+                    break
+                pending.append((task, pools[0].submit(collect_with_worker, task)))
+            if not pending:
+                return
+            task, future = pending[0]
+            yield future.result(timeout=wait_bound(len(task), worker.timeout))
+            pending.popleft()
+    except LOST:
+        kill(pools[0])
+        left = [task for task, _ in pending]
+        pending.clear()
+        for task in [*left, *iterator]:
+            alone = new_pool(1, worker)
+            try:
+                yield alone.submit(collect_with_worker, task).result(
+                    timeout=wait_bound(len(task), worker.timeout)
+                )
+            except LOST:
+                yield nothing(task)
+            finally:
+                kill(alone)
+        pools[0] = new_pool(workers, worker)
+
+
 def in_order(
     worker: Any,
     tasks: Iterable[Task],

@@ -13,9 +13,7 @@ The core yields results and prints nothing; the CLI decides how to show progress
 from __future__ import annotations
 
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -40,16 +38,13 @@ from licheck.inputs.tree import (
 )
 from licheck.knowledge.bundle import Knowledge
 from licheck.pool import (
-    IN_FLIGHT_PER_WORKER,
-    LOST,
     TimeBoundError,
     bounded_section,
-    collect_with_worker,
+    collected_in_order,
     in_order,
     kill,
     new_pool,
     usable_cores,
-    wait_bound,
     within,
 )
 from licheck.records import ModelRecord, SubjectReport
@@ -512,37 +507,13 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
     if workers == 1:
         yield from (worker.collect(chunk) for chunk in chunks)
         return
-    pool = new_pool(workers, worker)
-    pending: deque[tuple[list[Unit], Future[list[Collected]]]] = deque()
+    pools = [new_pool(workers, worker)]
     try:
-        for chunk in chunks:
-            pending.append((chunk, pool.submit(collect_with_worker, chunk)))
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                first, future = pending[0]
-                result = future.result(timeout=wait_bound(len(first), worker.timeout))
-                pending.popleft()
-                yield result
-        while pending:
-            first, future = pending[0]
-            result = future.result(timeout=wait_bound(len(first), worker.timeout))
-            pending.popleft()
-            yield result
-    except LOST:
-        kill(pool)
-        left = [chunk for chunk, _ in pending]
-        pending.clear()
-        for chunk in [*left, *chunks]:
-            alone = new_pool(1, worker)
-            try:
-                yield alone.submit(collect_with_worker, chunk).result(
-                    timeout=wait_bound(len(chunk), worker.timeout)
-                )
-            except LOST:
-                yield [(unit, []) for unit in chunk]
-            finally:
-                kill(alone)
+        yield from collected_in_order(
+            pools, worker, chunks, workers, lambda chunk: [(unit, []) for unit in chunk]
+        )
     finally:
-        kill(pool)
+        kill(pools[0])
 
 
 def _same_run_add(
