@@ -272,3 +272,29 @@ def test_identify_unrecognised_text_is_judged_by_its_clauses(tmp_path: Path) -> 
 def test_identify_missing_file_exits_2(tmp_path: Path) -> None:
     code, _, err = run("identify", tmp_path / "nope")
     assert code == 2 and "not found" in err
+
+
+def test_a_check_builds_no_other_command_and_help_lists_them_all() -> None:
+    """Only `check` is built at start-up (issue 17: options cost time); every other command is
+    built when named, and `--help` still lists each with its help line."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from licheck.cli import cli, main\n"
+        "code = main(['--format', 'json', sys.argv[1]])\n"
+        "print(sorted(cli.commands))\n"
+    )
+    model = str(EXAMPLES / "pythia-6.9b" / "model.yaml")
+    built = subprocess.run(
+        [sys.executable, "-c", probe, model], check=True, capture_output=True, text=True
+    )
+    assert built.stdout.strip().splitlines()[-1] == "['check']"
+    from licheck.cli import cli
+
+    listing = CliRunner().invoke(cli, ["--help"]).output
+    for name in ("check", "exception", "explain", "identify", "init", "licenses", "obligations"):
+        assert f"  {name} " in listing
+    assert "  scan " in listing and "Find and check every model" in listing
+

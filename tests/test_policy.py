@@ -166,3 +166,13 @@ def test_unused_expired_exception_is_reported(catalog: Catalog) -> None:
     policy = load_policy(POLICIES / "full.yaml", catalog=catalog, shown="full.yaml")
     report = check_records([model("other", "mit")], policy=policy, today=TODAY, catalog=catalog)
     assert any("full.yaml:8" in w and "remove it" in w for w in report.warnings)
+
+
+def test_policies_that_decide_alike_are_equal_whatever_their_lines() -> None:
+    """Equality and hash leave out where entries came from (names, lines), not what decides."""
+    placed = Policy(allow=frozenset({"MIT"}), allow_lines={"MIT": 3}, names={"MIT": "mit"})
+    elsewhere = Policy(allow=frozenset({"MIT"}), allow_lines={"MIT": 9})
+    assert placed == elsewhere and hash(placed) == hash(elsewhere)
+    assert {placed: 1}[elsewhere] == 1
+    assert placed != Policy(allow=frozenset({"MIT"}), unknown="warn")
+    assert placed != Policy(allow=frozenset({"Apache-2.0"}), allow_lines={"MIT": 3})

@@ -19,8 +19,6 @@ import click
 import msgspec
 
 from licheck import __version__
-from licheck.cli_exception import exception_group
-from licheck.cli_obligations import obligations_command
 from licheck.cli_output import color_wanted, parse_day, report_file, report_width, safe_text
 from licheck.errors import InputError, LicheckError
 from licheck.formats import FORMATS
@@ -39,11 +37,30 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells and CI expect of Ctrl-C
 
 
 class _DefaultToCheck(click.Group):
-    """`licheck FILE` means `licheck check FILE`: the common case needs no sub-command."""
+    """`licheck FILE` means `licheck check FILE`: the common case needs no sub-command.
+
+    Every command but `check` is built the first time it is named (or `--help` lists it): a
+    command's options cost start-up time (each click.Path looks up its translations), and a
+    CI build's `licheck model.yaml` should not pay for the options of seven commands it does
+    not run (issue 17).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.builders: dict[str, Callable[[], click.Command]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.builders})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.builders:
+            self.add_command(self.builders[cmd_name](), cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
-            _refuse_a_misspelt_command(args[0], list(self.commands))
+        names = self.list_commands(ctx)
+        if args and args[0] not in names and args[0] not in ("--help", "-h", "--version"):
+            _refuse_a_misspelt_command(args[0], names)
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
@@ -51,10 +68,10 @@ class _DefaultToCheck(click.Group):
 def _refuse_a_misspelt_command(word: str, commands: list[str]) -> None:
     """`licheck chek x`: a first word that is no file but close to a command is a typo of it,
     not a file to check (which would only say "chek: file not found")."""
-    import difflib
-
     if word.startswith("-") or os.path.lexists(word):
         return
+    import difflib  # here, not at the top: only a word that is neither option nor file needs it
+
     close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
     if close:
         raise LicheckError(
@@ -87,6 +104,34 @@ def cli() -> None:
 
     Exit codes: 0 pass, 1 policy violation, 2 bad input or usage, 3 internal error.
     """
+
+
+_Decorator = Callable[[Callable[..., Any]], Any]
+
+
+def _built_when_named(
+    name: str, decorators: Callable[[], list[_Decorator]]
+) -> Callable[[Callable[..., int]], Callable[..., int]]:
+    """Register a command whose click decorators (`decorators()`, top to bottom as they would be
+    written above it) are applied only when the command is named (see _DefaultToCheck)."""
+
+    def register(function: Callable[..., int]) -> Callable[..., int]:
+        def build() -> click.Command:
+            wrapped: Any = function
+            for decorate in reversed(decorators()):
+                wrapped = decorate(wrapped)
+            command: click.Command = click.command(name)(wrapped)
+            return command
+
+        _group().builders[name] = build
+        return function
+
+    return register
+
+
+def _group() -> _DefaultToCheck:
+    assert isinstance(cli, _DefaultToCheck)  # made by @click.group(cls=_DefaultToCheck) below
+    return cli
 
 
 def _emit(text: str, output: Path | None, *, color: bool = False) -> None:
@@ -392,47 +437,59 @@ def check(
     return run.exit_code(report.passed)
 
 
-@cli.command()
-@click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path))
-@_report_options
-@click.option(
-    "--jobs", "-j", type=click.IntRange(1, 256), help="Worker processes (default: every core)."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(0, 3600),
-    default=20.0,
-    show_default=True,
-    help="Seconds one model may take before it is reported unreadable (0: no limit).",
-)
-@click.option(
-    "--exclude",
-    "exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Leave out paths matching GLOB (relative to the root; repeatable); counted in the "
-    "summary.",
-)
-@click.option(
-    "--engine",
-    type=click.Choice(["local", "dask"]),
-    default="local",
-    show_default=True,
-    help="Where a card dump is judged: this machine's process pool, or dask.distributed.",
-)
-@click.option("--scheduler", metavar="ADDRESS", help="A Dask scheduler (default: a LocalCluster).")
-@click.option("--id-column", metavar="NAME", help="A card dump's repo-id column (modelId, id).")
-@click.option("--card-column", metavar="NAME", help="A card dump's README column (card).")
-@click.option(
-    "--include-datasets",
-    is_flag=True,
-    help="Also judge a Hugging Face cache's dataset repos (named datasets/ID) by their license.",
-)
-@click.option(
-    "--all-revisions",
-    is_flag=True,
-    help="Judge every snapshot of a Hugging Face cache repo (named ID@REVISION), not only "
-    "the one refs/main names.",
+@_built_when_named(
+    "scan",
+    lambda: [
+        click.argument("roots", nargs=-1, required=True, type=click.Path(path_type=Path)),
+        _report_options,
+        click.option(
+            "--jobs",
+            "-j",
+            type=click.IntRange(1, 256),
+            help="Worker processes (default: every core).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0, 3600),
+            default=20.0,
+            show_default=True,
+            help="Seconds one model may take before it is reported unreadable (0: no limit).",
+        ),
+        click.option(
+            "--exclude",
+            "exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Leave out paths matching GLOB (relative to the root; repeatable); counted in the "
+            "summary.",
+        ),
+        click.option(
+            "--engine",
+            type=click.Choice(["local", "dask"]),
+            default="local",
+            show_default=True,
+            help="Where a card dump is judged: this machine's process pool, or dask.distributed.",
+        ),
+        click.option(
+            "--scheduler", metavar="ADDRESS", help="A Dask scheduler (default: a LocalCluster)."
+        ),
+        click.option(
+            "--id-column", metavar="NAME", help="A card dump's repo-id column (modelId, id)."
+        ),
+        click.option("--card-column", metavar="NAME", help="A card dump's README column (card)."),
+        click.option(
+            "--include-datasets",
+            is_flag=True,
+            help="Also judge a Hugging Face cache's dataset repos (named datasets/ID) by their "
+            "license.",
+        ),
+        click.option(
+            "--all-revisions",
+            is_flag=True,
+            help="Judge every snapshot of a Hugging Face cache repo (named ID@REVISION), not only "
+            "the one refs/main names.",
+        ),
+    ],
 )
 def scan(
     roots: tuple[Path, ...],
@@ -609,9 +666,15 @@ def _run_scan(
     return summary.passed
 
 
-@cli.command()
-@click.option("--force", is_flag=True, help="Overwrite an existing policy file.")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False), default=".licheck.yaml")
+@_built_when_named(
+    "init",
+    lambda: [
+        click.option("--force", is_flag=True, help="Overwrite an existing policy file."),
+        click.argument(
+            "path", type=click.Path(path_type=Path, dir_okay=False), default=".licheck.yaml"
+        ),
+    ],
+)
 def init(path: Path, force: bool) -> int:
     """Write a commented starter policy (.licheck.yaml)."""
     from licheck.inputs.policy_file import STARTER_POLICY
@@ -625,12 +688,20 @@ def init(path: Path, force: bool) -> int:
     return EXIT_PASS
 
 
-@cli.command()
-@click.argument("license_name")
-@click.option(
-    "--format", "-f", "format_name", type=click.Choice(["terminal", "json"]), default="terminal"
+@_built_when_named(
+    "explain",
+    lambda: [
+        click.argument("license_name"),
+        click.option(
+            "--format",
+            "-f",
+            "format_name",
+            type=click.Choice(["terminal", "json"]),
+            default="terminal",
+        ),
+        click.option("--color/--no-color", default=None, help="Force or forbid colour."),
+    ],
 )
-@click.option("--color/--no-color", default=None, help="Force or forbid colour.")
 def explain(license_name: str, format_name: str, color: bool | None) -> int:
     """Show what licheck knows about a license: verdict per criterion, evidence, obligations."""
     from licheck.explain import explain_license
@@ -642,10 +713,20 @@ def explain(license_name: str, format_name: str, color: bool | None) -> int:
     return EXIT_PASS
 
 
-@cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "--format", "-f", "format_name", type=click.Choice(["terminal", "json"]), default="terminal"
+@_built_when_named(
+    "identify",
+    lambda: [
+        click.argument(
+            "files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False)
+        ),
+        click.option(
+            "--format",
+            "-f",
+            "format_name",
+            type=click.Choice(["terminal", "json"]),
+            default="terminal",
+        ),
+    ],
 )
 def identify(files: tuple[Path, ...], format_name: str) -> int:
     """Name the license in each FILE: best match, similarity, runner-up, what differs, verdict.
@@ -665,18 +746,26 @@ def identify(files: tuple[Path, ...], format_name: str) -> int:
     )
 
 
-@cli.command(name="licenses")
-@click.option(
-    "--verdict",
-    type=click.Choice(["osi-approved", "open", "not-open", "unknown"]),
-    help="Only this verdict.",
+@_built_when_named(
+    "licenses",
+    lambda: [
+        click.option(
+            "--verdict",
+            type=click.Choice(["osi-approved", "open", "not-open", "unknown"]),
+            help="Only this verdict.",
+        ),
+        click.option("--family", help="Only this family (e.g. llama, rail, gemma)."),
+        click.option("--matrix", is_flag=True, help="Draw licenses x the ten criteria as a grid."),
+        click.option(
+            "--format",
+            "-f",
+            "format_name",
+            type=click.Choice(["terminal", "json"]),
+            default="terminal",
+        ),
+        click.option("--color/--no-color", default=None, help="Force or forbid colour."),
+    ],
 )
-@click.option("--family", help="Only this family (e.g. llama, rail, gemma).")
-@click.option("--matrix", is_flag=True, help="Draw licenses x the ten criteria as a grid.")
-@click.option(
-    "--format", "-f", "format_name", type=click.Choice(["terminal", "json"]), default="terminal"
-)
-@click.option("--color/--no-color", default=None, help="Force or forbid colour.")
 def licenses_command(
     verdict: str | None, family: str | None, matrix: bool, format_name: str, color: bool | None
 ) -> int:
@@ -764,5 +853,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(result) if isinstance(result, int) else EXIT_PASS
 
 
-cli.add_command(obligations_command(_report_options))
-cli.add_command(exception_group)
+def _obligations() -> click.Command:
+    from licheck.cli_obligations import obligations_command
+
+    return obligations_command(_report_options)
+
+
+def _exception() -> click.Command:
+    from licheck.cli_exception import exception_group
+
+    return exception_group
+
+
+_group().builders.update(obligations=_obligations, exception=_exception)

@@ -7,15 +7,13 @@ They are msgspec Structs, not dataclasses: Python 3.11 builds each dataclass by 
 six generated methods, ~1 ms a class, and licheck's start-up made some sixty of them, a third
 of a one-model check; a Struct is built in C, thirty times faster, and makes and compares its
 instances faster too (a scan makes dozens per model). `replace` copies any record with some
-fields changed (a Struct or one of the few dataclasses left: Policy, whose line maps take no
-part in its equality, and the mutable accumulators).
+fields changed (a Struct, or one of the few dataclasses left off the start-up path: mutable
+accumulators of the index builder, the hub and the clause engine).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, TypeVar, cast
 
@@ -28,6 +26,8 @@ def replace(record: _R, /, **changes: Any) -> _R:
     """A copy of `record` with `changes`: a msgspec Struct's or a dataclass's fields."""
     if isinstance(record, msgspec.Struct):
         return msgspec.structs.replace(record, **changes)
+    import dataclasses  # only for the dataclasses off the start-up path (see the docstring)
+
     return cast("_R", dataclasses.replace(cast("Any", record), **changes))  # noqa: TID251
 
 
@@ -659,13 +659,18 @@ class PolicyException(msgspec.Struct, frozen=True):
         return model_match and license_key in (self.license_id, self.license)
 
 
-@dataclass(frozen=True)
-class Policy:
+# Where a Policy came from, line by line: no part of what it decides, so no part of its equality
+# (two policies that decide alike are equal wherever their files put the entries).
+_POLICY_PROVENANCE = frozenset({"names", "allow_lines", "family_lines"})
+
+
+class Policy(msgspec.Struct, frozen=True):
     """What a license must be for the policy to accept it, and the exceptions granted.
 
     `require`: `osi-approved` (on OSI's list), `osd` (judged open, approved or not), or `osaid`
     (as `osd` for licenses, plus the model's Open Source AI verdict must pass).
     `allow`, `deny`: resolved license ids; `allow_families`: profile families.
+    Equality and hash leave out the provenance maps (_POLICY_PROVENANCE).
     """
 
     require: Requirement = "osi-approved"
@@ -677,7 +682,7 @@ class Policy:
     source: str | None = None
     # Globs a scan leaves out (counted in its summary), as `--exclude` does.
     exclude: tuple[str, ...] = ()
-    names: dict[str, str] = field(default_factory=dict, compare=False)
+    names: dict[str, str] = msgspec.field(default_factory=dict)
     # A base model whose terms licheck cannot know (not in the run or the table, a loop, a chain
     # too deep): a violation (`fail`, the default: nothing unverified passes) or a warning.
     unknown_base: Literal["fail", "warn"] = "fail"
@@ -688,10 +693,23 @@ class Policy:
     obligations_unknown: Literal["warn", "fail"] = "warn"
     # The policy file's line of each `allow` entry (by resolved id) and `allow_families` entry,
     # so a report can point at the rule that accepted a license.
-    allow_lines: dict[str, int] = field(default_factory=dict, compare=False)
-    family_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    allow_lines: dict[str, int] = msgspec.field(default_factory=dict)
+    family_lines: dict[str, int] = msgspec.field(default_factory=dict)
     # Which violations fail the run (FAIL_ON, a threshold); the rest are reported only.
     fail_on: FailOn = "any"
+
+    def _decides(self) -> tuple[Any, ...]:
+        return tuple(
+            getattr(self, name) for name in self.__struct_fields__ if name not in _POLICY_PROVENANCE
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Policy):
+            return NotImplemented
+        return self._decides() == other._decides()
+
+    def __hash__(self) -> int:
+        return hash(self._decides())
 
 
 class IdentifiedFile(msgspec.Struct, frozen=True):

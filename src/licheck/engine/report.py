@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 
 import msgspec
@@ -51,9 +50,9 @@ def tally(subject: SubjectReport, policy: Policy) -> Tally:
     )
 
 
-@dataclass
-class SummaryBuilder:
-    """Counts a run's subjects one tally at a time; `summary()` closes the run."""
+class SummaryBuilder(msgspec.Struct):
+    """Counts a run's subjects one tally at a time; `summary()` closes the run (a mutable
+    Struct: a dataclass would compile its methods at every start-up)."""
 
     policy: Policy
     kb_version: str
@@ -64,11 +63,11 @@ class SummaryBuilder:
     unknown_bases: int = 0
     # Models that failed with every violation below the policy's `fail_on` threshold.
     below_threshold: int = 0
-    by_verdict: Counter[str] = field(default_factory=Counter)
-    by_license: Counter[str] = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
-    exceptions_used: set[int] = field(default_factory=set)
-    skipped: Counter[str] = field(default_factory=Counter)
+    by_verdict: Counter[str] = msgspec.field(default_factory=Counter)
+    by_license: Counter[str] = msgspec.field(default_factory=Counter)
+    warnings: list[str] = msgspec.field(default_factory=list)
+    exceptions_used: set[int] = msgspec.field(default_factory=set)
+    skipped: Counter[str] = msgspec.field(default_factory=Counter)
 
     def skip(self, reason: str) -> None:
         """Count one thing a scan left out, by its reason (shown in the summary)."""

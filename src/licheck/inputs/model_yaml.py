@@ -7,7 +7,6 @@ says where and what to do: a compliance gate must never guess what a file meant.
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -45,6 +44,8 @@ COMPONENT_KEYS = ("name", "license", "license_file")
 def _unknown_key(
     key: str, allowed: tuple[str, ...], mapping: LocatedDict, source: str
 ) -> InputError:
+    import difflib  # only for a key that is not known: most files have none
+
     close = difflib.get_close_matches(key, allowed, n=1)
     hint = f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(allowed)}"
     pos = mapping.key_positions[key]

@@ -2,21 +2,24 @@
 
 Parsing one profile's YAML costs about half a millisecond; a run over a corpus of texts meets a
 hundred profiles or more, in every worker process. `python -m licheck.knowledge.catalog` writes
-`licenses/profiles.jsonl` beside index.json: its first line maps each profile file to the
-SHA-256 of its YAML text and where its data's line starts and ends after that first line; each
-further line is one profile's data as JSON, a date as {"$date": "YYYY-MM-DD"} (the one YAML type
-in profiles JSON lacks). A reader seeks to the one line it needs, so a run that needs one
+`licenses/profiles.jsonl` beside index.json: its first line maps each profile file to the length
+and CRC-32 of its YAML text and where its data's line starts and ends after that first line;
+each further line is one profile's data as JSON, a date as {"$date": "YYYY-MM-DD"} (the one YAML
+type in profiles JSON lacks). A reader seeks to the one line it needs, so a run that needs one
 profile pays for one line.
 
-The YAML stays the source of truth: an entry is used only when the profile's text hashes to the
-recorded SHA-256 (else the caller parses the YAML, with the same result), and a test fails when
-the shipped file is stale.
+The YAML stays the source of truth: an entry is used only when the profile's text has the
+recorded length and CRC-32 (else the caller parses the YAML, with the same result), and a test
+fails when the shipped file is stale. CRC-32, not SHA-256: the check guards against an edit
+made without re-running the build (which a CRC catches but for one chance in four billion),
+not against an attacker, who could rewrite the store as easily as the YAML; and hashlib's
+OpenSSL start-up cost a one-model check more than every profile it reads (issue 17).
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
+import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -24,13 +27,14 @@ from typing import Any
 from licheck.errors import KnowledgeBaseError
 
 STORE_NAME = "profiles.jsonl"
-STORE_SCHEMA_VERSION = 1
+STORE_SCHEMA_VERSION = 2  # 2: CRC-32 digests (1 held SHA-256s)
 _DATE = "$date"
 
 
 def digest(text: str) -> str:
-    """The SHA-256 an entry records of its profile's YAML text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """What an entry records of its profile's YAML text: its length and CRC-32."""
+    data = text.encode("utf-8")
+    return f"{len(data)}:{zlib.crc32(data):08x}"
 
 
 def _encode(value: Any, where: str) -> Any:
