@@ -297,4 +297,3 @@ def test_a_check_builds_no_other_command_and_help_lists_them_all() -> None:
     for name in ("check", "exception", "explain", "identify", "init", "licenses", "obligations"):
         assert f"  {name} " in listing
     assert "  scan " in listing and "Find and check every model" in listing
-
