@@ -7,19 +7,19 @@ engine needs, after bounding its size so that a hostile expression cannot exhaus
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 import msgspec
 
 from licheck.errors import ExpressionError
+from licheck.regex import on_first_use
 
 MAX_EXPRESSION_CHARS = 4_000
 MAX_TERMS = 200
 MAX_NESTING = 32
 # A lone license id: no space, parenthesis or operator; the characters ids are written with.
-_SINGLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.+_:\-]*")
+_SINGLE_ID = on_first_use(r"[A-Za-z0-9][A-Za-z0-9.+_:\-]*")
 _OPERATORS = frozenset({"and", "or", "with"})
 
 

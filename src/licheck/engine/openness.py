@@ -21,7 +21,6 @@ verdicts), so this module reads no file and prints nothing.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING
@@ -48,6 +47,7 @@ from licheck.records import (
     OsaidMiss,
     OsaidResult,
 )
+from licheck.regex import on_first_use
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
@@ -193,7 +193,7 @@ def mof_class(record: ModelRecord) -> MofResult:
 LicenseVerdicts = Mapping[str, str] | Callable[[str], str | None]
 
 
-_OPERATOR = re.compile(r"\s(AND|OR|WITH)\s")
+_OPERATOR = on_first_use(r"\s(AND|OR|WITH)\s")
 
 
 def _verdict_of(license_verdicts: LicenseVerdicts, name: str) -> str:

@@ -14,6 +14,7 @@ import stat
 from pathlib import Path
 
 from licheck.errors import InputError
+from licheck.regex import on_first_use
 
 # Enough to see the top-level keys of any of these formats; the whole file is read later by
 # the chosen reader, with that reader's own size limit.
@@ -24,17 +25,17 @@ DUMP_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 _MARKDOWN = (".md", ".markdown", ".mdx")
 _JSON = (".json", ".jsonld")
 _XML = (".xml", ".rdf", ".owl")
-_JSON_OPENING = re.compile(r'\{\s*("|\})|\[\s*(\{|\]|")')
+_JSON_OPENING = on_first_use(r'\{\s*("|\})|\[\s*(\{|\]|")')
 _YAML = (".yaml", ".yml")
-_MOT_FRAMEWORK = re.compile(r"(?m)^framework:")
-_MOT_RELEASE = re.compile(r"(?m)^release:")
-_MOT_NAME = re.compile(r"Model\s+Openness\s+Framework", re.IGNORECASE)
-_SPDX_TAG_VALUE = re.compile(r"(?m)^SPDXVersion:\s*SPDX-")
-_SPDX_YAML = re.compile(r"(?m)^spdxVersion:\s*['\"]?SPDX-")
-_TOP_LICENSE = re.compile(r"(?m)^license:")
-_TOP_NAME = re.compile(r"(?m)^name:")
-_FENCE = re.compile(r"---[ \t]*")
-_FROM = re.compile(r"(?im)^\s*FROM\s+\S")
+_MOT_FRAMEWORK = on_first_use(r"(?m)^framework:")
+_MOT_RELEASE = on_first_use(r"(?m)^release:")
+_MOT_NAME = on_first_use(r"Model\s+Openness\s+Framework", re.IGNORECASE)
+_SPDX_TAG_VALUE = on_first_use(r"(?m)^SPDXVersion:\s*SPDX-")
+_SPDX_YAML = on_first_use(r"(?m)^spdxVersion:\s*['\"]?SPDX-")
+_TOP_LICENSE = on_first_use(r"(?m)^license:")
+_TOP_NAME = on_first_use(r"(?m)^name:")
+_FENCE = on_first_use(r"---[ \t]*")
+_FROM = on_first_use(r"(?im)^\s*FROM\s+\S")
 
 
 def _decode_head(head: bytes) -> str:

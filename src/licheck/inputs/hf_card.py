@@ -48,6 +48,7 @@ from licheck.inputs.yamlfile import (
     read_text_file,
 )
 from licheck.records import Finding, LicenseText, ModelRecord
+from licheck.regex import on_first_use
 
 FORMAT = "hf-card"
 # A card holds prose, tables and images inline; only its front matter is parsed, but the whole
@@ -70,9 +71,9 @@ STRICT_KEYS = frozenset(
 # Evaluation results: large on real cards, never read beyond a name, so not held to the limits.
 BULK_KEYS = frozenset({"model-index"})
 # The Hub's automatic tags naming a base: `base_model:ORG/NAME` and `base_model:REL:ORG/NAME`.
-_BASE_TAG = re.compile(r"base_model:(?:(finetune|quantized|adapter|merge):)?(\S+/\S+)")
-_FENCE = re.compile(r"---[ \t]*")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BASE_TAG = on_first_use(r"base_model:(?:(finetune|quantized|adapter|merge):)?(\S+/\S+)")
+_FENCE = on_first_use(r"---[ \t]*")
+_LINE_BREAK = on_first_use(r"\r\n|\r|\n")
 _EVIDENCE_CHARS = 160
 
 
@@ -255,10 +256,10 @@ def _gate_mode(data: LocatedDict, source: str) -> str | bool | None:
 
 
 # A checkbox that only asks for consent to be contacted accepts no terms (issue 14).
-_CONSENT_ONLY = re.compile(
+_CONSENT_ONLY = on_first_use(
     r"\b(e-?mails?|newsletters?|marketing|promotional|updates|news|contact(ed)?)\b", re.I
 )
-_ACCEPTS_TERMS = re.compile(
+_ACCEPTS_TERMS = on_first_use(
     r"\b(agree|accept|terms|licen[cs]e|polic(y|ies)|comply|acknowledge|conditions)\b", re.I
 )
 

@@ -15,23 +15,24 @@ from pathlib import Path
 from licheck.errors import InputError
 from licheck.inputs.paths import read_license_file
 from licheck.records import LicenseText
+from licheck.regex import on_first_use
 
 # File names (case-insensitive) that hold a license or a use policy, and the role of each.
-_POLICY = re.compile(r"(use[-_ ]?policy|acceptable[-_ ]?use|aup(?![a-z]))", re.IGNORECASE)
+_POLICY = on_first_use(r"(use[-_ ]?policy|acceptable[-_ ]?use|aup(?![a-z]))", re.IGNORECASE)
 
 
-_LICENSE = re.compile(r"(licen[cs]e|copying)", re.IGNORECASE)
+_LICENSE = on_first_use(r"(licen[cs]e|copying)", re.IGNORECASE)
 
 
-_MODEL_LICENSE = re.compile(r"^(model|weights?)[-_ ]?licen[cs]e", re.IGNORECASE)
+_MODEL_LICENSE = on_first_use(r"^(model|weights?)[-_ ]?licen[cs]e", re.IGNORECASE)
 
 
-_CODE_LICENSE = re.compile(r"^(code|software)[-_ ]?licen[cs]e", re.IGNORECASE)
+_CODE_LICENSE = on_first_use(r"^(code|software)[-_ ]?licen[cs]e", re.IGNORECASE)
 
 
 # Suffix words after LICENSE that say the text governs something other than this model:
 # third-party notices and data licenses are not the model's license.
-_NOT_THE_MODEL = re.compile(r"third|3rd|data|notice|header", re.IGNORECASE)
+_NOT_THE_MODEL = on_first_use(r"third|3rd|data|notice|header", re.IGNORECASE)
 
 
 # Files that cannot be license texts licheck reads (a LICENSE.pdf is judged by a human).

@@ -7,7 +7,6 @@ says where and what to do: a compliance gate must never guess what a file meant.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from licheck.inputs.yamlfile import (
     read_text_file,
 )
 from licheck.records import Component, LicenseText, ModelRecord, Release
+from licheck.regex import on_first_use
 
 FORMAT = "model-yaml"
 SCHEMA_VERSION = 1
@@ -154,7 +154,7 @@ def parse_model_yaml(
     )
 
 
-_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
+_URI = on_first_use(r"[A-Za-z][A-Za-z0-9+.-]*:\S+")
 
 
 def _release(data: LocatedDict, source: str) -> Release:

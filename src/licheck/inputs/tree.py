@@ -39,6 +39,8 @@ from typing import Literal
 
 import msgspec
 
+from licheck.regex import on_first_use
+
 UnitKind = Literal["model", "candidate", "cache-repo", "unreadable"]
 
 MODEL_FILES = ("model.yaml", "model.yml")
@@ -67,8 +69,8 @@ DEFAULT_EXCLUDED = {
     ".ruff_cache": "tool cache",
     ".tox": "tool cache",
 }
-_CACHE_REPO = re.compile(r"^(models|datasets|spaces)--(.+)$")
-_REVISION = re.compile(r"^[0-9a-f]{6,64}$")
+_CACHE_REPO = on_first_use(r"^(models|datasets|spaces)--(.+)$")
+_REVISION = on_first_use(r"^[0-9a-f]{6,64}$")
 
 
 class Unit(msgspec.Struct, frozen=True):

@@ -17,13 +17,14 @@ import msgspec
 
 from licheck.knowledge.catalog import Catalog
 from licheck.records import ModelRecord, replace
+from licheck.regex import on_first_use
 
 WEIGHTS_SUFFIXES = (".gguf", ".safetensors")
-_SPLIT = re.compile(r"^(?P<stem>.+)-(?P<n>\d{5})-of-(?P<total>\d{5})(?P<ext>\.[A-Za-z]+)$")
+_SPLIT = on_first_use(r"^(?P<stem>.+)-(?P<n>\d{5})-of-(?P<total>\d{5})(?P<ext>\.[A-Za-z]+)$")
 # What an SPDX expression may hold; anything else in a metadata license is a free-text name.
-_EXPRESSION = re.compile(r"[A-Za-z0-9.+\-:() ]+")
-_OPERATORS = re.compile(r"\s+(?:AND|OR|WITH)\s+|[()]", re.IGNORECASE)
-_HF_REPO = re.compile(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s?#]+)")
+_EXPRESSION = on_first_use(r"[A-Za-z0-9.+\-:() ]+")
+_OPERATORS = on_first_use(r"\s+(?:AND|OR|WITH)\s+|[()]", re.IGNORECASE)
+_HF_REPO = on_first_use(r"^https?://(?:www\.)?(?:huggingface\.co|hf\.co)/([^/\s]+/[^/\s?#]+)")
 PLACEHOLDER = "LicenseRef-licheck-hf-other"
 
 

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
+from licheck.regex import on_first_use
+
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
 
@@ -167,7 +169,7 @@ def _name_key(name: str) -> str:
     return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
 
 
-_NOT_INCLUDED = re.compile(r"\bcomponent\b.*\bnot\b.*\binclud", re.IGNORECASE)
+_NOT_INCLUDED = on_first_use(r"\bcomponent\b.*\bnot\b.*\binclud", re.IGNORECASE)
 
 
 _NO_LICENSE = frozenset(
@@ -224,10 +226,10 @@ class NormalisedName(msgspec.Struct, frozen=True):
         return f"LicenseRef-mot-{slug[:60]}"
 
 
-_TRAILERS = re.compile(r"\s+(license\s+agreement|agreement|license|licence)$", re.IGNORECASE)
+_TRAILERS = on_first_use(r"\s+(license\s+agreement|agreement|license|licence)$", re.IGNORECASE)
 
 
-_BSD = re.compile(r"^bsd[\s-]?([234])(?:[\s-]?clause)?$", re.IGNORECASE)
+_BSD = on_first_use(r"^bsd[\s-]?([234])(?:[\s-]?clause)?$", re.IGNORECASE)
 
 
 def _candidates(raw: str) -> list[str]:

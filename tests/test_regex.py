@@ -1,0 +1,27 @@
+"""licheck.regex: a pattern compiled on first use behaves as the compiled pattern."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from licheck.regex import on_first_use
+
+
+def test_a_pattern_is_compiled_only_when_first_used_then_acts_as_compiled() -> None:
+    lazy = on_first_use(r"licen[cs]e", re.IGNORECASE)
+    assert "search" not in vars(lazy)  # nothing compiled at definition
+    compiled = re.compile(r"licen[cs]e", re.IGNORECASE)
+    for text in ("LICENSE", "a Licence here", "none"):
+        assert bool(lazy.search(text)) == bool(compiled.search(text))
+    assert "search" in vars(lazy)  # later uses are plain attribute reads
+    assert lazy.sub("x", "License, licence") == compiled.sub("x", "License, licence")
+    assert lazy.pattern == compiled.pattern and lazy.flags == compiled.flags
+
+
+def test_an_invalid_pattern_fails_at_first_use_and_unknown_attributes_are_refused() -> None:
+    with pytest.raises(re.error):
+        on_first_use(r"(unclosed").search("x")
+    with pytest.raises(AttributeError):
+        _ = on_first_use(r"x").no_such_method  # type: ignore[attr-defined]
