@@ -93,3 +93,16 @@ def test_gram_hashes_are_the_same_when_the_token_cache_is_full(
     monkeypatch.setattr(n, "_CACHED_TOKENS", 0)  # nothing can be kept
     assert n.gram_hashes(words) == expected
     assert n._PARTS == {}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_tokens_are_the_token_pattern_s_words(text: str) -> None:
+    # Any ASCII, upper case and control characters included: they separate words, as in _TOKEN.
+    assert n.tokens(text) == n._TOKEN.findall(text)
+
+
+def test_tokens_of_a_text_beyond_ascii_keep_its_letters_and_cut_cjk_per_character() -> None:
+    assert n.tokens("la licence «modèle» 許可 v2.0") == [
+        "la", "licence", "modèle", "許", "可", "v2", "0"
+    ]  # fmt: skip

@@ -226,8 +226,17 @@ def normalise(text: str) -> str:
 _JOINS = (("'", ""), ("\u2019", ""), ("non-", "non"), ("sub-", "sub"), ("e-mail", "email"))
 
 
+# An ASCII text's tokens are its runs of [a-z0-9]: every other ASCII character turned into a
+# space by str.translate (its ASCII fast path) and the result split, twice as fast as _TOKEN.
+_ASCII_WORDS = str.maketrans(
+    {chr(c): chr(c) if chr(c).isdigit() or "a" <= chr(c) <= "z" else " " for c in range(128)}
+)
+
+
 def tokens(normalised: str) -> list[str]:
     """The words of a normalised text (CJK: one per character)."""
+    if normalised.isascii():
+        return normalised.translate(_ASCII_WORDS).split()
     return _TOKEN.findall(normalised)
 
 
