@@ -161,6 +161,26 @@ class FingerprintIndex:
         self._sets[ref.index] = found
         return found
 
+    def shared(self, ref: Reference, region: set[int]) -> tuple[int, int]:
+        """(required, optional) n-grams of a reference that a region holds.
+
+        Counted against the reference's kept sets when it has them; otherwise straight off the
+        stored arrays (what the region loses to them), without building its sets: most of the
+        candidates a text is scored against are never looked at again, and building a set of
+        a thousand n-grams costs twice what counting them does.
+        """
+        found = self._sets.get(ref.index)
+        if found is not None:
+            required, optional = found
+            return len(region & required), len(region & optional) if optional else 0
+        middle = ref.offset + ref.count
+        inter_req = len(region) - len(region.difference(self.hashes[ref.offset : middle]))
+        if not ref.optional:
+            return inter_req, 0
+        # An appendix is short: each of its n-grams looked up in the region.
+        appendix = self.hashes[middle : middle + ref.optional]
+        return inter_req, sum(map(region.__contains__, appendix))
+
     def candidates(
         self, grams: Collection[int], limit: int = CANDIDATES
     ) -> tuple[list[Reference], list[Reference]]:
