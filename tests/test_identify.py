@@ -564,6 +564,20 @@ def test_a_reference_s_shared_ngrams_are_counted_alike_with_and_without_its_sets
         assert len(required) == ref.count and len(optional) == ref.optional
 
 
+def test_an_exact_copy_is_identified_without_building_any_reference_s_sets(
+    fixture_index: FingerprintIndex,
+) -> None:
+    # Scoring counts off the arrays, and the whole region's numbers are best's own: the sets
+    # of a thousand n-grams are built only where a span or a part needs them.
+    fixture_index._sets.clear()
+    text = (FIXTURES / "corpus" / "ai" / "fixture-model-1.0.txt").read_text()
+    result = identify_with(fixture_index, text)
+    assert result.status == "exact" and result.similarity == 1.0
+    assert fixture_index._sets == {}
+    changed = identify_with(fixture_index, text.replace("5 million", "50 million"))
+    assert changed.status == "modified"
+
+
 def test_shipped_data_holds_no_line_of_the_texts(corpus: Path) -> None:
     shipped = b"".join(p.read_bytes() for p in DATA_DIR.iterdir() if p.is_file())
     lines = [

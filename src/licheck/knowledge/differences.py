@@ -56,16 +56,18 @@ class _Match:
 def _describe(
     doc: _Document,
     best: _Match,
-    span_set: set[int],
+    missing: int,
     span_lo: int,
     span_hi: int,
     added: list[tuple[int, int]],
     runner_up: tuple[str, float] | None,
     dice: float,
 ) -> Identification:
+    """The identification of a license's span (n-grams span_lo..span_hi-1) of a document:
+    `missing` of the license's required n-grams are not in the span, `added` blocks are text
+    the license does not hold."""
     license_id, name = resolve_reference(best.index, best.ref)
     first_line, last_line = doc.gram_lines(span_lo, span_hi)
-    missing = len(best.required - span_set)
     differences: list[Difference] = []
     spans: list[Span] = []
     described = [

@@ -383,12 +383,13 @@ def _identify_region(
     if best.inter == len(region):
         flags = [True] * len(grams)  # every n-gram is the license's: no need to look them up
     else:
-        full = best.full
-        flags = [g in full for g in grams]
+        flags = list(map(best.full.__contains__, grams))
     s_lo, s_hi = _span(grams, flags, best.ref.count)
     whole = s_lo == 0 and s_hi == len(grams)
     span_set = region if whole else set(grams[s_lo:s_hi])
-    _, _, dice = _measure(best.required, best.optional, span_set)
+    # The whole region is what best was scored on: its Dice is known, and the license's own
+    # n-gram sets are not needed (an exact copy, the common case, never builds them).
+    dice = best.dice if whole else _measure(best.required, best.optional, span_set)[2]
     if dice < best.dice:
         # The license is the whole region (one whose sections repeat the same phrases, such
         # as Net-SNMP's, splits into clusters that each look like a copy).
@@ -452,10 +453,12 @@ def _identify_region(
             if not _in_title_block(doc, best.ref, title_top, last):
                 added.append((start, end))
     # The similarity shown is that of the license's own text, added words included.
-    own = set(span_set)
-    for start, end in added:
-        own.update(doc.grams[start:end])
-    _, _, similarity = _measure(best.required, best.optional, own) if added else (0, 0, dice)
+    similarity = dice
+    if added:
+        own = set(span_set)
+        for start, end in added:
+            own.update(doc.grams[start:end])
+        similarity = _measure(best.required, best.optional, own)[2]
     if similarity < SIMILARITY_FLOOR and not _part_of(best, span_set):
         # So much of the text is not this license that naming it would be a confident wrong
         # name: the clause engine judges the whole text on its own instead.
@@ -469,7 +472,9 @@ def _identify_region(
             end_line=last_line,
             spans=(doc.span(first_line, last_line),),
         )
-    main = _describe(doc, best, span_set, span_lo, span_hi, _merge(added), runner_up, similarity)
+    # The license's n-grams the span lacks: known from best's score when it is the region.
+    missing = best.inter - best.score if span_set is region else len(best.required - span_set)
+    main = _describe(doc, best, missing, span_lo, span_hi, _merge(added), runner_up, similarity)
     if not parts:
         return main
     ordered = sorted([(span_lo, main), *parts], key=lambda p: p[0])
