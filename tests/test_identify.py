@@ -578,6 +578,13 @@ def test_an_exact_copy_is_identified_without_building_any_reference_s_sets(
     assert changed.status == "modified"
 
 
+def test_the_sampling_rate_is_a_power_of_two() -> None:
+    # candidates() picks a text's sampled n-grams by their low bits (g % stride, faster).
+    from licheck.knowledge.index import SAMPLE_EVERY
+
+    assert SAMPLE_EVERY > 0 and SAMPLE_EVERY & (SAMPLE_EVERY - 1) == 0
+
+
 def test_shipped_data_holds_no_line_of_the_texts(corpus: Path) -> None:
     shipped = b"".join(p.read_bytes() for p in DATA_DIR.iterdir() if p.is_file())
     lines = [

@@ -393,6 +393,7 @@ class _Document:
         self._lines: list[str] | None = None
         self._normalised_lines: list[str] | None = None
         self._places: list[tuple[int, int]] | None = None
+        self._whole: tuple[int, int] | None = None  # gram_lines of the whole text
 
     @property
     def lines(self) -> list[str]:
@@ -426,12 +427,19 @@ class _Document:
         """Input lines covered by grams start..end-1 (end exclusive)."""
         last = min(end - 1 + NGRAM - 1, len(self.words) - 1)
         if self._starts is None and start == 0 and last == len(self.words) - 1:
-            # The whole text, the common case: two searches instead of indexing every word.
+            # The whole text, the common case: two searches instead of indexing every word,
+            # once (the region's lines and its license span's are the same lines then).
+            if self._whole is not None:
+                return self._whole
             text = self.normalised
             first = _TOKEN.search(text)
             tail = [m.start() for m in _TOKEN.finditer(text, max(0, len(text.rstrip()) - 400))]
             if first is not None and tail:
-                return text.count("\n", 0, first.start()) + 1, text.count("\n", 0, tail[-1]) + 1
+                self._whole = (
+                    text.count("\n", 0, first.start()) + 1,
+                    text.count("\n", 0, tail[-1]) + 1,
+                )
+                return self._whole
         return self.token_line(start), self.token_line(last)
 
     def excerpt(self, line: int, end_line: int, limit: int = EXCERPT_CHARS) -> str:
