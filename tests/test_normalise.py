@@ -106,3 +106,12 @@ def test_tokens_of_a_text_beyond_ascii_keep_its_letters_and_cut_cjk_per_characte
     assert n.tokens("la licence «modèle» 許可 v2.0") == [
         "la", "licence", "modèle", "許", "可", "v2", "0"
     ]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXTS, _PROSE, _PROSE.map(str.lower)))
+def test_a_text_without_a_copyright_word_has_no_copyright_line_to_blank(text: str) -> None:
+    # normalise skips both copyright patterns unless "Copyright", "COPYRIGHT" or "©" is there.
+    if not ("Copyright" in text or "COPYRIGHT" in text or "©" in text):
+        for pattern in (n._COPYRIGHT, n._COPYRIGHT_PREFIX):
+            assert n._sub_lines(pattern, text) == text

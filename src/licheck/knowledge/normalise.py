@@ -190,11 +190,12 @@ def normalise(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _sub_lines(_COPYRIGHT_PREFIX, _sub_lines(_COPYRIGHT, text))
+    if "Copyright" in text or "COPYRIGHT" in text or "©" in text:  # what _COPYRIGHT_START needs
+        text = _sub_lines(_COPYRIGHT_PREFIX, _sub_lines(_COPYRIGHT, text))
     if "(c)" in text or "(C)" in text or "©" in text:
         text = _COPYRIGHT_INLINE.sub(" ", text)
     # casefold, not lower: "STRASSE" and "Straße" are the same word in a German license.
-    text = text.casefold()
+    text = text.lower() if text.isascii() else text.casefold()  # the same on ASCII, faster
     # Markdown emphasis around a number or a heading ("**9.**", "**EXHIBIT A.**") would hide
     # the numbering from the rules below.
     if "**" in text:
