@@ -452,12 +452,31 @@ def undisguise(text: str, *, markup: bool = True, hyphenation: bool = True) -> U
     where `*` and `_` are literal; `hyphenation=False` for readers that join words broken
     across lines themselves and must keep a hyphen that ends a line inside a URL or a compound.
     """
-    if (
-        text.isascii()
-        and not markup
-        and (not hyphenation or ("-\n" not in text and "-\r" not in text))
-    ):
-        return Undisguised(text, ())  # the corpus's common case: nothing to undo
+    if not markup and not (hyphenation and _LINE_END_HYPHEN.search(text)):
+        if text.isascii():
+            return Undisguised(text, ())  # the corpus's common case: nothing to undo
+        if _nothing_to_undo(text):
+            return Undisguised(text, ())  # the same, beyond ASCII (curly quotes, another script)
+    return _undisguise_lines(text, markup=markup, hyphenation=hyphenation)
+
+
+_LINE_END_HYPHEN = re.compile(r"[-\u2010][ \t]*[\r\n]")  # what _join_hyphenated starts from
+
+
+def _nothing_to_undo(text: str) -> bool:
+    """Would reading a plain-text license line by line change none of its lines? Asked of
+    the whole text at once (three scans in C), since no check crosses a line: no ignorable
+    character (a byte order mark is one), no look-alike letter, and NFKC already (it changes
+    nothing across a line break, a character that composes with none)."""
+    return (
+        _IGNORABLE.search(text) is None
+        and _LOOKALIKE_RE.search(text) is None
+        and unicodedata.is_normalized("NFKC", text)
+    )
+
+
+def _undisguise_lines(text: str, *, markup: bool, hyphenation: bool) -> Undisguised:
+    """undisguise, line by line."""
     parts = _LINE_BREAK.split(text)
     lines, breaks = parts[::2], parts[1::2]
     if lines[0].startswith("\ufeff"):
