@@ -264,12 +264,9 @@ def test_words_broken_across_lines_can_be_left_to_the_reader() -> None:
     assert undisguise(text, markup=False, hyphenation=False).text == text
 
 
-_PLAIN_TEXT = st.text(
-    alphabet=st.sampled_from(
-        "ab \t-\n\r.\u2010\u201c\u2019\u00e9\u0430\u0441\u03bf\u200b\u00ad\ufeff\uff21"
-        "\u0301\u00c5\u212b\u4e2d\u00a0"
-    ),
-    max_size=60,
+_PLAIN_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from("ab \t-\n\r.*_"), max_size=60),
+    st.text(alphabet=st.sampled_from("ab \t-\n\u2010\u0430\u200b\ufeff\uff21"), max_size=30),
 )
 
 
@@ -277,7 +274,7 @@ _PLAIN_TEXT = st.text(
 def test_a_plain_text_left_whole_is_what_reading_it_line_by_line_gives(
     text: str, hyphenation: bool
 ) -> None:
-    # undisguise returns a text untouched when _nothing_to_undo says so of the whole text.
+    # undisguise returns an ASCII text untouched when no line of it can change.
     from licheck.knowledge.disguise import _undisguise_lines
 
     expected = _undisguise_lines(text, markup=False, hyphenation=hyphenation)
