@@ -115,3 +115,11 @@ def test_a_text_without_a_copyright_word_has_no_copyright_line_to_blank(text: st
     if not ("Copyright" in text or "COPYRIGHT" in text or "©" in text):
         for pattern in (n._COPYRIGHT, n._COPYRIGHT_PREFIX):
             assert n._sub_lines(pattern, text) == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXTS, _PROSE, st.text(alphabet="(0123456789.) \tivxab\n", max_size=60)))
+def test_inline_bullets_of_an_ascii_text_are_the_unicode_pattern_s(text: str) -> None:
+    # 0-9 for \d: the same on ASCII, where no other decimal digit can stand.
+    if text.isascii():
+        assert n._INLINE_BULLET_ASCII.sub(" ", text) == n._INLINE_BULLET.sub(" ", text)
