@@ -350,6 +350,23 @@ def test_keyword_search_fallback_finds_exactly_what_the_automaton_finds() -> Non
         assert sorted(fallback.occurrences(text)) == sorted(index.occurrences(text))
 
 
+def test_the_keyword_fallback_is_built_only_for_a_search_that_needs_it() -> None:
+    """Compiling the trie expression was a third of the engine's start-up: with the automaton, a
+    text it can take never pays for it; one it cannot take (a lone surrogate) gets it."""
+    from licheck.clauses.rules import _keyword_index
+    from licheck.records import replace
+
+    index = replace(_keyword_index())  # a fresh copy: nothing built on it yet
+    assert index.automaton is not None
+    assert index.occurrences("you may not use it for commercial purposes")
+    assert "_fallback" not in index.__dict__
+    lone = "commercial \ud800 purposes"  # no UTF-8 form: the automaton cannot take it
+    found = index.occurrences(lone)
+    assert "_fallback" in index.__dict__
+    assert found == replace(index, automaton=None).occurrences(lone)
+    assert found  # "commercial" and "purposes" are keywords
+
+
 def test_a_lazy_pattern_compiles_on_first_use_and_then_answers_as_the_compiled_one() -> None:
     source = r"\b(?:no|not)\s+(?P<term>commercial)\b"
     lazy = LazyPattern(source)

@@ -152,7 +152,7 @@ def test_word_hyphenated_across_lines_is_joined_on_the_first_line() -> None:
     assert result.suspicious == ()
 
 
-@pytest.mark.parametrize("end", ["-", "\u2010", "\u2010 \t"])
+@pytest.mark.parametrize("end", ["-", "- ", "-\t", "\u2010", "\u2010 \t"])
 def test_a_hyphen_at_a_line_end_after_spaces_or_as_u2010_still_joins(end: str) -> None:
     result = undisguise(f"for non{end}\ncommercial use", markup=False)
     assert result.text == "for noncommercial\nuse"
@@ -262,3 +262,20 @@ def test_corpus_texts_keep_lines_and_are_rarely_disguised(
 def test_words_broken_across_lines_can_be_left_to_the_reader() -> None:
     text = "see ai.meta.com/resources/models-and-\nlibraries/ for the non-\nexclusive grant\n"
     assert undisguise(text, markup=False, hyphenation=False).text == text
+
+
+_PLAIN_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from("ab \t-\n\r.*_"), max_size=60),
+    st.text(alphabet=st.sampled_from("ab \t-\n\u2010\u0430\u200b\ufeff\uff21"), max_size=30),
+)
+
+
+@given(_PLAIN_TEXT, st.booleans())
+def test_a_plain_text_left_whole_is_what_reading_it_line_by_line_gives(
+    text: str, hyphenation: bool
+) -> None:
+    # undisguise returns an ASCII text untouched when no line of it can change.
+    from licheck.knowledge.disguise import _undisguise_lines
+
+    expected = _undisguise_lines(text, markup=False, hyphenation=hyphenation)
+    assert undisguise(text, markup=False, hyphenation=hyphenation) == expected

@@ -547,6 +547,44 @@ def test_each_sampled_ngram_finds_exactly_its_postings_by_slot(
         assert set(refs[starts[g // 4] : starts[g // 4 + 1]]) == numbers
 
 
+def test_a_reference_s_shared_ngrams_are_counted_alike_with_and_without_its_sets(
+    fixture_index: FingerprintIndex,
+) -> None:
+    # FingerprintIndex.shared counts off the stored arrays until a reference's sets are kept.
+    text = (FIXTURES / "corpus" / "ai" / "fixture-model-1.0.txt").read_text()
+    region = set(gram_hashes(tokens(normalise(text))))
+    region |= {1, 2, 3}  # n-grams no reference holds
+    for number in range(len(fixture_index)):
+        ref = fixture_index.reference(number)
+        fixture_index._sets.pop(number, None)
+        counted = fixture_index.shared(ref, region)
+        required, optional = fixture_index.grams(ref)  # kept from here on
+        assert counted == (len(region & required), len(region & optional))
+        assert fixture_index.shared(ref, region) == counted
+        assert len(required) == ref.count and len(optional) == ref.optional
+
+
+def test_an_exact_copy_is_identified_without_building_any_reference_s_sets(
+    fixture_index: FingerprintIndex,
+) -> None:
+    # Scoring counts off the arrays, and the whole region's numbers are best's own: the sets
+    # of a thousand n-grams are built only where a span or a part needs them.
+    fixture_index._sets.clear()
+    text = (FIXTURES / "corpus" / "ai" / "fixture-model-1.0.txt").read_text()
+    result = identify_with(fixture_index, text)
+    assert result.status == "exact" and result.similarity == 1.0
+    assert fixture_index._sets == {}
+    changed = identify_with(fixture_index, text.replace("5 million", "50 million"))
+    assert changed.status == "modified"
+
+
+def test_the_sampling_rate_is_a_power_of_two() -> None:
+    # candidates() picks a text's sampled n-grams by their low bits (g % stride, faster).
+    from licheck.knowledge.index import SAMPLE_EVERY
+
+    assert SAMPLE_EVERY > 0 and SAMPLE_EVERY & (SAMPLE_EVERY - 1) == 0
+
+
 def test_shipped_data_holds_no_line_of_the_texts(corpus: Path) -> None:
     shipped = b"".join(p.read_bytes() for p in DATA_DIR.iterdir() if p.is_file())
     lines = [

@@ -224,3 +224,20 @@ def test_the_summary_counts_models_with_an_unknown_base(tmp_path: Path) -> None:
     assert code == 1
     assert summary["unknown_bases"] == 1
     assert "1 with an unknown base" in stderr
+
+
+def test_the_run_index_asks_the_filesystem_once_per_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cards = [card(tmp_path / "org" / name, "mit") for name in ("a", "b")]
+    folders: list[Path] = []
+    resolve = Path.resolve
+
+    def counted(path: Path, strict: bool = False) -> Path:
+        folders.append(path)
+        return resolve(path, strict)
+
+    monkeypatch.setattr(Path, "resolve", counted)
+    index = same_run_index([cards[0], cards[0], cards[1]])
+    assert sorted(map(str, folders)) == sorted(str(tmp_path / "org" / n) for n in ("a", "b"))
+    assert {"org/a", "org/b"} <= set(index)

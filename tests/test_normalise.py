@@ -93,3 +93,33 @@ def test_gram_hashes_are_the_same_when_the_token_cache_is_full(
     monkeypatch.setattr(n, "_CACHED_TOKENS", 0)  # nothing can be kept
     assert n.gram_hashes(words) == expected
     assert n._PARTS == {}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=80))
+def test_ascii_tokens_are_the_token_pattern_s_words(text: str) -> None:
+    # Any ASCII, upper case and control characters included: they separate words, as in _TOKEN.
+    assert n.tokens(text) == n._TOKEN.findall(text)
+
+
+def test_tokens_of_a_text_beyond_ascii_keep_its_letters_and_cut_cjk_per_character() -> None:
+    assert n.tokens("la licence «modèle» 許可 v2.0") == [
+        "la", "licence", "modèle", "許", "可", "v2", "0"
+    ]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXTS, _PROSE, _PROSE.map(str.lower)))
+def test_a_text_without_a_copyright_word_has_no_copyright_line_to_blank(text: str) -> None:
+    # normalise skips both copyright patterns unless "Copyright", "COPYRIGHT" or "©" is there.
+    if not ("Copyright" in text or "COPYRIGHT" in text or "©" in text):
+        for pattern in (n._COPYRIGHT, n._COPYRIGHT_PREFIX):
+            assert n._sub_lines(pattern, text) == text
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_TEXTS, _PROSE, st.text(alphabet="(0123456789.) \tivxab\n", max_size=60)))
+def test_inline_bullets_of_an_ascii_text_are_the_unicode_pattern_s(text: str) -> None:
+    # 0-9 for \d: the same on ASCII, where no other decimal digit can stand.
+    if text.isascii():
+        assert n._INLINE_BULLET_ASCII.sub(" ", text) == n._INLINE_BULLET.sub(" ", text)

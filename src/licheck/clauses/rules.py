@@ -382,8 +382,6 @@ class _KeywordIndex:
 
     keywords: tuple[str, ...]
     known: frozenset[str]
-    pattern: re.Pattern[str]
-    prefixes: dict[str, tuple[int, ...]]
     automaton: ahocorasick_rs.AhoCorasick | None
 
     def occurrences(self, text: str) -> list[tuple[int, int, int]]:
@@ -393,25 +391,35 @@ class _KeywordIndex:
                 return self.automaton.find_matches_as_indexes(text, overlapping=True)
             except UnicodeEncodeError:
                 pass
-        prefixes, keywords = self.prefixes, self.keywords
+        pattern, prefixes = self._fallback
+        keywords = self.keywords
         return [
             (index, match.start(), match.start() + len(keywords[index]))
-            for match in self.pattern.finditer(text)
+            for match in pattern.finditer(text)
             for index in prefixes[match.group(1)]
         ]
+
+    @cached_property
+    def _fallback(self) -> tuple[re.Pattern[str], dict[str, tuple[int, ...]]]:
+        """The pure-Python search: the trie expression and, for each keyword, the keywords it
+        starts with. Built on first use only: compiling the expression of ~650 keywords was a
+        third of the clause engine's start-up in every process (~70 ms), and with the library
+        installed a run never needs it."""
+        keywords = self.keywords
+        # A zero-width look-ahead, so that a keyword starting inside another one is found too;
+        # with no keyword at all, a pattern that never matches.
+        trie = _trie_pattern(list(keywords))
+        pattern = re.compile(f"(?=({trie}))" if trie else "(?!)")
+        prefixes = {
+            k: tuple(i for i, other in enumerate(keywords) if k.startswith(other)) for k in keywords
+        }
+        return pattern, prefixes
 
 
 @cache
 def _keyword_index() -> _KeywordIndex:
     """The keyword index of the loaded rules, built once per process."""
     keywords = tuple(sorted({k for rule in load_rules() for k in rule.scan_keywords}))
-    # A zero-width look-ahead, so that a keyword starting inside another one is found too; with
-    # no keyword at all, a pattern that never matches.
-    trie = _trie_pattern(list(keywords))
-    pattern = re.compile(f"(?=({trie}))" if trie else "(?!)")
-    prefixes = {
-        k: tuple(i for i, other in enumerate(keywords) if k.startswith(other)) for k in keywords
-    }
     automaton: ahocorasick_rs.AhoCorasick | None = None
     try:
         import ahocorasick_rs
@@ -421,7 +429,7 @@ def _keyword_index() -> _KeywordIndex:
     else:
         if keywords:
             automaton = ahocorasick_rs.AhoCorasick(keywords)
-    return _KeywordIndex(keywords, frozenset(keywords), pattern, prefixes, automaton)
+    return _KeywordIndex(keywords, frozenset(keywords), automaton)
 
 
 def main() -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from licheck.knowledge.index import NGRAM, FingerprintIndex, Reference, resolve_reference
@@ -26,18 +27,27 @@ from licheck.records import Difference, DifferenceKind, Identification, MatchSta
 
 @dataclass
 class _Match:
+    """A reference scored against a region; its n-gram sets are fetched only when asked for
+    (most candidates are scored and dropped: FingerprintIndex.shared counts without them)."""
+
     index: FingerprintIndex
     ref: Reference
-    required: frozenset[int]
-    optional: frozenset[int]
     inter: int
     score: int
     dice: float
 
+    @cached_property
+    def required(self) -> frozenset[int]:
+        return self.index.grams(self.ref)[0]
+
+    @cached_property
+    def optional(self) -> frozenset[int]:
+        return self.index.grams(self.ref)[1]
+
     def contains(self, gram: int) -> bool:
         return gram in self.required or gram in self.optional
 
-    @property
+    @cached_property
     def full(self) -> frozenset[int]:
         """Every n-gram of the license, its optional appendix included."""
         return self.required | self.optional if self.optional else self.required
@@ -46,16 +56,18 @@ class _Match:
 def _describe(
     doc: _Document,
     best: _Match,
-    span_set: set[int],
+    missing: int,
     span_lo: int,
     span_hi: int,
     added: list[tuple[int, int]],
     runner_up: tuple[str, float] | None,
     dice: float,
 ) -> Identification:
+    """The identification of a license's span (n-grams span_lo..span_hi-1) of a document:
+    `missing` of the license's required n-grams are not in the span, `added` blocks are text
+    the license does not hold."""
     license_id, name = resolve_reference(best.index, best.ref)
     first_line, last_line = doc.gram_lines(span_lo, span_hi)
-    missing = len(best.required - span_set)
     differences: list[Difference] = []
     spans: list[Span] = []
     described = [

@@ -452,12 +452,18 @@ def undisguise(text: str, *, markup: bool = True, hyphenation: bool = True) -> U
     where `*` and `_` are literal; `hyphenation=False` for readers that join words broken
     across lines themselves and must keep a hyphen that ends a line inside a URL or a compound.
     """
-    if (
-        text.isascii()
-        and not markup
-        and (not hyphenation or ("-\n" not in text and "-\r" not in text))
-    ):
+    if text.isascii() and not markup and not (hyphenation and _LINE_END_HYPHEN.search(text)):
         return Undisguised(text, ())  # the corpus's common case: nothing to undo
+    return _undisguise_lines(text, markup=markup, hyphenation=hyphenation)
+
+
+# Where _join_hyphenated may join in an ASCII text: a hyphen ending a line, spaces or tabs after
+# it included (led by the literal "-", so the search skips ahead; U+2010 is no ASCII).
+_LINE_END_HYPHEN = re.compile(r"-[ \t]*[\r\n]")
+
+
+def _undisguise_lines(text: str, *, markup: bool, hyphenation: bool) -> Undisguised:
+    """undisguise, line by line (an ASCII line has nothing to fold: only markup and hyphens)."""
     parts = _LINE_BREAK.split(text)
     lines, breaks = parts[::2], parts[1::2]
     if lines[0].startswith("\ufeff"):

@@ -28,7 +28,7 @@ HASH_BITS = 20
 HASH_MASK = (1 << HASH_BITS) - 1
 # One n-gram in SAMPLE_EVERY goes into the inverted index: enough to propose candidates, four
 # times smaller than indexing every n-gram. The full sets are scored afterwards.
-SAMPLE_EVERY = 4
+SAMPLE_EVERY = 4  # a power of two (candidates() tests a gram's low bits)
 MAX_POSTINGS = 48  # n-grams in more licenses than this stay out of the index (fingerprints.py)
 # The sampled n-grams' slots (hash // SAMPLE_EVERY), plus one: where each slot's postings end.
 INVERTED_SLOTS = HASH_MASK // SAMPLE_EVERY + 2
@@ -161,6 +161,26 @@ class FingerprintIndex:
         self._sets[ref.index] = found
         return found
 
+    def shared(self, ref: Reference, region: set[int]) -> tuple[int, int]:
+        """(required, optional) n-grams of a reference that a region holds.
+
+        Counted against the reference's kept sets when it has them; otherwise straight off the
+        stored arrays (what the region loses to them), without building its sets: most of the
+        candidates a text is scored against are never looked at again, and building a set of
+        a thousand n-grams costs twice what counting them does.
+        """
+        found = self._sets.get(ref.index)
+        if found is not None:
+            required, optional = found
+            return len(region & required), len(region & optional) if optional else 0
+        middle = ref.offset + ref.count
+        inter_req = len(region) - len(region.difference(self.hashes[ref.offset : middle]))
+        if not ref.optional:
+            return inter_req, 0
+        # An appendix is short: each of its n-grams looked up in the region.
+        appendix = self.hashes[middle : middle + ref.optional]
+        return inter_req, sum(map(region.__contains__, appendix))
+
     def candidates(
         self, grams: Collection[int], limit: int = CANDIDATES
     ) -> tuple[list[Reference], list[Reference]]:
@@ -177,12 +197,15 @@ class FingerprintIndex:
         starts = self.inv_starts
         refs = self.inv_refs
         postings = []
+        # g % stride == 0 as a bit test: SAMPLE_EVERY, and so every stride, is a power of two.
+        # This loop visits every n-gram of the text; the rest only the sampled ones.
+        low_bits = stride - 1
         for g in grams:
-            if g % stride == 0:
+            if not g & low_bits:
                 slot = g // SAMPLE_EVERY
                 i, j = starts[slot], starts[slot + 1]
                 if i != j:
-                    postings.append(refs[i : min(j, i + MAX_POSTINGS)])
+                    postings.append(refs[i : j if j - i <= MAX_POSTINGS else i + MAX_POSTINGS])
         hits = Counter(chain.from_iterable(postings))
         sampled = self.sampled
         double = 2 * scale

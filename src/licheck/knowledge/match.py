@@ -68,11 +68,16 @@ def _measure(
     The score rewards what the license explains and charges what it misses; optional grams
     (an appendix) are never charged. Dice counts the optional grams only when present.
     """
-    inter_req = len(region & required)
     inter_opt = len(region & optional) if optional else 0
+    return _scores(len(region & required), inter_opt, len(region), len(required))
+
+
+def _scores(inter_req: int, inter_opt: int, size: int, count: int) -> tuple[int, int, float]:
+    """_measure's (shared, score, Dice) from its counts: a region of `size` n-grams holding
+    `inter_req` of a reference's `count` required ones and `inter_opt` of its optional ones."""
     inter = inter_req + inter_opt
-    missing = len(required) - inter_req
-    dice = 2 * inter / (len(region) + len(required) + inter_opt) if region else 0.0
+    missing = count - inter_req
+    dice = 2 * inter / (size + count + inter_opt) if size else 0.0
     return inter, inter - missing, dice
 
 
@@ -84,14 +89,14 @@ def _score_all(index: FingerprintIndex, region: set[int]) -> list[_Match]:
     """
     ranked, extra = index.candidates(region)
     scored: list[_Match] = []
+    size = len(region)
     for group in (ranked[:3] + extra, ranked[3:]):
         if scored and max(m.dice for m in scored) >= CLOSE_ENOUGH:
             break
         for ref in group:
-            required, optional = index.grams(ref)
-            inter, score, dice = _measure(required, optional, region)
+            inter, score, dice = _scores(*index.shared(ref, region), size, ref.count)
             if inter:
-                scored.append(_Match(index, ref, required, optional, inter, score, dice))
+                scored.append(_Match(index, ref, inter, score, dice))
             if len(scored) >= 2 and any(m.dice == 1.0 for m in scored):
                 # The text is exactly one candidate: nothing can score higher (a longer
                 # license would miss n-grams, a shorter one leave some unexplained); another
@@ -121,11 +126,11 @@ def _best(index: FingerprintIndex, region: set[int]) -> tuple[_Match | None, _Ma
         return None, None
     best = scored[0]
     missing = best.inter - best.score
-    if missing > NEAR_EXACT * len(best.required):
+    if missing > NEAR_EXACT * best.ref.count:
         cost = len(region) - best.score
         for alt in scored[1:]:
             alt_missing = alt.inter - alt.score
-            if alt_missing > NEAR_EXACT * len(alt.required) or alt.inter < MIN_PART_GRAMS:
+            if alt_missing > NEAR_EXACT * alt.ref.count or alt.inter < MIN_PART_GRAMS:
                 continue
             rest = region - alt.full
             alt_cost = alt_missing + len(rest)
@@ -378,12 +383,13 @@ def _identify_region(
     if best.inter == len(region):
         flags = [True] * len(grams)  # every n-gram is the license's: no need to look them up
     else:
-        full = best.full
-        flags = [g in full for g in grams]
+        flags = list(map(best.full.__contains__, grams))
     s_lo, s_hi = _span(grams, flags, best.ref.count)
     whole = s_lo == 0 and s_hi == len(grams)
     span_set = region if whole else set(grams[s_lo:s_hi])
-    _, _, dice = _measure(best.required, best.optional, span_set)
+    # The whole region is what best was scored on: its Dice is known, and the license's own
+    # n-gram sets are not needed (an exact copy, the common case, never builds them).
+    dice = best.dice if whole else _measure(best.required, best.optional, span_set)[2]
     if dice < best.dice:
         # The license is the whole region (one whose sections repeat the same phrases, such
         # as Net-SNMP's, splits into clusters that each look like a copy).
@@ -447,10 +453,12 @@ def _identify_region(
             if not _in_title_block(doc, best.ref, title_top, last):
                 added.append((start, end))
     # The similarity shown is that of the license's own text, added words included.
-    own = set(span_set)
-    for start, end in added:
-        own.update(doc.grams[start:end])
-    _, _, similarity = _measure(best.required, best.optional, own) if added else (0, 0, dice)
+    similarity = dice
+    if added:
+        own = set(span_set)
+        for start, end in added:
+            own.update(doc.grams[start:end])
+        similarity = _measure(best.required, best.optional, own)[2]
     if similarity < SIMILARITY_FLOOR and not _part_of(best, span_set):
         # So much of the text is not this license that naming it would be a confident wrong
         # name: the clause engine judges the whole text on its own instead.
@@ -464,7 +472,9 @@ def _identify_region(
             end_line=last_line,
             spans=(doc.span(first_line, last_line),),
         )
-    main = _describe(doc, best, span_set, span_lo, span_hi, _merge(added), runner_up, similarity)
+    # The license's n-grams the span lacks: known from best's score when it is the region.
+    missing = best.inter - best.score if span_set is region else len(best.required - span_set)
+    main = _describe(doc, best, missing, span_lo, span_hi, _merge(added), runner_up, similarity)
     if not parts:
         return main
     ordered = sorted([(span_lo, main), *parts], key=lambda p: p[0])
