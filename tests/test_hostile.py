@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from licheck.cli import main
 from licheck.formats import BINARY_FORMATS, FORMATS, RenderOptions, renderer
@@ -458,3 +460,20 @@ def test_lines_format_keeps_one_problem_per_line(hostile: Report) -> None:
     assert not any(line.startswith(("::", "##[")) for line in lines)
     rules = [r["ruleId"] for r in sarif["runs"][0]["results"]]
     assert all(f": {rule}: " in line for line, rule in zip(lines, rules, strict=False))
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list('a "\x7f\x85\x9bé中\u2019\u2028\u202e\ufeff\U000e0041\U0001f600\ud800\udfff')
+        ),
+        max_size=40,
+    )
+)
+def test_json_inert_finds_what_the_whole_text_search_finds(value: str) -> None:
+    """The fast path (search only the characters beyond ASCII) escapes exactly what a search of
+    the whole document escapes."""
+    from licheck.formats.sanitise import _JSON_RAW, _compiled, _json_escape
+
+    dumped = json.dumps({"k": value}, ensure_ascii=False)
+    assert json_inert(dumped) == _compiled(_JSON_RAW).sub(_json_escape, dumped)

@@ -151,9 +151,21 @@ def json_inert(dumped: str) -> str:
     # the search below reads every character: a scan writes megabytes of JSON lines).
     if dumped.isascii() and "\x7f" not in dumped:
         return dumped
-    if _compiled(_JSON_RAW).search(dumped) is None:
+    if "\x7f" not in dumped and _compiled(_JSON_RAW).search(_non_ascii(dumped)) is None:
         return dumped
     return _compiled(_JSON_RAW).sub(_json_escape, dumped)
+
+
+_ASCII_BYTES = bytes(range(0x80))
+
+
+def _non_ascii(text: str) -> str:
+    """The characters of `text` beyond ASCII, in order. In UTF-8 every byte of a character beyond
+    ASCII is >= 0x80, so deleting the ASCII bytes leaves whole characters: C does in
+    milliseconds what a pattern search over a many-megabyte report does in a tenth of a second
+    (the 840-text report: 150 -> 15 ms). Lone surrogates survive (surrogatepass) to be found."""
+    data = text.encode("utf-8", "surrogatepass").translate(None, _ASCII_BYTES)
+    return data.decode("utf-8", "surrogatepass")
 
 
 def utf8_text(text: str) -> str:
