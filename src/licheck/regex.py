@@ -1,8 +1,11 @@
 """Regular expressions compiled the first time a run uses them, not when their module loads.
 
-Compiling a pattern costs ~0.5 M instructions (an IGNORECASE one more): the forty patterns of
-the modules a one-model check imports cost it 21 M, a twentieth of the whole check, though most
-of them serve inputs that run never meets (SPDX documents, weights shards, gated cards).
+Compiling a pattern costs ~0.5 M instructions (an IGNORECASE one or a wide Unicode class more):
+the forty patterns of the modules a one-model check imports cost it 21 M, a twentieth of the
+whole check, though most serve inputs that run never meets (SPDX documents, weights shards,
+gated cards); the identification and clause modules' seventy cost a license text's first
+reading 50 M more, though an ASCII text needs few of them (its words are cut without the token
+pattern, its letters need no homoglyph table).
 `on_first_use` returns a stand-in that compiles on its first attribute lookup and then keeps the
 compiled pattern's methods as its own attributes, so a later `.search` is an ordinary attribute
 read: a hot loop pays nothing for the laziness (issue 17).

@@ -28,6 +28,7 @@ from licheck.clauses.segment import (
     unmark,
 )
 from licheck.records import CRITERION_IDS, Finding, Status, worst
+from licheck.regex import on_first_use
 
 # --- analysis -------------------------------------------------------------------------------
 
@@ -173,7 +174,7 @@ class _Context:
     anchor: Pattern | None = None
 
 
-_NEGATED_GRANT = re.compile(r"\b(?:no|not|nor|never|neither)\b(?:\s+\w+){0,4}\s*$")
+_NEGATED_GRANT = on_first_use(r"\b(?:no|not|nor|never|neither)\b(?:\s+\w+){0,4}\s*$")
 
 
 class _Text:
@@ -417,9 +418,9 @@ RIGHTS: dict[str, re.Pattern[str]] = {
         r"|publish|convey|propagate|sell|make\s+available)\b|分发|发行|传播|再许可"
     ),
 }
-_NEGATED_RIGHT = re.compile(r"\b(?:not|no|never|nor)\b[^.;:]{0,40}$|不得|禁止|不可|不允许")
+_NEGATED_RIGHT = on_first_use(r"\b(?:not|no|never|nor)\b[^.;:]{0,40}$|不得|禁止|不可|不允许")
 _GRANTING = frozenset({"permission", "condition", "statement", "limitation"})
-_GRANT_WORDS = re.compile(
+_GRANT_WORDS = on_first_use(
     r"\b(?:grants?|granted|hereby|permission|permitted|may|licen[cs]e[sd]?\s+to|right\s+to"
     r"|free\s+to|allowed\s+to)\b|授予|许可|可以|有权"
 )

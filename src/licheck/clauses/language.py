@@ -19,6 +19,7 @@ from functools import cache
 from typing import Protocol
 
 from licheck.clauses.cjk import HAN_CLASS
+from licheck.regex import on_first_use
 
 # Below these sizes a span is a name, a quote or a title, not text that could hold a clause.
 MIN_WORDS = 8
@@ -37,8 +38,8 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
     ("thai", "\u0e00-\u0e7f"),
 )
 _SCRIPT_PATTERNS = tuple((name, re.compile(f"[{chars}]")) for name, chars in _SCRIPTS)
-_ANY_SCRIPT = re.compile("[" + "".join(chars for _, chars in _SCRIPTS) + "]")
-_HAN = re.compile(f"[{HAN_CLASS}]")
+_ANY_SCRIPT = on_first_use("[" + "".join(chars for _, chars in _SCRIPTS) + "]")
+_HAN = on_first_use(f"[{HAN_CLASS}]")
 
 # Function words frequent in each language and rare as English words (no "a", "die", "de" is
 # kept only where English has no such word).

@@ -25,6 +25,7 @@ from licheck.clauses.patterns import (
     fast_pattern,
 )
 from licheck.errors import LicheckError
+from licheck.regex import on_first_use
 
 # input (a 1 GB file, a binary blob) while covering the longest real texts (~40 KB) tenfold.
 MAX_CHARS = 400_000
@@ -119,7 +120,7 @@ def _normalise(text: str) -> str:
 # becomes spaces of its own length, so offsets and lines stay those of the file; a link keeps
 # its text and its address: "[here](url)" reads " here (url)". Underscores inside a word
 # (snake_case, URLs) and a list bullet ("* item") are not emphasis and stay.
-_MARKUP = re.compile(r"\[(?=[^\[\]\n]{1,200}\]\()|\](?=\()|`+|<!--|-->|[*_]+")
+_MARKUP = on_first_use(r"\[(?=[^\[\]\n]{1,200}\]\()|\](?=\()|`+|<!--|-->|[*_]+")
 
 
 def _blank(match: re.Match[str]) -> str:
@@ -191,26 +192,26 @@ def _negate_verb(text: str) -> str:
 
 # --- segmentation ---------------------------------------------------------------------------
 
-_LIST_MARKER = re.compile(
+_LIST_MARKER = on_first_use(
     r"[ ]*(?:[-*\u2022\u25cf\u25aa>]+|\(?(?:\d{1,3}(?:\.\d{1,3}){0,3}|[a-z]|[ivxl]{1,5})[.)]"
     r"|(?:section|article|clause|part)[ ]+[\dIVXivx]{1,5}[.:)]?)[ ]+"
 )
-_HEADING_WORD = re.compile(
+_HEADING_WORD = on_first_use(
     r"(?:#{1,6}[ ]*)?(?:section|article|part|attachment|exhibit|appendix|schedule|annex|chapter)\b",
     re.IGNORECASE,
 )
 # `[.;!?]["')\]]*\s+|:[ \t]*(?=<list marker>)`, written to start with one character class so that
 # the engine skips straight to the next punctuation mark instead of trying every position.
-_SENTENCE_END = re.compile(
+_SENTENCE_END = on_first_use(
     r"[.;!?:](?:(?<=[.;!?])[\"')\]]*\s+|(?<=:)[ \t]*(?=\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)][ ]))"
 )
 # fast_pattern: the engine skips to the next "1" or "2" instead of testing \b everywhere.
 _YEAR = fast_pattern(r"\b(?:19|20)\d\d\b")
 _VERBISH_WORDS = r"\b(?:may|shall|must|will|can|is|are|be|you|grants?|means|agree|not)\b"
-_VERBISH = re.compile(_VERBISH_WORDS, re.IGNORECASE)
+_VERBISH = on_first_use(_VERBISH_WORDS, re.IGNORECASE)
 # On lower-case ASCII text, case-insensitive matching finds exactly what plain matching finds,
 # at more than twice the cost (the engine folds the case of every character it reads).
-_VERBISH_LOWER = re.compile(_VERBISH_WORDS)
+_VERBISH_LOWER = on_first_use(_VERBISH_WORDS)
 
 
 def _verbish(text: str) -> bool:
@@ -295,8 +296,8 @@ class Clause:
 # Acme's prior written consent:", "shall not, directly or indirectly:"); the aside is moved
 # after the item so that the negation and the item's verb meet: "you shall not resell the
 # model; (without acme's prior written consent)".
-_LEAD_ASIDE = re.compile(r"\b(?:not|never)(?=\s*,)")
-_ITEM_MARKER = re.compile(
+_LEAD_ASIDE = on_first_use(r"\b(?:not|never)(?=\s*,)")
+_ITEM_MARKER = on_first_use(
     r"(?:[-*\u2022>]+|\(?(?:\d{1,3}(?:\.\d{1,3}){0,4}|[a-z]|[ivxl]{1,5})[.)]){1,2}[ ]+"
 )
 
@@ -408,7 +409,7 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-_MARKER_WORD = re.compile(r"[a-z]|[ivx]{1,4}|\d{1,3}(?:\.\d{1,3})*")
+_MARKER_WORD = on_first_use(r"[a-z]|[ivx]{1,4}|\d{1,3}(?:\.\d{1,3})*")
 
 
 def _is_abbreviation(norm: str, dot: int) -> bool:
@@ -423,7 +424,7 @@ def _is_abbreviation(norm: str, dot: int) -> bool:
     return bool(_MARKER_WORD.fullmatch(word)) and (begin == 0 or norm[begin - 1] in " \n(")
 
 
-_DEFINITION = re.compile(
+_DEFINITION = on_first_use(
     r"^\W*(?:\(?(?:[a-z]|[ivx]{1,4}|\d{1,3}(?:\.\d{1,3}){0,3})[.)]?\s+)*(?:the\s+(?:term|word)s?\s+)?"
     # A quoted term may be defined by "means", "refers to" or "includes" ...
     r"(?:(?:\"[^\"]{1,80}\"|'[^']{1,80}')(?:\s*\([^)]{0,80}\))?(?:\s*(?:,|or|and)\s*\"[^\"]{1,60}\")*,?\s+"

@@ -9,7 +9,6 @@ whatever the profile knew of such a criterion becomes a doubt for a reader, not 
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
 from functools import lru_cache
@@ -19,9 +18,10 @@ from operator import add
 import msgspec
 
 from licheck.records import Finding, Status, replace
+from licheck.regex import on_first_use
 
-_WORD = re.compile(r"[\w%$]+(?:\.[\w%$]+)*")
-_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
+_WORD = on_first_use(r"[\w%$]+(?:\.[\w%$]+)*")
+_ELLIPSIS = on_first_use(r"\s*(?:\.\.\.|…)\s*")
 
 
 class _Folded(msgspec.Struct, frozen=True):
@@ -59,7 +59,7 @@ _ASCII_NON_WORD = str.maketrans(
 )
 # Once they are spaces, a dot joins two words only between two word characters ("2.0",
 # "e.g"); one after a space, a dot or the start, or before one or the end, is a space too.
-_LOOSE_DOT = re.compile(r"\.(?:(?<![^\s.]\.)|(?![^\s.]))")
+_LOOSE_DOT = on_first_use(r"\.(?:(?<![^\s.]\.)|(?![^\s.]))")
 
 
 def _ascii_words(folded: str) -> str | None:

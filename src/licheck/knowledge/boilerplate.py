@@ -15,6 +15,7 @@ from licheck.knowledge.index import (
     Reference,
 )
 from licheck.knowledge.normalise import _URL, MONTHS, _Document, normalise, tokens
+from licheck.regex import on_first_use
 
 TITLE_WORDS = frozenset(
     {"license", "licenses", "agreement", "terms", "conditions", "of", "use", "version", "the",
@@ -105,10 +106,10 @@ NORMATIVE_WORDS = frozenset(
 
 # Lines that are positively no license terms, by form: an identifier or a pointer to where the
 # license lives, a line that only names the license it stands beside.
-_IDENTIFIER_LINE = re.compile(r"^\W*spdx\W+license\W+identifier\W")
+_IDENTIFIER_LINE = on_first_use(r"^\W*spdx\W+license\W+identifier\W")
 
 
-_COPYRIGHT_LINE = re.compile(r"^[\W_]*(?:copyright\b|\(c\)|\u00a9)", re.IGNORECASE)
+_COPYRIGHT_LINE = on_first_use(r"^[\W_]*(?:copyright\b|\(c\)|\u00a9)", re.IGNORECASE)
 
 
 _NAMING_WORDS = frozenset(
@@ -160,7 +161,7 @@ def _outside_terms(doc: _Document, ref: Reference, start: int, end: int) -> bool
     return True
 
 
-_SENTENCE_END = re.compile(r"[.!?;:\u3002\uff01\uff1f\uff1b\uff1a]\W*$")
+_SENTENCE_END = on_first_use(r"[.!?;:\u3002\uff01\uff1f\uff1b\uff1a]\W*$")
 
 
 # A heading in another language can restrict too ("Kommerzielle Nutzung untersagt"): the

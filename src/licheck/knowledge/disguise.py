@@ -64,6 +64,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
+from licheck.regex import on_first_use
+
 _SUSPICIOUS = ("invisible", "look-alike", "compatibility")
 _KINDS = (*_SUSPICIOUS, "markup", "hyphenation")
 
@@ -125,22 +127,22 @@ _PAIRS = (
     "\ua4f3O\ua4f4U"
 )
 _LOOKALIKE = dict(zip(_PAIRS[::2], _PAIRS[1::2], strict=True))
-_LOOKALIKE_RE = re.compile("[" + "".join(_LOOKALIKE) + "]")
+_LOOKALIKE_RE = on_first_use("[" + "".join(_LOOKALIKE) + "]")
 _GREEK = frozenset(c for c in _LOOKALIKE if "\u0370" <= c <= "\u03ff")
 
 # Default_Ignorable_Code_Point (DerivedCoreProperties.txt), less the Hangul choseong/jungseong
 # fillers U+115F/1160 that spell old Korean syllables.
-_IGNORABLE = re.compile(
+_IGNORABLE = on_first_use(
     "[\u00ad\u034f\u061c\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     "\U000e0000-\U000e0fff]"
 )
 # Joiners, word-break hints, bidi marks and variation selectors that a script spells with.
 _ORTHOGRAPHIC = frozenset("\u200b\u200c\u200d\u200e\u200f\u061c\u180b\u180c\u180d\u180f")
-_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+_LINE_BREAK = on_first_use(r"(\r\n|\r|\n)")
 _BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_WORD = re.compile(r"[^\W\d_]+")
+_NON_ASCII = on_first_use(r"[^\x00-\x7f]")
+_WORD = on_first_use(r"[^\W\d_]+")
 # CJK ranges NFKC must not touch (see the module docstring): (first, last) code points.
 _KEEP = (
     (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3131, 0x318F), (0x3200, 0x33FF), (0xF900, 0xFAFF),
@@ -309,26 +311,26 @@ def _latin_text(text: str) -> bool:
 
 
 _Replacement = str | Callable[[re.Match[str]], str]
-_A_HREF = re.compile(r"""<a\s[^<>\n]*?href\s*=\s*["']?([^"'\s<>]+)["']?[^<>\n]*>(.*?)</a\s*>""")
-_AUTOLINK = re.compile(r"<((?:https?|ftp|mailto):[^\s<>]+)>")
-_LINK = re.compile(r"!?\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?"
+_A_HREF = on_first_use(r"""<a\s[^<>\n]*?href\s*=\s*["']?([^"'\s<>]+)["']?[^<>\n]*>(.*?)</a\s*>""")
+_AUTOLINK = on_first_use(r"<((?:https?|ftp|mailto):[^\s<>]+)>")
+_LINK = on_first_use(r"!?\[([^\[\]\n]*)\]\(\s*<?([^()\s<>]*(?:\([^()\s]*\)[^()\s<>]*)*)>?"
                    r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?\s*\)""")  # fmt: skip
-_REF_LINK = re.compile(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>\n]*)?/?>")
+_REF_LINK = on_first_use(r"\[([^\[\]\n]+)\]\[[^\[\]\n]*\]")
+_TAG = on_first_use(r"</?([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>\n]*)?/?>")
 _INLINE_TAGS = frozenset(
     ("a", "abbr", "b", "bdi", "bdo", "cite", "code", "del", "dfn", "em", "font", "i", "ins",
      "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var")
 )  # fmt: skip
-_COMMENT = re.compile(r"<!--|-->")
-_RULE_CELL = re.compile(r"\s*:?-+:?\s*")
-_RULE_ROW = re.compile(r"\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*")
+_COMMENT = on_first_use(r"<!--|-->")
+_RULE_CELL = on_first_use(r"\s*:?-+:?\s*")
+_RULE_ROW = on_first_use(r"\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)+\|?\s*")
 # A url does not end on ?!.,:*_~ (GFM spec 6.9, extended autolinks), so "**https://x**" keeps
 # its url and loses its stars.
-_URL = re.compile(r"(?:https?|ftp)://[^\s<>()]*[^\s<>()*_~`.,;:!?'\"]")
-_CODE = re.compile(r"`+")
-_STARS = re.compile(r"\*+|~~+")
-_UNDERSCORE = re.compile(r"(?<![\w])_+(?=[^\W_])|(?<=[^\W_])_+(?![\w])")
-_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_URL = on_first_use(r"(?:https?|ftp)://[^\s<>()]*[^\s<>()*_~`.,;:!?'\"]")
+_CODE = on_first_use(r"`+")
+_STARS = on_first_use(r"\*+|~~+")
+_UNDERSCORE = on_first_use(r"(?<![\w])_+(?=[^\W_])|(?<=[^\W_])_+(?![\w])")
+_ENTITY = on_first_use(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _MARKUP_CHARS = frozenset("*_`[<>&|~")
 
 
@@ -422,8 +424,8 @@ def _sub_outside_urls(pattern: re.Pattern[str], repl: _Replacement, line: str) -
     return pattern.sub(apply, line), changed
 
 
-_HYPHEN_END = re.compile(r"(?<=[^\W\d_])[-\u2010][ \t]*$")
-_WORD_START = re.compile(r"([ \t]*)([^\W\d_]\S*)")
+_HYPHEN_END = on_first_use(r"(?<=[^\W\d_])[-\u2010][ \t]*$")
+_WORD_START = on_first_use(r"([ \t]*)([^\W\d_]\S*)")
 
 
 def _join_hyphenated(lines: list[str], tally: _Tally) -> None:
@@ -459,7 +461,7 @@ def undisguise(text: str, *, markup: bool = True, hyphenation: bool = True) -> U
 
 # Where _join_hyphenated may join in an ASCII text: a hyphen ending a line, spaces or tabs after
 # it included (led by the literal "-", so the search skips ahead; U+2010 is no ASCII).
-_LINE_END_HYPHEN = re.compile(r"-[ \t]*[\r\n]")
+_LINE_END_HYPHEN = on_first_use(r"-[ \t]*[\r\n]")
 
 
 def _undisguise_lines(text: str, *, markup: bool, hyphenation: bool) -> Undisguised:

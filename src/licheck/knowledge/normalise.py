@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from licheck.knowledge.index import EXCERPT_CHARS, HASH_BITS, HASH_MASK, NGRAM
 from licheck.records import Span
+from licheck.regex import on_first_use
 
 # --- normalisation (SPDX matching guidelines, section 2) -----------------------------------
 
@@ -33,34 +34,34 @@ _COPYRIGHT_START = (
     r"interests?|rights?|policy|treaties|treaty|may|shall|will|must)\b)[A-Z0-9\[<{(]|by\b))"
 )
 # The whole statement when it ends (a full stop or the line's end) within 120 characters...
-_COPYRIGHT = re.compile(
+_COPYRIGHT = on_first_use(
     _COPYRIGHT_START + r"(?:[^\n.]|\.(?!\s)){0,120}(?:\.(?=\s)|$)", re.MULTILINE
 )
 # ... else, on a long line that goes on with the license, only "Copyright (c) 2001 by".
-_COPYRIGHT_PREFIX = re.compile(
+_COPYRIGHT_PREFIX = on_first_use(
     _COPYRIGHT_START + r"(?:[^\S\n]*(?:\([cC]\)|©|\d{4}(?:[-\u2013,][^\S\n]*\d{4})*,?|by\b))*",
     re.MULTILINE,
 )
 # A notice inside a line ("... Community License, Copyright © Meta Platforms, Inc."): the
 # copyright sign makes it one wherever it stands.
-_COPYRIGHT_INLINE = re.compile(
+_COPYRIGHT_INLINE = on_first_use(
     r"(?:Copyright|COPYRIGHT|copyright)[^\S\n]*(?:\([cC]\)|©)(?:[^\n.]|\.(?!\s)){0,80}"
 )
-_RIGHTS = re.compile(r"all rights reserved\.?")
-_BULLET = re.compile(
+_RIGHTS = on_first_use(r"all rights reserved\.?")
+_BULLET = on_first_use(
     r"\n[>|#*_/;!% \t]*(?:[-*•·▪◦+]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,5})[.)](?:\d{1,2}[.)])*)"
     r"(?=[^\S\n])",
     re.MULTILINE,
 )
 # "(a)", "(iv)", "(12)", "3)" and section numbers "3." or "2.1." anywhere (reflowed text keeps
 # them mid-line). Written to start with a character class so the regex engine skips ahead fast.
-_INLINE_BULLET = re.compile(
+_INLINE_BULLET = on_first_use(
     r"[(\d](?:(?<=\()(?:\d{1,2}|[a-z]|[ivx]{1,5})\)"
     r"|(?<![\w.(]\d)\d?(?:(?:\.\d{1,2})*\.|\))(?=\s))"
 )
 # The same for an ASCII text, where a digit (\d: any Unicode decimal digit, asked of a table
 # for every character the search passes) can only be 0-9: a quarter faster.
-_INLINE_BULLET_ASCII = re.compile(
+_INLINE_BULLET_ASCII = on_first_use(
     r"[(0-9](?:(?<=\()(?:[0-9]{1,2}|[a-z]|[ivx]{1,5})\)"
     r"|(?<![\w.(][0-9])[0-9]?(?:(?:\.[0-9]{1,2})*\.|\))(?=\s))"
 )
@@ -68,7 +69,7 @@ _INLINE_BULLET_ASCII = re.compile(
 # one letter or two to four roman-numeral letters, "." or ")", white space. Found from the rare
 # "." or ")" and looked back from (the same matches as r"[ \t](?:[a-z]|[ivx]{2,4})[.)](?=\s)",
 # which tries every space); _drop_letters removes them.
-_INLINE_LETTER = re.compile(
+_INLINE_LETTER = on_first_use(
     r"[.)](?:(?<=[ \t][a-z].)|(?<=[ \t][ivx]{2}.)|(?<=[ \t][ivx]{3}.)|(?<=[ \t][ivx]{4}.))(?=\s)"
 )
 
@@ -139,13 +140,13 @@ def _holder(match: re.Match[str]) -> str:
 
 
 # ... the next line may start with a comment marker ("non-\n# exclusive" in a source header).
-_HYPHEN_BREAK = re.compile(r"-[^\S\n]*\n[^\S\n]*(?:[#*/;!%>|]+[^\S\n]*)?([a-z]+)")
-_HYPHEN_SPACE = re.compile(r"-(?<=[a-z]-)[ \t]+(?=[a-z])")  # starts with "-": a fast scan
-_TOKEN = re.compile(
+_HYPHEN_BREAK = on_first_use(r"-[^\S\n]*\n[^\S\n]*(?:[#*/;!%>|]+[^\S\n]*)?([a-z]+)")
+_HYPHEN_SPACE = on_first_use(r"-(?<=[a-z]-)[ \t]+(?=[a-z])")  # starts with "-": a fast scan
+_TOKEN = on_first_use(
     r"[a-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff]+"
     r"|[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 )
-_URL = re.compile(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
+_URL = on_first_use(r"https?://[^\s<>()\[\]\"'`]+", re.IGNORECASE)
 
 # Varietal spellings the SPDX guidelines treat as the same word (their equivalent-words list,
 # the entries that occur in license texts), plus http/https which the guidelines also equate.
@@ -252,8 +253,8 @@ def token_spans(normalised: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TOKEN.finditer(normalised)]
 
 
-_NOT_NUMBER_TEXT = re.compile(r"[^\w.,:/\-]+")
-_MONTH_WORD = re.compile(
+_NOT_NUMBER_TEXT = on_first_use(r"[^\w.,:/\-]+")
+_MONTH_WORD = on_first_use(
     r"\b(?:january|february|march|april|may|june|july|august|september|october|november|"
     r"december)\b"
 )
