@@ -56,9 +56,7 @@ on "-"), ASCII with `markup=True` 0.56 ms; Cyrillic look-alikes in English 4.7 m
 
 from __future__ import annotations
 
-import html
 import re
-import string
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -294,10 +292,13 @@ def _fold_lookalikes(line: str, number: int, tally: _Tally, *, pure: bool) -> st
     return _WORD.sub(fold, line)
 
 
+_ASCII_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"  # string's, w/o its import
+
+
 def _latin_text(text: str) -> bool:
     """Whether at most 5 % of the letters are neither Latin nor look-alikes of Latin."""
     others = _NON_ASCII.findall(text)
-    letters = sum(map(text.count, string.ascii_letters))
+    letters = sum(map(text.count, _ASCII_LETTERS))
     most = letters + len(others)
     foreign = 0
     for ch in others:
@@ -357,6 +358,8 @@ def _star(match: re.Match[str]) -> str:
 
 def _entity(match: re.Match[str]) -> str:
     """An HTML entity decoded, but never into a line break (that would shift every line)."""
+    import html  # here: its table of entities costs a start-up 8 M instructions; few texts hold one
+
     decoded = html.unescape(match.group())
     return " " if _BREAKS.intersection(decoded) else decoded
 
