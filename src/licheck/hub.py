@@ -32,6 +32,7 @@ The core prints nothing and imports pyarrow and dask only when a run needs them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
 from collections import deque
@@ -55,7 +56,7 @@ from licheck.pool import (
     kill,
     new_pool,
     usable_cores,
-    within,
+    within_each,
 )
 from licheck.records import replace
 from licheck.scan import DEFAULT_TIMEOUT, ScanLine, UnitResult
@@ -118,6 +119,11 @@ def reach(bases: Iterable[str], graph: Mapping[str, SameRunModel]) -> dict[str, 
     return reached
 
 
+def _no_record(row: DumpRow) -> None:
+    """A row not read within its bound in the first pass: no base (the second pass says why)."""
+    return None
+
+
 class DumpWorker(ReadersOnFirstUse):
     """Reads and judges batches of dump rows: picklable, errors returned as values, no globals.
 
@@ -156,20 +162,32 @@ class DumpWorker(ReadersOnFirstUse):
 
         models: list[Fact] = []
         named: list[str] = []
-        for row in rows_of(batch):
-            try:
-                record = within(self.timeout, functools.partial(self._record, row))
-            except (LicheckError, ValueError, TimeBoundError):
-                continue  # the second pass reports it
+        for record in within_each(self.timeout, self._readable, rows_of(batch), _no_record):
+            if record is None:
+                continue
             key = base_key(record.name, None)
             name = None if key == record.name else record.name
             models.append((key, name, record.license, tuple(record.base_models)))
             named.extend(record.base_models)  # as written: `--online` fetches them by these
         return models, named
 
+    def _readable(self, row: DumpRow) -> Any:
+        """A row's record, or None when it cannot be read (the second pass reports why)."""
+        try:
+            return self._record(row)
+        except (LicheckError, ValueError):
+            return None
+
     def __call__(self, batch: Rows, graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
-        """Judge a batch in row order against the base-model graph (or the part it reaches)."""
-        return self._form([self.judge(row, graph) for row in rows_of(batch)])
+        """Judge a batch in row order against the base-model graph (or the part it reaches),
+        each row within its time bound (`pool.within_each`)."""
+        rows = rows_of(batch)
+        with contextlib.suppress(Exception):  # a failure here is each row's to report
+            self._ready()  # built once per process, outside any one row's bound
+        judged = within_each(
+            self.timeout, functools.partial(self.judge, graph=graph), rows, self._late
+        )
+        return self._form(judged)
 
     def _form(self, subjects: list[SubjectReport]) -> list[UnitResult]:
         """Subjects as this worker sends them: as they are, or as JSON lines with tallies."""
@@ -183,16 +201,15 @@ class DumpWorker(ReadersOnFirstUse):
         ]
 
     def judge(self, row: DumpRow, graph: Mapping[str, SameRunModel]) -> SubjectReport:
-        """One row's subject; what cannot be read or judged is unreadable, never a pass."""
+        """One row's subject; what cannot be read or judged is unreadable, never a pass. The
+        row's time bound is its batch's (`__call__`)."""
         from licheck.engine.evaluate import evaluate
 
         source = row_source(self.shown, row.number)
-        name = row.repo_id or source
-
-        def judged() -> SubjectReport:
+        try:
             knowledge, readers = self._ready()
             record = self._record(row)
-            return evaluate(
+            subject = evaluate(
                 record,
                 catalog=knowledge.catalog,
                 policy=self.policy,
@@ -201,26 +218,30 @@ class DumpWorker(ReadersOnFirstUse):
                 identify_text=readers.identify,
                 known_bases=reach(record.base_models, graph),
             )
-
-        try:
-            self._ready()  # built once per process, outside any one row's bound
-            subject = within(self.timeout, judged)
-        except TimeBoundError:
-            subject = unreadable(source, f"not judged within {self.timeout:g} s")
         except LicheckError as exc:
             message = exc.message + (f" ({exc.hint})" if exc.hint else "")
             subject = unreadable(exc.file or source, message, exc.line)
-        except (KeyboardInterrupt, SystemExit):
+        except (KeyboardInterrupt, SystemExit, TimeBoundError):
             raise
         except Exception as exc:
             message = f"internal error ({type(exc).__name__}: {exc}); this is a bug in licheck"
             subject = unreadable(source, message)
+        return self._named(subject, row)
+
+    def _late(self, row: DumpRow) -> SubjectReport:
+        """A row not judged within its bound: unreadable, named by its repo id."""
+        subject = unreadable(
+            row_source(self.shown, row.number), f"not judged within {self.timeout:g} s"
+        )
+        return self._named(subject, row)
+
+    def _named(self, subject: SubjectReport, row: DumpRow) -> SubjectReport:
+        name = row.repo_id or row_source(self.shown, row.number)
         return replace(subject, name=name) if subject.name != name else subject
 
     def lost(self, row: DumpRow, why: str) -> list[UnitResult]:
         """A row whose worker died or hung on it: unreadable (nothing unverified passes)."""
-        subject = unreadable(row_source(self.shown, row.number), why)
-        return self._form([replace(subject, name=row.repo_id or subject.name)])
+        return self._form([self._named(unreadable(row_source(self.shown, row.number), why), row)])
 
 
 def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
