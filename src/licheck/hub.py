@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -421,14 +422,21 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
     return Client(cluster, direct_to_workers=True), cluster
 
 
-def _collect_task(worker: DumpWorker, batch: Rows) -> Collected:
-    return worker.collect(batch)
+# A Dask task's result crosses as one pickled blob, made on the task's thread. Handed a list,
+# Dask pickled it on the worker's event loop into a frame per subject (514 frames, ~10 ms for
+# a batch of 512 rows' JSON lines) and wrote each frame with its header: that, not the rows,
+# was most of a Dask worker's time beyond the local pool's. Pickle, as Dask's own transport.
+def _collect_task(worker: DumpWorker, batch: Rows) -> bytes:
+    return pickle.dumps(worker.collect(batch), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _judge_task(
-    worker: DumpWorker, batch: Rows, graph: Mapping[str, SameRunModel]
-) -> list[UnitResult]:
-    return worker(batch, graph)
+def _judge_task(worker: DumpWorker, batch: Rows, graph: Mapping[str, SameRunModel]) -> bytes:
+    return pickle.dumps(worker(batch, graph), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(future: Any) -> Any:
+    """A task's result (its blob, unpickled); a failed task raises its error here."""
+    return pickle.loads(future.result())
 
 
 def _window(
@@ -456,13 +464,13 @@ def _judged_alone(
     worker's data), then, if it fails again, row by row, so only the row at fault is lost."""
     shared.again()
     try:
-        yield from shared.judge(batch, reached).result()
+        yield from _unpacked(shared.judge(batch, reached))
         return
     except Exception:
         shared.again()
     for row in batch.rows():
         try:
-            yield from shared.judge([row], reached).result()
+            yield from _unpacked(shared.judge([row], reached))
         except Exception as exc:
             shared.again()
             why = f"the Dask worker judging it died ({type(exc).__name__})"
@@ -487,9 +495,12 @@ def _run_dask(
     # batches per worker (hundreds of MB: the main process's memory grew with the dump).
     # A task that killed its worker is tried once more elsewhere (Dask's default: 3 more
     # times, each killing a worker); the engine then narrows the batch down to its row.
+    # A worker's statistical profiler samples every thread's stack 100 times a second (for the
+    # dashboard), taking the GIL from the row being judged each time; licheck never reads it.
     settings = {
         "distributed.admin.low-level-log-length": 0,
         "distributed.scheduler.allowed-failures": 1,
+        "distributed.worker.profile.enabled": False,
     }
     with dask.config.set(settings):
         return (yield from _run_dask_client(worker, spec, jobs, scheduler))
@@ -533,11 +544,11 @@ def _run_dask_client(
         def collected() -> Iterator[Collected]:
             for batch, future in _window(spec.batches(), shared.collect, window):
                 try:
-                    yield future.result()
+                    yield _unpacked(future)
                 except Exception:  # KilledWorker (see the docstring), or cancelled with it
                     shared.again()
                     try:
-                        yield shared.collect(batch).result()
+                        yield _unpacked(shared.collect(batch))
                     except Exception:
                         shared.again()
                         yield [], []
@@ -552,7 +563,7 @@ def _run_dask_client(
         for (index, batch), future in _window(enumerate(spec.batches()), judge, window):
             found = True
             try:
-                results: list[UnitResult] = future.result()
+                results: list[UnitResult] = _unpacked(future)
             except Exception:  # KilledWorker: the batch's worker died, retries included
                 results = list(_judged_alone(shared, batch, reach(named[index], graph)))
             yield from results
