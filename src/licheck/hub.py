@@ -422,15 +422,17 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
     return Client(cluster, direct_to_workers=True), cluster
 
 
-# A Dask task's result crosses as one pickled blob, made on the task's thread. Handed a list,
-# Dask pickled it on the worker's event loop into a frame per subject (514 frames, ~10 ms for
-# a batch of 512 rows' JSON lines) and wrote each frame with its header: that, not the rows,
-# was most of a Dask worker's time beyond the local pool's. Pickle, as Dask's own transport.
+# A Dask task's result (and a second-pass task's arguments) cross as one pickled blob, made on
+# the task's thread. Handed a list, Dask pickled it on the worker's event loop into a frame per
+# subject (514 frames, ~10 ms for a batch of 512 rows' JSON lines) and wrote each frame with its
+# header: that, not the rows, was most of a Dask worker's time beyond the local pool's. Pickle,
+# as Dask's own transport.
 def _collect_task(worker: DumpWorker, batch: Rows) -> bytes:
     return pickle.dumps(worker.collect(batch), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _judge_task(worker: DumpWorker, batch: Rows, graph: Mapping[str, SameRunModel]) -> bytes:
+def _judge_task(worker: DumpWorker, task: bytes) -> bytes:
+    batch, graph = pickle.loads(task)
     return pickle.dumps(worker(batch, graph), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -528,7 +530,10 @@ class _Scattered:
         return self.client.submit(_collect_task, self.worker, batch, pure=False)
 
     def judge(self, batch: Rows, reached: Mapping[str, SameRunModel]) -> Any:
-        return self.client.submit(_judge_task, self.worker, batch, reached, pure=False)
+        # The batch and its reach as one blob too: a dict of SameRunModel crossed as a frame per
+        # model, pickled by the client and again by the scheduler (~2 ms for 100 of them).
+        task = pickle.dumps((batch, reached), protocol=pickle.HIGHEST_PROTOCOL)
+        return self.client.submit(_judge_task, self.worker, task, pure=False)
 
 
 def _run_dask_client(
