@@ -43,6 +43,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from licheck.dump_spill import Collected, Fact, FirstPassSpill
 from licheck.engine.readers import ReadersOnFirstUse
 from licheck.engine.report import tally, unreadable
 from licheck.errors import InputError, LicheckError
@@ -70,11 +71,6 @@ if TYPE_CHECKING:
     from licheck.records import Policy, SubjectReport
 
 ENGINES = ("local", "dask")
-# A row's model as a base, as small as it can travel and wait: its same-run key, its name
-# (None when the key is the name), what it declares, and its own bases.
-Fact = tuple[str, "str | None", "str | None", tuple[str, ...]]
-# One batch's collected models, and the bases its rows name.
-Collected = tuple[list[Fact], list[str]]
 # A batch as read from the file, or rows already made (a batch re-run row by row).
 Rows = RowBatch | list[DumpRow]
 
@@ -245,34 +241,42 @@ class DumpWorker(ReadersOnFirstUse):
         return self._form([self._named(unreadable(row_source(self.shown, row.number), why), row)])
 
 
-def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
+def build_graph(collected: Iterable[Collected], spill: FirstPassSpill) -> dict[str, SameRunModel]:
     """The base-model graph of a dump: every model some row names as a base, by its key.
 
     A model no row names is no one's base and is dropped, so the graph holds the bases only.
-    Until the last row is read any model may be named, so every row's fact waits here: as a
-    small tuple with its repeated strings (licenses, base names) shared: ~270 MB for a million
-    rows, against ~370 MB as SameRunModel objects (the main process grows with the dump by
-    that much, no more).
+    Until the last row is read any model may be named, so every batch waits in `spill`, on
+    disk (it held ~270 MB a million rows in memory), and only the set of named bases here; the
+    spill is then read back for the models in that set, the first row of a repo id winning.
     """
     from licheck.engine.judgment import SameRunModel, base_key
 
-    facts: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
     named: set[str] = set()
-    for batch_facts, batch_named in collected:
-        for key, name, expression, bases in batch_facts:
-            if key not in facts:
-                shared = tuple(sys.intern(base) for base in bases)
-                facts[key] = (name, sys.intern(expression) if expression else None, shared)
-        named.update(base_key(name, None) for name in batch_named)  # names as written
+    for batch in collected:
+        spill.add(batch)
+        named.update(base_key(name, None) for name in batch[1])  # names as written
     graph: dict[str, SameRunModel] = {}
-    for key in named:
-        if key in facts:
-            name, expression, bases = facts[key]
-            graph[key] = SameRunModel(name or key, expression, bases)
+    for facts, _ in spill:
+        for key, name, expression, bases in facts:
+            if key in named and key not in graph:
+                shared = tuple(sys.intern(base) for base in bases)  # repeated across models
+                terms = sys.intern(expression) if expression else None
+                graph[key] = SameRunModel(name or key, terms, shared)
     return graph
 
 
-def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, SameRunModel]:
+def named_bases(spill: FirstPassSpill) -> Iterator[list[str]]:
+    """Each batch's named bases, in the first pass's order, for its reach of the graph in the
+    second; none for a batch the first pass did not see (unknown bases, never a pass)."""
+    for _, named in spill:
+        yield named
+    while True:
+        yield []
+
+
+def base_graph(
+    worker: DumpWorker, collected: Iterable[Collected], spill: FirstPassSpill
+) -> dict[str, SameRunModel]:
     """The dump's base-model graph (build_graph) and, with `--online`, the Hub's cards for the
     bases the rows name that neither the dump nor the built-in table knows.
 
@@ -281,7 +285,7 @@ def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, 
     reaches every worker as it is (a batch's reach, Dask's broadcast), so no worker fetches.
     """
     if not worker.online:
-        return build_graph(collected)
+        return build_graph(collected, spill)
     from licheck.engine.judgment import SameRunModel
     from licheck.online_bases import online_bases
 
@@ -292,7 +296,7 @@ def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, 
             names.update(dict.fromkeys(batch[1]))
             yield batch
 
-    graph = build_graph(noted())
+    graph = build_graph(noted(), spill)
     graph.update(online_bases([SameRunModel("the dump", None, tuple(names))], graph))
     return graph
 
@@ -351,33 +355,31 @@ def _run_local(
     of the graph that the bases its rows named in the first pass reach.
     """
     workers = jobs or usable_cores()
-    named: list[list[str]] = []
     found = False
-    if workers == 1:
-        graph = base_graph(worker, _kept(named, (worker.collect(rows) for rows in spec.batches())))
-        for index, batch in enumerate(spec.batches()):
+    with FirstPassSpill() as spill:
+        if workers == 1:
+            graph = base_graph(worker, (worker.collect(rows) for rows in spec.batches()), spill)
+            for batch, named in zip(spec.batches(), named_bases(spill), strict=False):
+                found = True
+                yield from worker(batch, reach(named, graph))
+            return found
+        pools = [new_pool(workers, worker)]
+        try:
+            collected = collected_in_order(
+                pools, worker, spec.batches(), workers, lambda _: ([], [])
+            )
+            graph = base_graph(worker, collected, spill)
+        except BaseException:
+            kill(pools[0])
+            raise
+        tasks = (
+            (batch, (reach(named, graph),))
+            for batch, named in zip(spec.batches(), named_bases(spill), strict=False)
+        )
+        for result in in_order(worker, tasks, workers, rows_of, pools[0]):
             found = True
-            yield from worker(batch, reach(named[index], graph))
+            yield result
         return found
-    pools = [new_pool(workers, worker)]
-    try:
-        collected = collected_in_order(pools, worker, spec.batches(), workers, lambda _: ([], []))
-        graph = base_graph(worker, _kept(named, collected))
-    except BaseException:
-        kill(pools[0])
-        raise
-    tasks = ((batch, (reach(named[index], graph),)) for index, batch in enumerate(spec.batches()))
-    for result in in_order(worker, tasks, workers, rows_of, pools[0]):
-        found = True
-        yield result
-    return found
-
-
-def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Collected]:
-    """Pass the first pass's batches on, keeping each batch's named bases (for its reach)."""
-    for batch in collected:
-        named.append(batch[1])
-        yield batch
 
 
 def _dask() -> Any:
@@ -540,11 +542,10 @@ def _run_dask_client(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
 ) -> Generator[UnitResult, None, bool]:
     client, cluster = _client(jobs, scheduler)
+    spill = FirstPassSpill()
     try:
         window = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
         shared = _Scattered(client, worker)
-
-        named: list[list[str]] = []  # each batch's named bases, for its reach of the graph
 
         def collected() -> Iterator[Collected]:
             for batch, future in _window(spec.batches(), shared.collect, window):
@@ -558,22 +559,24 @@ def _run_dask_client(
                         shared.again()
                         yield [], []
 
-        graph = base_graph(worker, _kept(named, collected()))
+        graph = base_graph(worker, collected(), spill)
 
-        def judge(task: tuple[int, RowBatch]) -> Any:
-            index, batch = task
-            return shared.judge(batch, reach(named[index], graph))
+        def judge(task: tuple[RowBatch, list[str]]) -> Any:
+            batch, named = task
+            return shared.judge(batch, reach(named, graph))
 
         found = False
-        for (index, batch), future in _window(enumerate(spec.batches()), judge, window):
+        batches = zip(spec.batches(), named_bases(spill), strict=False)
+        for (batch, named), future in _window(batches, judge, window):
             found = True
             try:
                 results: list[UnitResult] = _unpacked(future)
             except Exception:  # KilledWorker: the batch's worker died, retries included
-                results = list(_judged_alone(shared, batch, reach(named[index], graph)))
+                results = list(_judged_alone(shared, batch, reach(named, graph)))
             yield from results
         return found
     finally:
+        spill.close()
         client.close()
         if cluster is not None:
             cluster.close()
