@@ -18,14 +18,15 @@ The same worker object runs on both engines. A batch crosses to a worker as the 
 holds (`RowBatch`: an Arrow IPC stream, or JSON lines), never as Python objects, and the worker
 makes its rows: the main process only reads, sends and writes. The local engine sends each
 batch with the part of the graph its rows reach (as `licheck scan` does); Dask broadcasts the
-graph and the worker to every worker once (`scatter(broadcast=True)`) and each task reaches
-into it, so no batch looks a base up remotely, and the client gathers results from the workers
-directly (not through the scheduler). Results come back in row order, either way, and are the
-same.
+worker to every worker once (`scatter(broadcast=True)`), a task carries its batch and that
+part of the graph as one pickled blob and returns its results as one, and the client gathers
+them from the workers directly (not through the scheduler). The first pass waits on disk
+(`dump_spill`) until the second. Results come back in row order, either way, and are the same.
 
-Each row is judged within a time bound (`pool.within`: a pathological card is `unreadable`,
-"not judged within N s"), and a worker that dies on a batch (a crash in a C extension, out of
-memory) has that batch re-run row by row, so that only the row at fault is `unreadable`.
+Each row is judged within its own time bound (`pool.within_each`, a batch at a time: a
+pathological card is `unreadable`, "not judged within N s", the rest of its batch judged), and
+a worker that dies on a batch (a crash in a C extension, out of memory) has that batch re-run
+row by row, so that only the row at fault is `unreadable`.
 
 The core prints nothing and imports pyarrow and dask only when a run needs them.
 """

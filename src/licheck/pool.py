@@ -5,7 +5,8 @@ the licenses it read: every Llama fine-tune ships the same text; its catalog's s
 each pool process is started with one copy of the worker and keeps it. This list is the only
 state a process keeps, and only in pool workers; the main process never fills it.
 
-Both runs share the rest too: the time bound on one item (a unit, a row) inside a worker, the
+Both runs share the rest too: the time bound on one item (a unit, a row) inside a worker
+(`within`; `within_each` for a batch's items, each with its own bound), the
 bounded window of tasks collected in order, and what follows a worker that dies or hangs (its
 tasks re-run item by item, so that only the item at fault is lost).
 """
