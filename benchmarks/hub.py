@@ -4,7 +4,10 @@
 Generated dumps with a license mix drawn like the Hub's: many fine-tunes of open bases, chains
 of depth 1-5 over Llama, Gemma, Qwen and FLUX re-declared as MIT or Apache-2.0, `other`
 licenses, no license, broken cards. Each measurement runs in a fresh process, so that its peak
-RSS (its own and its largest child's) is its own.
+RSS (its own and its largest child's) is its own, and so are its CPU seconds (its own and its
+children's: the pool's or the LocalCluster's workers). The machine's 1-minute load average is
+printed beside each figure: on a shared machine a figure means little without it, and the CPU
+seconds, which the load inflates far less than the wall time, show where an engine spends.
 
     python benchmarks/hub.py [ROWS ...]      # default: 10000 100000
     python benchmarks/hub.py --engines floor,local 1000000   # some of the three only
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import random
 import resource
 import subprocess
@@ -104,10 +108,10 @@ def _measure(mode: str, path: str) -> dict[str, float]:
 
         real = hub.build_graph
 
-        def timed(collected):  # type: ignore[no-untyped-def]
+        def timed(*args):  # type: ignore[no-untyped-def]
             nonlocal collect
             began = time.perf_counter()
-            graph = real(collected)
+            graph = real(*args)
             collect = time.perf_counter() - began
             return graph
 
@@ -127,8 +131,18 @@ def _measure(mode: str, path: str) -> dict[str, float]:
     # exec on Linux, so it reported the generating parent's size (201 MB at 100k for the
     # floor, the local and the Dask main process alike).
     own = _own_peak_mb()
-    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"rows": rows, "seconds": elapsed, "main_mb": own, "child_mb": child, "collect": collect}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "rows": rows,
+        "seconds": elapsed,
+        "main_mb": own,
+        "child_mb": children.ru_maxrss / 1024,
+        "collect": collect,
+        "main_cpu": me.ru_utime + me.ru_stime,
+        "child_cpu": children.ru_utime + children.ru_stime,
+        "load": os.getloadavg()[0],
+    }
 
 
 def _own_peak_mb() -> float:
@@ -147,9 +161,10 @@ def main() -> None:
         args = args[2:]
     sizes = [int(a) for a in args] or [10_000, 100_000]
     print(
-        "| rows | engine | rows/s | vs local | first pass (graph) share | peak RSS main / worker |"
+        "| rows | engine | rows/s | vs local | first pass (graph) share | peak RSS main / worker "
+        "| CPU s main / workers | load |"
     )
-    print("|---:|---|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
     with tempfile.TemporaryDirectory() as tmp:
         for rows in sizes:
             path = Path(tmp) / f"cards-{rows}.parquet"
@@ -175,7 +190,8 @@ def main() -> None:
                 }[mode]
                 print(
                     f"| {rows:,} | {name} | {rate:,.0f} | {versus} | {share} | "
-                    f"{m['main_mb']:.0f} / {m['child_mb']:.0f} MB |",
+                    f"{m['main_mb']:.0f} / {m['child_mb']:.0f} MB | "
+                    f"{m['main_cpu']:.1f} / {m['child_cpu']:.1f} | {m['load']:.1f} |",
                     flush=True,
                 )
 

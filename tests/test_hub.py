@@ -503,3 +503,62 @@ def test_a_row_past_its_time_bound_is_unreadable_and_the_run_goes_on(
     assert found["org/ft"].format == "unreadable"
     assert found["org/ft"].violations[0].message == "not judged within 0.2 s"
     assert found["org/ok"].passed and found["org/base"].violations  # the others judged
+
+
+class _SlowWorker(DumpWorker):
+    """org/ft's card takes far longer than its bound (in a Dask worker process too, where a
+    monkeypatch of the test process does not reach)."""
+
+    def judge(self, row: DumpRow, graph: Any) -> SubjectReport:
+        if row.repo_id == "org/ft":
+            import time
+
+            time.sleep(4)
+        return super().judge(row, graph)
+
+
+def test_a_row_past_its_bound_on_a_dask_worker_is_unreadable_and_its_batch_judged(
+    tmp_path: Path,
+) -> None:
+    """On a Dask worker a batch runs on one helper thread; the slow row is cut at its bound,
+    the rows after it in its batch are judged."""
+    pytest.importorskip("distributed")
+    import time
+
+    from licheck import hub
+
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    spec = DumpSpec(dump, dump.name, batch_rows=4)
+    expected = _run(dump, jobs=1, batch_rows=4)
+    worker = _SlowWorker(Policy(), TODAY, dump.name, timeout=1)
+    started = time.monotonic()
+    found = list(hub._run_dask(worker, spec, 2, None))
+    assert time.monotonic() - started < 30
+    assert [s.name for s in found] == [s.name for s in expected]  # type: ignore[union-attr]
+    for got, want in zip(found, expected, strict=True):
+        assert isinstance(got, SubjectReport)
+        if got.name == "org/ft":
+            assert got.format == "unreadable"
+            assert got.violations[0].message == "not judged within 1 s"
+        else:
+            assert got == want
+
+
+def test_a_row_past_its_bound_off_the_main_thread_leaves_its_batch_judged(
+    tmp_path: Path,
+) -> None:
+    import threading
+
+    from licheck.inputs.card_dump import dump_rows
+
+    dump = _jsonl(tmp_path / "cards.jsonl")
+    (rows,) = list(dump_rows(dump, batch_rows=100))
+    worker = _SlowWorker(Policy(), TODAY, dump.name, timeout=0.5)
+    found: list[Any] = []
+    thread = threading.Thread(target=lambda: found.extend(worker(rows, {})))
+    thread.start()
+    thread.join(20)
+    subjects = _by_name(found)
+    assert subjects["org/ft"].format == "unreadable"
+    assert subjects["org/ft"].violations[0].message == "not judged within 0.5 s"
+    assert len(found) == len(rows) and subjects["org/ok"].passed  # the rest of the batch

@@ -18,21 +18,24 @@ The same worker object runs on both engines. A batch crosses to a worker as the 
 holds (`RowBatch`: an Arrow IPC stream, or JSON lines), never as Python objects, and the worker
 makes its rows: the main process only reads, sends and writes. The local engine sends each
 batch with the part of the graph its rows reach (as `licheck scan` does); Dask broadcasts the
-graph and the worker to every worker once (`scatter(broadcast=True)`) and each task reaches
-into it, so no batch looks a base up remotely, and the client gathers results from the workers
-directly (not through the scheduler). Results come back in row order, either way, and are the
-same.
+worker to every worker once (`scatter(broadcast=True)`), a task carries its batch and that
+part of the graph as one pickled blob and returns its results as one, and the client gathers
+them from the workers directly (not through the scheduler). The first pass waits on disk
+(`dump_spill`) until the second. Results come back in row order, either way, and are the same.
 
-Each row is judged within a time bound (`pool.within`: a pathological card is `unreadable`,
-"not judged within N s"), and a worker that dies on a batch (a crash in a C extension, out of
-memory) has that batch re-run row by row, so that only the row at fault is `unreadable`.
+Each row is judged within its own time bound (`pool.within_each`, a batch at a time: a
+pathological card is `unreadable`, "not judged within N s", the rest of its batch judged), and
+a worker that dies on a batch (a crash in a C extension, out of memory) has that batch re-run
+row by row, so that only the row at fault is `unreadable`.
 
 The core prints nothing and imports pyarrow and dask only when a run needs them.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import pickle
 import sys
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
@@ -41,6 +44,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from licheck.dump_spill import Collected, Fact, FirstPassSpill
 from licheck.engine.readers import ReadersOnFirstUse
 from licheck.engine.report import tally, unreadable
 from licheck.errors import InputError, LicheckError
@@ -55,7 +59,7 @@ from licheck.pool import (
     kill,
     new_pool,
     usable_cores,
-    within,
+    within_each,
 )
 from licheck.records import replace
 from licheck.scan import DEFAULT_TIMEOUT, ScanLine, UnitResult
@@ -68,11 +72,6 @@ if TYPE_CHECKING:
     from licheck.records import Policy, SubjectReport
 
 ENGINES = ("local", "dask")
-# A row's model as a base, as small as it can travel and wait: its same-run key, its name
-# (None when the key is the name), what it declares, and its own bases.
-Fact = tuple[str, "str | None", "str | None", tuple[str, ...]]
-# One batch's collected models, and the bases its rows name.
-Collected = tuple[list[Fact], list[str]]
 # A batch as read from the file, or rows already made (a batch re-run row by row).
 Rows = RowBatch | list[DumpRow]
 
@@ -118,6 +117,11 @@ def reach(bases: Iterable[str], graph: Mapping[str, SameRunModel]) -> dict[str, 
     return reached
 
 
+def _no_record(row: DumpRow) -> None:
+    """A row not read within its bound in the first pass: no base (the second pass says why)."""
+    return None
+
+
 class DumpWorker(ReadersOnFirstUse):
     """Reads and judges batches of dump rows: picklable, errors returned as values, no globals.
 
@@ -156,20 +160,32 @@ class DumpWorker(ReadersOnFirstUse):
 
         models: list[Fact] = []
         named: list[str] = []
-        for row in rows_of(batch):
-            try:
-                record = within(self.timeout, functools.partial(self._record, row))
-            except (LicheckError, ValueError, TimeBoundError):
-                continue  # the second pass reports it
+        for record in within_each(self.timeout, self._readable, rows_of(batch), _no_record):
+            if record is None:
+                continue
             key = base_key(record.name, None)
             name = None if key == record.name else record.name
             models.append((key, name, record.license, tuple(record.base_models)))
             named.extend(record.base_models)  # as written: `--online` fetches them by these
         return models, named
 
+    def _readable(self, row: DumpRow) -> Any:
+        """A row's record, or None when it cannot be read (the second pass reports why)."""
+        try:
+            return self._record(row)
+        except (LicheckError, ValueError):
+            return None
+
     def __call__(self, batch: Rows, graph: Mapping[str, SameRunModel]) -> list[UnitResult]:
-        """Judge a batch in row order against the base-model graph (or the part it reaches)."""
-        return self._form([self.judge(row, graph) for row in rows_of(batch)])
+        """Judge a batch in row order against the base-model graph (or the part it reaches),
+        each row within its time bound (`pool.within_each`)."""
+        rows = rows_of(batch)
+        with contextlib.suppress(Exception):  # a failure here is each row's to report
+            self._ready()  # built once per process, outside any one row's bound
+        judged = within_each(
+            self.timeout, functools.partial(self.judge, graph=graph), rows, self._late
+        )
+        return self._form(judged)
 
     def _form(self, subjects: list[SubjectReport]) -> list[UnitResult]:
         """Subjects as this worker sends them: as they are, or as JSON lines with tallies."""
@@ -183,16 +199,15 @@ class DumpWorker(ReadersOnFirstUse):
         ]
 
     def judge(self, row: DumpRow, graph: Mapping[str, SameRunModel]) -> SubjectReport:
-        """One row's subject; what cannot be read or judged is unreadable, never a pass."""
+        """One row's subject; what cannot be read or judged is unreadable, never a pass. The
+        row's time bound is its batch's (`__call__`)."""
         from licheck.engine.evaluate import evaluate
 
         source = row_source(self.shown, row.number)
-        name = row.repo_id or source
-
-        def judged() -> SubjectReport:
+        try:
             knowledge, readers = self._ready()
             record = self._record(row)
-            return evaluate(
+            subject = evaluate(
                 record,
                 catalog=knowledge.catalog,
                 policy=self.policy,
@@ -201,56 +216,68 @@ class DumpWorker(ReadersOnFirstUse):
                 identify_text=readers.identify,
                 known_bases=reach(record.base_models, graph),
             )
-
-        try:
-            self._ready()  # built once per process, outside any one row's bound
-            subject = within(self.timeout, judged)
-        except TimeBoundError:
-            subject = unreadable(source, f"not judged within {self.timeout:g} s")
         except LicheckError as exc:
             message = exc.message + (f" ({exc.hint})" if exc.hint else "")
             subject = unreadable(exc.file or source, message, exc.line)
-        except (KeyboardInterrupt, SystemExit):
+        except (KeyboardInterrupt, SystemExit, TimeBoundError):
             raise
         except Exception as exc:
             message = f"internal error ({type(exc).__name__}: {exc}); this is a bug in licheck"
             subject = unreadable(source, message)
+        return self._named(subject, row)
+
+    def _late(self, row: DumpRow) -> SubjectReport:
+        """A row not judged within its bound: unreadable, named by its repo id."""
+        subject = unreadable(
+            row_source(self.shown, row.number), f"not judged within {self.timeout:g} s"
+        )
+        return self._named(subject, row)
+
+    def _named(self, subject: SubjectReport, row: DumpRow) -> SubjectReport:
+        name = row.repo_id or row_source(self.shown, row.number)
         return replace(subject, name=name) if subject.name != name else subject
 
     def lost(self, row: DumpRow, why: str) -> list[UnitResult]:
         """A row whose worker died or hung on it: unreadable (nothing unverified passes)."""
-        subject = unreadable(row_source(self.shown, row.number), why)
-        return self._form([replace(subject, name=row.repo_id or subject.name)])
+        return self._form([self._named(unreadable(row_source(self.shown, row.number), why), row)])
 
 
-def build_graph(collected: Iterable[Collected]) -> dict[str, SameRunModel]:
+def build_graph(collected: Iterable[Collected], spill: FirstPassSpill) -> dict[str, SameRunModel]:
     """The base-model graph of a dump: every model some row names as a base, by its key.
 
     A model no row names is no one's base and is dropped, so the graph holds the bases only.
-    Until the last row is read any model may be named, so every row's fact waits here: as a
-    small tuple with its repeated strings (licenses, base names) shared: ~270 MB for a million
-    rows, against ~370 MB as SameRunModel objects (the main process grows with the dump by
-    that much, no more).
+    Until the last row is read any model may be named, so every batch waits in `spill`, on
+    disk (it held ~270 MB a million rows in memory), and only the set of named bases here; the
+    spill is then read back for the models in that set, the first row of a repo id winning.
     """
     from licheck.engine.judgment import SameRunModel, base_key
 
-    facts: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
     named: set[str] = set()
-    for batch_facts, batch_named in collected:
-        for key, name, expression, bases in batch_facts:
-            if key not in facts:
-                shared = tuple(sys.intern(base) for base in bases)
-                facts[key] = (name, sys.intern(expression) if expression else None, shared)
-        named.update(base_key(name, None) for name in batch_named)  # names as written
+    for batch in collected:
+        spill.add(batch)
+        named.update(base_key(name, None) for name in batch[1])  # names as written
     graph: dict[str, SameRunModel] = {}
-    for key in named:
-        if key in facts:
-            name, expression, bases = facts[key]
-            graph[key] = SameRunModel(name or key, expression, bases)
+    for facts, _ in spill:
+        for key, name, expression, bases in facts:
+            if key in named and key not in graph:
+                shared = tuple(sys.intern(base) for base in bases)  # repeated across models
+                terms = sys.intern(expression) if expression else None
+                graph[key] = SameRunModel(name or key, terms, shared)
     return graph
 
 
-def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, SameRunModel]:
+def named_bases(spill: FirstPassSpill) -> Iterator[list[str]]:
+    """Each batch's named bases, in the first pass's order, for its reach of the graph in the
+    second; none for a batch the first pass did not see (unknown bases, never a pass)."""
+    for _, named in spill:
+        yield named
+    while True:
+        yield []
+
+
+def base_graph(
+    worker: DumpWorker, collected: Iterable[Collected], spill: FirstPassSpill
+) -> dict[str, SameRunModel]:
     """The dump's base-model graph (build_graph) and, with `--online`, the Hub's cards for the
     bases the rows name that neither the dump nor the built-in table knows.
 
@@ -259,7 +286,7 @@ def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, 
     reaches every worker as it is (a batch's reach, Dask's broadcast), so no worker fetches.
     """
     if not worker.online:
-        return build_graph(collected)
+        return build_graph(collected, spill)
     from licheck.engine.judgment import SameRunModel
     from licheck.online_bases import online_bases
 
@@ -270,7 +297,7 @@ def base_graph(worker: DumpWorker, collected: Iterable[Collected]) -> dict[str, 
             names.update(dict.fromkeys(batch[1]))
             yield batch
 
-    graph = build_graph(noted())
+    graph = build_graph(noted(), spill)
     graph.update(online_bases([SameRunModel("the dump", None, tuple(names))], graph))
     return graph
 
@@ -329,33 +356,31 @@ def _run_local(
     of the graph that the bases its rows named in the first pass reach.
     """
     workers = jobs or usable_cores()
-    named: list[list[str]] = []
     found = False
-    if workers == 1:
-        graph = base_graph(worker, _kept(named, (worker.collect(rows) for rows in spec.batches())))
-        for index, batch in enumerate(spec.batches()):
+    with FirstPassSpill() as spill:
+        if workers == 1:
+            graph = base_graph(worker, (worker.collect(rows) for rows in spec.batches()), spill)
+            for batch, named in zip(spec.batches(), named_bases(spill), strict=False):
+                found = True
+                yield from worker(batch, reach(named, graph))
+            return found
+        pools = [new_pool(workers, worker)]
+        try:
+            collected = collected_in_order(
+                pools, worker, spec.batches(), workers, lambda _: ([], [])
+            )
+            graph = base_graph(worker, collected, spill)
+        except BaseException:
+            kill(pools[0])
+            raise
+        tasks = (
+            (batch, (reach(named, graph),))
+            for batch, named in zip(spec.batches(), named_bases(spill), strict=False)
+        )
+        for result in in_order(worker, tasks, workers, rows_of, pools[0]):
             found = True
-            yield from worker(batch, reach(named[index], graph))
+            yield result
         return found
-    pools = [new_pool(workers, worker)]
-    try:
-        collected = collected_in_order(pools, worker, spec.batches(), workers, lambda _: ([], []))
-        graph = base_graph(worker, _kept(named, collected))
-    except BaseException:
-        kill(pools[0])
-        raise
-    tasks = ((batch, (reach(named[index], graph),)) for index, batch in enumerate(spec.batches()))
-    for result in in_order(worker, tasks, workers, rows_of, pools[0]):
-        found = True
-        yield result
-    return found
-
-
-def _kept(named: list[list[str]], collected: Iterable[Collected]) -> Iterator[Collected]:
-    """Pass the first pass's batches on, keeping each batch's named bases (for its reach)."""
-    for batch in collected:
-        named.append(batch[1])
-        yield batch
 
 
 def _dask() -> Any:
@@ -400,14 +425,23 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
     return Client(cluster, direct_to_workers=True), cluster
 
 
-def _collect_task(worker: DumpWorker, batch: Rows) -> Collected:
-    return worker.collect(batch)
+# A Dask task's result (and a second-pass task's arguments) cross as one pickled blob, made on
+# the task's thread. Handed a list, Dask pickled it on the worker's event loop into a frame per
+# subject (514 frames, ~10 ms for a batch of 512 rows' JSON lines) and wrote each frame with its
+# header: that, not the rows, was most of a Dask worker's time beyond the local pool's. Pickle,
+# as Dask's own transport.
+def _collect_task(worker: DumpWorker, batch: Rows) -> bytes:
+    return pickle.dumps(worker.collect(batch), protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _judge_task(
-    worker: DumpWorker, batch: Rows, graph: Mapping[str, SameRunModel]
-) -> list[UnitResult]:
-    return worker(batch, graph)
+def _judge_task(worker: DumpWorker, task: bytes) -> bytes:
+    batch, graph = pickle.loads(task)
+    return pickle.dumps(worker(batch, graph), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpacked(future: Any) -> Any:
+    """A task's result (its blob, unpickled); a failed task raises its error here."""
+    return pickle.loads(future.result())
 
 
 def _window(
@@ -435,13 +469,13 @@ def _judged_alone(
     worker's data), then, if it fails again, row by row, so only the row at fault is lost."""
     shared.again()
     try:
-        yield from shared.judge(batch, reached).result()
+        yield from _unpacked(shared.judge(batch, reached))
         return
     except Exception:
         shared.again()
     for row in batch.rows():
         try:
-            yield from shared.judge([row], reached).result()
+            yield from _unpacked(shared.judge([row], reached))
         except Exception as exc:
             shared.again()
             why = f"the Dask worker judging it died ({type(exc).__name__})"
@@ -466,9 +500,12 @@ def _run_dask(
     # batches per worker (hundreds of MB: the main process's memory grew with the dump).
     # A task that killed its worker is tried once more elsewhere (Dask's default: 3 more
     # times, each killing a worker); the engine then narrows the batch down to its row.
+    # A worker's statistical profiler samples every thread's stack 100 times a second (for the
+    # dashboard), taking the GIL from the row being judged each time; licheck never reads it.
     settings = {
         "distributed.admin.low-level-log-length": 0,
         "distributed.scheduler.allowed-failures": 1,
+        "distributed.worker.profile.enabled": False,
     }
     with dask.config.set(settings):
         return (yield from _run_dask_client(worker, spec, jobs, scheduler))
@@ -496,47 +533,51 @@ class _Scattered:
         return self.client.submit(_collect_task, self.worker, batch, pure=False)
 
     def judge(self, batch: Rows, reached: Mapping[str, SameRunModel]) -> Any:
-        return self.client.submit(_judge_task, self.worker, batch, reached, pure=False)
+        # The batch and its reach as one blob too: a dict of SameRunModel crossed as a frame per
+        # model, pickled by the client and again by the scheduler (~2 ms for 100 of them).
+        task = pickle.dumps((batch, reached), protocol=pickle.HIGHEST_PROTOCOL)
+        return self.client.submit(_judge_task, self.worker, task, pure=False)
 
 
 def _run_dask_client(
     worker: DumpWorker, spec: DumpSpec, jobs: int | None, scheduler: str | None
 ) -> Generator[UnitResult, None, bool]:
     client, cluster = _client(jobs, scheduler)
+    spill = FirstPassSpill()
     try:
         window = max(1, len(client.scheduler_info()["workers"])) * IN_FLIGHT_PER_WORKER
         shared = _Scattered(client, worker)
 
-        named: list[list[str]] = []  # each batch's named bases, for its reach of the graph
-
         def collected() -> Iterator[Collected]:
             for batch, future in _window(spec.batches(), shared.collect, window):
                 try:
-                    yield future.result()
+                    yield _unpacked(future)
                 except Exception:  # KilledWorker (see the docstring), or cancelled with it
                     shared.again()
                     try:
-                        yield shared.collect(batch).result()
+                        yield _unpacked(shared.collect(batch))
                     except Exception:
                         shared.again()
                         yield [], []
 
-        graph = base_graph(worker, _kept(named, collected()))
+        graph = base_graph(worker, collected(), spill)
 
-        def judge(task: tuple[int, RowBatch]) -> Any:
-            index, batch = task
-            return shared.judge(batch, reach(named[index], graph))
+        def judge(task: tuple[RowBatch, list[str]]) -> Any:
+            batch, named = task
+            return shared.judge(batch, reach(named, graph))
 
         found = False
-        for (index, batch), future in _window(enumerate(spec.batches()), judge, window):
+        batches = zip(spec.batches(), named_bases(spill), strict=False)
+        for (batch, named), future in _window(batches, judge, window):
             found = True
             try:
-                results: list[UnitResult] = future.result()
+                results: list[UnitResult] = _unpacked(future)
             except Exception:  # KilledWorker: the batch's worker died, retries included
-                results = list(_judged_alone(shared, batch, reach(named[index], graph)))
+                results = list(_judged_alone(shared, batch, reach(named, graph)))
             yield from results
         return found
     finally:
+        spill.close()
         client.close()
         if cluster is not None:
             cluster.close()

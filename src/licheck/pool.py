@@ -5,7 +5,8 @@ the licenses it read: every Llama fine-tune ships the same text; its catalog's s
 each pool process is started with one copy of the worker and keeps it. This list is the only
 state a process keeps, and only in pool workers; the main process never fills it.
 
-Both runs share the rest too: the time bound on one item (a unit, a row) inside a worker, the
+Both runs share the rest too: the time bound on one item (a unit, a row) inside a worker
+(`within`; `within_each` for a batch's items, each with its own bound), the
 bounded window of tasks collected in order, and what follows a worker that dies or hangs (its
 tasks re-run item by item, so that only the item at fault is lost).
 """
@@ -13,12 +14,14 @@ tasks re-run item by item, so that only the item at fault is lost).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import queue
 import signal
 import threading
+import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -26,6 +29,7 @@ from types import FrameType
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+I = TypeVar("I")  # noqa: E741  (an item of a batch)
 IN_FLIGHT_PER_WORKER = 4
 # What a pool's failure is, as a task sees it: a worker died (kill -9, out of memory, a crash in
 # a C extension), or did not answer within its bound.
@@ -137,6 +141,111 @@ def within(seconds: float, function: Callable[[], T]) -> T:
         _Helper.abandon()
         raise TimeBoundError from None
     return value
+
+
+def within_each(
+    seconds: float, function: Callable[[I], T], items: Sequence[I], late: Callable[[I], T]
+) -> list[T]:
+    """`function(item)` for each item in order, each within its own `seconds` (0: no bound): an
+    item past its bound gives `late(item)` and the items after it still run.
+
+    On a process's main thread (a pool process), a real-time alarm per item, one SIGALRM handler
+    for the batch (bounded_section): no thread. Off it (a Dask task's worker thread) the items
+    run in turn on this thread's helper, handed over once per batch, while this thread sleeps
+    until the running item's deadline (`_Turns`): handing each item over (`within`) woke two
+    threads per item, which on a loaded machine waited for a core each time.
+    """
+    if seconds <= 0:
+        return [function(item) for item in items]
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        results: list[T] = []
+        with bounded_section():
+            for item in items:
+                try:
+                    results.append(within(seconds, functools.partial(function, item)))
+                except TimeBoundError:
+                    results.append(late(item))
+        return results
+    return _in_turns(seconds, function, items, late)
+
+
+def _in_turns(
+    seconds: float, function: Callable[[I], T], items: Sequence[I], late: Callable[[I], T]
+) -> list[T]:
+    """within_each off the main thread: the batch on the helper thread; an item past its bound
+    leaves the helper to it (abandoned, as `within` does) and the rest goes on a fresh one."""
+    results: list[T] = []
+    position = 0
+    while position < len(items):
+        turns = _Turns(function, items[position:])
+        _Helper.of_this_thread().run(turns.run)
+        done, stuck = turns.wait(seconds)
+        results.extend(done)
+        position += len(done)
+        if stuck:
+            _Helper.abandon()
+            results.append(late(items[position]))
+            position += 1
+    return results
+
+
+class _Turns:
+    """A batch's items run in turn on a helper thread; the caller watches the running one.
+
+    The helper notes each result and when the next item began, under a lock that the caller
+    takes only when it wakes (at a deadline, or when the batch is done), so an item costs no
+    hand-off and no wake-up. Once the caller gives up on an item, the helper keeps nothing
+    more: a result that comes after is dropped, and no later item is started there.
+    """
+
+    def __init__(self, function: Callable[[Any], Any], items: Sequence[Any]) -> None:
+        self._function = function
+        self._items = items
+        self._lock = threading.Lock()
+        self._done: list[Any] = []
+        self._started = time.monotonic()  # when the running item began
+        self._over = False  # every item ran, or one raised (`_error`)
+        self._error: BaseException | None = None
+        self._given_up = False
+        self._finished = threading.Event()
+
+    def run(self) -> None:
+        """On the helper thread: each item in turn, until the end or until given up."""
+        try:
+            with self._lock:
+                self._started = time.monotonic()
+            for item in self._items:
+                value = self._function(item)
+                with self._lock:
+                    if self._given_up:
+                        return
+                    self._done.append(value)
+                    self._started = time.monotonic()
+            with self._lock:
+                self._over = True
+        except BaseException as exc:  # handed back to the caller's thread, re-raised there
+            with self._lock:
+                self._error, self._over = exc, True
+        finally:
+            self._finished.set()
+
+    def wait(self, seconds: float) -> tuple[list[Any], bool]:
+        """The results in order and whether the item after them ran past its bound; an item
+        that raised is raised here."""
+        while True:
+            with self._lock:
+                began, count = self._started, len(self._done)
+            left = began + seconds - time.monotonic()
+            if left > 0:
+                self._finished.wait(left)
+            with self._lock:
+                if self._over:
+                    if self._error is not None:
+                        raise self._error
+                    return self._done, False
+                if len(self._done) == count and time.monotonic() >= began + seconds:
+                    self._given_up = True
+                    return list(self._done), True
 
 
 class _Helper:
