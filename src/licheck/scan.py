@@ -13,7 +13,7 @@ The core yields results and prints nothing; the CLI decides how to show progress
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -48,7 +48,7 @@ from licheck.pool import (
     within,
 )
 from licheck.records import ModelRecord, SubjectReport
-from licheck.spool import SPOOL_BYTES, Spooled, SpoolReader, SpoolWriter
+from licheck.spool import SPOOL_BYTES, SpooledChunk, SpoolError, SpoolReader, SpoolWriter
 
 if TYPE_CHECKING:
     from licheck.engine.judgment import RunPlace, SameRunModel
@@ -56,9 +56,16 @@ if TYPE_CHECKING:
 
 # One unit's models as bases: (their same-run keys, what they declare), and each one's bases.
 UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
-# What the first pass makes of a unit: the unit as the second pass takes it (None: no model),
-# and its models as bases.
-Collected = tuple["Unit | None", UnitBases]
+# A unit's models as read, each with where it stands in the run (judged without a second read).
+Spooled = list[tuple[ModelRecord, "RunPlace"]]
+# A unit as the first pass read it: the unit as the second pass would take it (None: no model),
+# its models as bases, and the records read with their places (None: not read, or not a model).
+_Read = tuple["Unit | None", UnitBases, "Spooled | None"]
+# Each unit's results as the first pass judged them, with the keys its walk looked up first.
+Judged = list[tuple[tuple[str, ...], list["UnitResult"]]]
+# The sections of a chunk file in the spool (licheck/spool.py): its models as bases; each unit's
+# results; each unit with its records (kept only for a unit that looked a base up).
+FACTS, JUDGED, UNITS = 0, 1, 2
 
 CHUNK = 32
 DEFAULT_TIMEOUT = 20.0
@@ -144,6 +151,19 @@ class ScanLine(msgspec.Struct, frozen=True):
 UnitResult = SubjectReport | ScanLine
 
 
+class ChunkOutcome(msgspec.Struct, frozen=True):
+    """What the first pass makes of a chunk, as the main process holds it until the run's
+    index is complete: the chunk's file in the spool (`spooled`), or, when the spool refused
+    it, its units and their models as bases, which the second pass reads and judges again.
+    `named` is every key the chunk's chains look up: the index keeps the models found under
+    one of them, and no other (a model no chain names is no one's base)."""
+
+    spooled: SpooledChunk | None
+    named: frozenset[str] = frozenset()
+    units: list[Unit] = msgspec.field(default_factory=list)
+    facts: UnitBases = msgspec.field(default_factory=list)
+
+
 class ScanWorker(ReadersOnFirstUse):
     """Checks chunks of units: picklable, errors returned as values, no module globals.
 
@@ -166,36 +186,60 @@ class ScanWorker(ReadersOnFirstUse):
         self.today = today
         self.options = options
         self.timeout = timeout
-        # Where the first pass keeps the records it read, for the second (licheck/spool.py).
+        # Where the first pass keeps each chunk until the run's index is complete (spool.py).
         self.spool = spool
         self._spooled = SpoolReader()
         # When set, the worker renders each subject as a JSON line itself (in parallel) and
         # sends only the line and its tally: the main process just writes, memory stays flat.
         self.lines_kb_version = lines_kb_version
-        self._known: dict[str, SameRunModel] = {}
+        # The run's index of bases (the models some chain names), for the second pass.
+        self.bases: dict[str, SameRunModel] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()
         state["_spooled"] = SpoolReader()  # the last spool file read stays where it was read
         return state
 
-    def collect(self, units: list[Unit]) -> list[Collected]:
-        """The first pass: each unit's models as bases (keys, license, bases), nothing judged.
+    def collect(self, units: list[Unit]) -> ChunkOutcome:
+        """The first pass over a chunk: read each unit once, judge it against no index of the
+        run yet, and keep the chunk in the spool with its models as bases.
 
-        Each unit comes back as the second pass should take it: a loose file found to be a
-        model as a model (its head is not read twice), one found to be none as None (left
-        out), anything that could not be read as it was (the second pass reports it).
+        A loose file found to be no model is left out; anything that could not be read is
+        judged as the second pass would judge it (an unreadable subject). When the spool has
+        no room, the chunk comes back as its units, to be read and judged again.
         """
         knowledge, _ = self._ready()
-        found: list[Collected] = []
-        kept: list[Spooled] = []  # the records of the units marked spooled below
         with bounded_section():
-            self._collect_units(units, knowledge, found, kept)
-        return self._spool_chunk(found, kept)
+            read = self._read_units(units, knowledge)
+            if self.spool is None or self.spool.full:
+                return self._in_memory(read)
+            judged: Judged = []
+            kept: list[tuple[Unit, Spooled | None]] = []
+            for unit, _, records in read:
+                if unit is None:
+                    continue
+                lookups: list[str] = []
+                results = self._form(self.check_unit(unit, records, lookups, {}))
+                judged.append((tuple(dict.fromkeys(lookups)), results))
+                kept.append((unit, records if lookups else None))
+        facts = [fact for _, unit_facts, _ in read for fact in unit_facts]
+        path = self.spool.write([facts, judged, kept])
+        if path is None:
+            return self._in_memory(read)
+        named = {key for lookups, _ in judged for key in lookups} | _fact_keys(facts)
+        return ChunkOutcome(SpooledChunk(path, len(kept)), frozenset(named))
 
-    def _collect_units(
-        self, units: list[Unit], knowledge: Knowledge, found: list[Collected], kept: list[Spooled]
-    ) -> None:
+    def _in_memory(self, read: list[_Read]) -> ChunkOutcome:
+        """A chunk the spool did not take: its units, to be judged in the second pass."""
+        facts = [fact for _, unit_facts, _ in read for fact in unit_facts]
+        units = [unit for unit, _, _ in read if unit is not None]
+        # Every base its models name, as the walk would look it up (the walk may look up more:
+        # the index then holds those of its models that are bases of some chunk's).
+        named = _fact_keys(facts)
+        return ChunkOutcome(None, frozenset(named), units, facts)
+
+    def _read_units(self, units: list[Unit], knowledge: Knowledge) -> list[_Read]:
+        """Each unit read once: its models as bases, and the records read (see _Read)."""
         from licheck.engine.judgment import run_place, same_run_model
         from licheck.inputs import load_path
         from licheck.records import replace
@@ -203,9 +247,10 @@ class ScanWorker(ReadersOnFirstUse):
         # Each folder's real path, asked of the filesystem once for the chunk (loose cards
         # share a folder), and forgotten with it.
         resolved: dict[str, Path] = {}
+        found: list[_Read] = []
         for given in units:
             if given.kind == "unreadable":
-                found.append((given, []))
+                found.append((given, [], None))
                 continue
             unit = given
             try:
@@ -213,78 +258,96 @@ class ScanWorker(ReadersOnFirstUse):
                 if given.kind == "candidate":
                     kind = within(self.timeout, partial(_loose_unit, given.path))
                     if kind is None:
-                        found.append((None, []))
+                        found.append((None, [], None))
                         continue
                     unit = replace(given, kind="model")
                 read = partial(load_path, unit.path, self.options, knowledge.catalog, kind=kind)
                 records = within(self.timeout, read)
             except (LicheckError, OSError, ValueError, TimeBoundError):
-                # Passed on as it was: the second pass reads it again, within its own bound,
-                # and reports what stopped it.
-                found.append((unit, []))
+                # Passed on as it was: judging reads it again, within its own bound, and
+                # reports what stopped it.
+                found.append((unit, [], None))
                 continue
             places = [run_place(r, resolved) for r in records]
-            if unit.kind == "model" and self.spool is not None:
-                # What the second pass would read again: kept as read, before any renaming.
-                unit = replace(unit, spooled=("", len(kept)))
-                kept.append(list(zip(records, places, strict=True)))
+            # What judging would read again: kept as read, before any renaming.
+            kept = list(zip(records, places, strict=True)) if unit.kind == "model" else None
             if unit.dataset:
                 # A dataset is judged, never inherited from: it is no model's base.
-                found.append((unit, []))
+                found.append((unit, [], kept))
                 continue
             if unit.repo_id:
                 # Renamed, the models stand under other keys.
                 records = [replace(r, name=unit.repo_id) for r in records]
                 places = [run_place(r, resolved) for r in records]
-            found.append(
-                (
-                    unit,
-                    [(p.keys, same_run_model(r, p)) for r, p in zip(records, places, strict=True)],
-                )
-            )
-
-    def _spool_chunk(self, found: list[Collected], kept: list[Spooled]) -> list[Collected]:
-        """Write the chunk's kept records to the spool and point their units at the file; if
-        the spool refuses them, the units go on unmarked and are read again."""
-        from licheck.records import replace
-
-        if not kept or self.spool is None:
-            return found
-        path = self.spool.write(kept)
-        marked: list[Collected] = []
-        for unit, models in found:
-            if unit is None or unit.spooled is None:
-                marked.append((unit, models))
-                continue
-            spooled = None if path is None else (path, unit.spooled[1])
-            marked.append((replace(unit, spooled=spooled), models))
-        return marked
+            facts = [(p.keys, same_run_model(r, p)) for r, p in zip(records, places, strict=True)]
+            found.append((unit, facts, kept))
+        return found
 
     def __call__(
-        self, units: list[Unit], known_bases: dict[str, SameRunModel] | None = None
+        self, units: list[Unit] | SpooledChunk, known_bases: dict[str, SameRunModel] | None = None
     ) -> list[UnitResult]:
-        """Check a chunk of units in order; what cannot be read is an unreadable subject.
+        """The second pass over a chunk, in order; what cannot be read is an unreadable subject.
 
-        `known_bases` is the part of the run's index of models this chunk's chains reach.
+        A spooled chunk gives its first-pass results, each unit whose chains look up a model of
+        the index judged again; a list of units is read and judged. `known_bases` is the run's
+        index (by default the one the worker carries).
         """
-        self._known = known_bases or {}
+        known = self.bases if known_bases is None else known_bases
+        if isinstance(units, SpooledChunk):
+            return self.release(units, known)
         results: list[SubjectReport] = []
         with bounded_section():
             for unit in units:
-                results.extend(self.check_unit(unit))
+                results.extend(self.check_unit(unit, known=known))
+        return self._form(results)
+
+    def release(self, chunk: SpooledChunk, known: Mapping[str, SameRunModel]) -> list[UnitResult]:
+        """A spooled chunk's results against the run's index `known`: a unit none of whose
+        first lookups is in the index keeps the results judged without it (the walk reaches
+        no further than what it finds: engine.judgment.first_lookups); the others are judged
+        again from the records the first pass read. Needs no knowledge when none is."""
+        try:
+            judged: Judged = self._spooled.section(chunk.path, JUDGED)
+            kept: list[tuple[Unit, Spooled | None]] | None = None
+            results: list[UnitResult] = []
+            with bounded_section():
+                for position, (lookups, first) in enumerate(judged):
+                    if not any(key in known for key in lookups):
+                        results.extend(first)
+                        continue
+                    if kept is None:
+                        kept = self._spooled.section(chunk.path, UNITS)
+                    unit, records = kept[position]
+                    results.extend(self._form(self.check_unit(unit, records, known=known)))
+            return results
+        except SpoolError as exc:
+            # Its units are known only from the file: the chunk is one unreadable subject that
+            # says how many models it held (never a pass, never a silent gap).
+            why = f"{chunk.units} models of this scan were not judged: {exc}"
+            return self._form([unreadable(chunk.path, why)])
+
+    def _form(self, subjects: list[SubjectReport]) -> list[UnitResult]:
+        """The subjects in the form this run sends them: as they are, or as JSON lines."""
         if self.lines_kb_version is None:
-            return list(results)
+            return list(subjects)
         from licheck.formats.jsonl_format import subject_line
 
-        return [
-            ScanLine(subject_line(s, self.lines_kb_version), tally(s, self.policy)) for s in results
-        ]
+        version = self.lines_kb_version
+        return [ScanLine(subject_line(s, version), tally(s, self.policy)) for s in subjects]
 
-    def check_unit(self, unit: Unit | Path) -> list[SubjectReport]:
+    def check_unit(
+        self,
+        unit: Unit | Path,
+        records: Spooled | None = None,
+        lookups: list[str] | None = None,
+        known: Mapping[str, SameRunModel] | None = None,
+    ) -> list[SubjectReport]:
         """Read and judge one unit within the time bound; errors become unreadable subjects.
 
         Everything happens inside the bound, deciding whether a loose file is a model included
-        (its first read may meet a FIFO swapped in since the walk).
+        (its first read may meet a FIFO swapped in since the walk). `records` are the unit's
+        records as already read, with their places; the keys its walk looks up first go to
+        `lookups`; `known` is the run's index (by default the one the worker carries).
         """
         if isinstance(unit, Path):
             unit = Unit(unit, "model")
@@ -292,8 +355,9 @@ class ScanWorker(ReadersOnFirstUse):
         name = unit.name or shown
         if unit.kind == "unreadable":
             return [_named(unreadable(shown, unit.note), name)]
+        index = self.bases if known is None else known
         try:
-            return within(self.timeout, lambda: self._judge(unit))
+            return within(self.timeout, lambda: self._judge(unit, records, lookups, index))
         except TimeBoundError:
             return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
         except LicheckError as exc:
@@ -308,27 +372,36 @@ class ScanWorker(ReadersOnFirstUse):
             message = f"internal error ({type(exc).__name__}: {exc}); this is a bug in licheck"
             return [_named(unreadable(shown, message), name)]
 
-    def _judge(self, unit: Unit) -> list[SubjectReport]:
+    def _judge(
+        self,
+        unit: Unit,
+        read: Spooled | None,
+        lookups: list[str] | None,
+        known: Mapping[str, SameRunModel],
+    ) -> list[SubjectReport]:
         from licheck.engine.evaluate import evaluate
+        from licheck.engine.judgment import first_lookups
         from licheck.inputs import load_path
 
-        kind = None
-        if unit.kind == "candidate":
-            kind = _loose_unit(unit.path)
-            if kind is None:
-                return []
         knowledge, readers = self._ready()
-        spooled = None if unit.spooled is None else self._spooled.records(*unit.spooled)
         places: list[RunPlace | None]
-        if spooled is not None:
-            records = [record for record, _ in spooled]
-            places = [place for _, place in spooled]
+        if read is not None:
+            records = [record for record, _ in read]
+            places = [place for _, place in read]
         else:
+            kind = None
+            if unit.kind == "candidate":
+                kind = _loose_unit(unit.path)
+                if kind is None:
+                    return []
             if unit.kind == "cache-repo":
                 records = self._cache_records(unit, knowledge)
             else:
                 records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
             places = [None] * len(records)
+        if lookups is not None:
+            for record, place in zip(records, places, strict=True):
+                lookups.extend(first_lookups(record, place))
         subjects = [
             evaluate(
                 record,
@@ -337,7 +410,7 @@ class ScanWorker(ReadersOnFirstUse):
                 today=self.today,
                 analyse_text=readers.analyse,
                 identify_text=readers.identify,
-                known_bases=self._known,
+                known_bases=known,
                 place=place,
             )
             for record, place in zip(records, places, strict=True)
@@ -346,12 +419,7 @@ class ScanWorker(ReadersOnFirstUse):
 
     def lost(self, unit: Unit, why: str) -> list[UnitResult]:
         """What a unit whose worker died or hung becomes: unreadable, in this worker's form."""
-        subject = _named(unreadable(shown_path(unit.path), why), unit.name)
-        if self.lines_kb_version is None:
-            return [subject]
-        from licheck.formats.jsonl_format import subject_line
-
-        return [ScanLine(subject_line(subject, self.lines_kb_version), tally(subject, self.policy))]
+        return self._form([_named(unreadable(shown_path(unit.path), why), unit.name)])
 
     def _cache_records(self, unit: Unit, knowledge: Knowledge) -> list[ModelRecord]:
         """A cache repo is a model even with no card or no front matter: then it declares no
@@ -375,6 +443,15 @@ class ScanWorker(ReadersOnFirstUse):
         ]
 
 
+def _fact_keys(facts: UnitBases) -> set[str]:
+    """The keys under which the walk looks up the bases these models name (a model found in
+    the index is followed to its own bases: those keys must be in the index too)."""
+    from licheck.engine.judgment import base_key
+
+    pairs = {(base, model.folder) for _, model in facts for base in model.bases}
+    return {base_key(base, folder) for base, folder in pairs}
+
+
 def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
     """A cache repo's subject is named by its repo id, not by what its card calls itself."""
     from licheck.records import replace
@@ -391,14 +468,6 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
             batch = []
     if batch:
         yield batch
-
-
-def _parallel(
-    worker: ScanWorker, chunks: Iterable[list[Unit]], workers: int, reach: _Reach
-) -> Iterator[UnitResult]:
-    """Chunks on a pool, each with the part of the index its chains reach (`pool.in_order`:
-    a bounded window, a time bound, a dead or hung worker narrowed down to its unit)."""
-    return in_order(worker, ((chunk, (reach(chunk),)) for chunk in chunks), workers)
 
 
 def scan(
@@ -427,7 +496,7 @@ def scan(
         if not root.exists() and not root.is_symlink():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
     workers = jobs or usable_cores()
-    # The first pass's records wait in a private folder for the second (licheck/spool.py),
+    # The first pass's chunks wait in a private folder for the second (licheck/spool.py),
     # removed when the scan ends, however it ends (the generator is closed or collected).
     with tempfile.TemporaryDirectory(prefix="licheck-scan-") as spool:
         worker = ScanWorker(
@@ -450,37 +519,41 @@ def _scan_passes(
     cache: CacheReading,
 ) -> Iterator[UnitResult]:
     """The two passes of a scan (see scan)."""
-    # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
-    # inherits from a base in the same tree however far apart they are (issue 14); the second
-    # judges, each chunk carrying only the part of the index its chains reach.
-    # One walk: the first pass's units, as it decided them, are the second pass's (kept as
-    # paths; the models' bases as a small index; the records it read on disk, in the spool).
-    units: list[Unit] = []
-    index: dict[str, SameRunModel] = {}
-    wanted: dict[Path, list[SameRunModel]] = {}
-    for part in _collect(worker, _candidates(roots, exclude, on_skip, cache), workers):
-        _same_run_add(part, index, wanted)
-        units.extend(unit for unit, _ in part if unit is not None)
-    if worker.options.online:
+    # The first pass reads and judges every unit, against no index yet, and keeps each chunk
+    # in the spool; once every chunk is in, the index of the run's bases (issue 14: a fine-tune
+    # inherits from a base in the same tree however far apart they are) is built from the
+    # spool, and the second pass releases each chunk in order, judging again only the units
+    # whose chains look up a model of the index. The main process holds a file name per chunk
+    # and the keys chains name, never a unit or a model (memory flat in the tree's size).
+    held: list[ChunkOutcome] = []
+    named: set[str] = set()
+    for outcome in _collect(worker, _candidates(roots, exclude, on_skip, cache), workers):
+        named.update(outcome.named)
+        held.append(outcome if outcome.spooled is None else ChunkOutcome(outcome.spooled))
+    online = worker.options.online
+    index, asked = _run_index(held, None if online else named, worker._spooled)
+    del named
+    if online:
         # `--online`: the bases neither the tree nor the table knows, from their Hub cards,
         # before any judging (the engine judges offline; see licheck/online_bases.py).
+        from licheck.engine.judgment import SameRunModel
         from licheck.online_bases import online_bases
 
-        models = [model for found in wanted.values() for model in found]
+        models = [SameRunModel("", None, (base,), folder) for base, folder in asked]
         index.update(online_bases(models, index))
-
-    def reach(chunk: list[Unit]) -> dict[str, SameRunModel]:
-        return _reached(chunk, index, wanted)
-
-    chunks = _chunks(units, CHUNK)
+    worker.bases = index
+    chunks = [outcome.spooled or outcome.units for outcome in held]
+    del held
     found = False
-    if workers == 1:
+    if workers == 1 or (not index and all(isinstance(c, SpooledChunk) for c in chunks)):
+        # In this process: with no index, nothing is judged again (each chunk's results are
+        # read back as they are); with one worker, whatever is judged again is judged here.
         for chunk in chunks:
-            for result in worker(chunk, reach(chunk)):
+            for result in worker(chunk):
                 found = True
                 yield result
     else:
-        for result in _parallel(worker, chunks, workers, reach):
+        for result in in_order(worker, ((chunk, ()) for chunk in chunks), workers, _units):
             found = True
             yield result
     if not found:
@@ -491,10 +564,48 @@ def _scan_passes(
         )
 
 
-_Reach = Callable[[list[Unit]], "dict[str, SameRunModel]"]
+def _units(chunk: list[Unit] | SpooledChunk) -> list[Unit]:
+    """A chunk's units, each to be judged alone after a worker died on the chunk (pool.isolated);
+    a spooled chunk that cannot be read back is judged whole again (one unreadable subject)."""
+    if isinstance(chunk, list):
+        return chunk
+    try:
+        kept: list[tuple[Unit, Spooled | None]] = SpoolReader().section(chunk.path, UNITS)
+    except SpoolError:
+        why = f"{chunk.units} models of this scan were not judged: its spool file is gone"
+        return [Unit(Path(chunk.path), "unreadable", note=why)]
+    return [unit for unit, _ in kept]
 
 
-def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterator[list[Collected]]:
+def _run_index(
+    held: list[ChunkOutcome], named: set[str] | None, reader: SpoolReader
+) -> tuple[dict[str, SameRunModel], list[tuple[str, str | None]]]:
+    """The run's index of bases: each model under each of its same-run keys that some chain
+    looks up (`named`; None: every key), the first model found under a key in discovery order;
+    and each base a model names, with its folder, in that order (for `--online`).
+
+    A chunk whose facts cannot be read back adds nothing: its models are then no one's known
+    base (unknown, which never passes), and the second pass reports the chunk unreadable.
+    """
+    index: dict[str, SameRunModel] = {}
+    asked: dict[tuple[str, str | None], None] = {}
+    for outcome in held:
+        facts: UnitBases = outcome.facts
+        if outcome.spooled is not None:
+            try:
+                facts = reader.section(outcome.spooled.path, FACTS)
+            except SpoolError:
+                continue
+        for keys, model in facts:
+            for key in keys:
+                if named is None or key in named:
+                    index.setdefault(key, model)
+            if named is None:
+                asked.update(dict.fromkeys((base, model.folder) for base in model.bases))
+    return index, list(asked)
+
+
+def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterator[ChunkOutcome]:
     """The first pass over the units, in order, on the pool when there is one, with a bounded
     window of chunks in flight (memory does not grow with the tree).
 
@@ -510,50 +621,10 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
     pools = [new_pool(workers, worker)]
     try:
         yield from collected_in_order(
-            pools, worker, chunks, workers, lambda chunk: [(unit, []) for unit in chunk]
+            pools, worker, chunks, workers, lambda chunk: ChunkOutcome(None, units=list(chunk))
         )
     finally:
         kill(pools[0])
-
-
-def _same_run_add(
-    chunk: list[Collected],
-    index: dict[str, SameRunModel],
-    wanted: dict[Path, list[SameRunModel]],
-) -> None:
-    """Add a chunk's models to the run's index by same-run key, and note the units whose
-    models name bases."""
-    for unit, models in chunk:
-        for keys, model in models:
-            for key in keys:
-                index.setdefault(key, model)
-            if model.bases and unit is not None:
-                wanted.setdefault(unit.path, []).append(model)
-
-
-def _reached(
-    chunk: list[Unit],
-    index: dict[str, SameRunModel],
-    wanted: dict[Path, list[SameRunModel]],
-) -> dict[str, SameRunModel]:
-    """The part of the index that the chains of a chunk's models reach (what its workers need)."""
-    from licheck.engine.judgment import base_key
-
-    reached: dict[str, SameRunModel] = {}
-    stack = [
-        (base, model.folder)
-        for unit in chunk
-        for model in wanted.get(unit.path, ())
-        for base in model.bases
-    ]
-    while stack:
-        base, folder = stack.pop()
-        key = base_key(base, folder)
-        if key in reached or key not in index:
-            continue
-        model = reached[key] = index[key]
-        stack.extend((parent, model.folder) for parent in model.bases)
-    return reached
 
 
 def refuse_obligations(policy: Policy, command: str) -> None:
