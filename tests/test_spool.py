@@ -177,3 +177,51 @@ def test_with_no_base_in_the_tree_nothing_is_judged_twice(
     monkeypatch.setattr(licheck.engine.evaluate, "evaluate", counted)
     subjects = _subjects(root, 1)
     assert len(judged) == len(set(judged)) == 80 and len(subjects) == 81
+
+
+def test_past_the_share_for_results_chunks_are_kept_light(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    whole = _subjects(root, 1)
+    kept: list[bool] = []
+    write = SpoolWriter.write
+
+    def noted(self: SpoolWriter, sections: list[Any], *, light: bool = False) -> str | None:
+        path = write(self, sections, light=light)
+        kept.append(light and path is not None)
+        return path
+
+    monkeypatch.setattr(SpoolWriter, "write", noted)
+    monkeypatch.setattr(scan_module, "CHUNK", 8)
+    monkeypatch.setattr(scan_module, "SPOOL_BYTES", 80_000)  # results of a few chunks only
+    assert _subjects(root, 1) == whole
+    assert any(kept) and not all(kept)
+
+
+def test_a_light_chunk_may_use_the_last_share_of_the_budget(tmp_path: Path) -> None:
+    writer = SpoolWriter(str(tmp_path), budget=8_000)
+    assert writer.write(["x" * 7_500]) is None and writer.full  # past 7/8 of the budget
+    assert writer.write(["x" * 5_000]) is None  # no more whole chunks
+    assert writer.write(["x" * 600], light=True) is not None
+    assert writer.write(["x" * 600], light=True) is None  # past the whole budget
+
+
+def test_the_pool_starts_before_the_walk_lists_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A forked process starts with its parent's memory: started after the walk has listed a
+    # folder of 100k cards, each worker would hold that listing too.
+    import multiprocessing
+
+    root = _tree(tmp_path)
+    walk_of_scan = scan_module.walk
+    started: list[int] = []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        started.append(len(multiprocessing.active_children()))
+        yield from walk_of_scan(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "walk", watched)
+    assert len(_subjects(root, 2)) == 82
+    assert started == [2]

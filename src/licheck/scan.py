@@ -38,6 +38,7 @@ from licheck.inputs.tree import (
 )
 from licheck.knowledge.bundle import Knowledge
 from licheck.pool import (
+    PROCESS_WORKER,
     TimeBoundError,
     bounded_section,
     collected_in_order,
@@ -211,8 +212,10 @@ class ScanWorker(ReadersOnFirstUse):
         knowledge, _ = self._ready()
         with bounded_section():
             read = self._read_units(units, knowledge)
-            if self.spool is None or self.spool.full:
+            if self.spool is None:
                 return self._in_memory(read)
+            if self.spool.full:
+                return self._light(read, self.spool)
             judged: Judged = []
             kept: list[tuple[Unit, Spooled | None]] = []
             for unit, _, records in read:
@@ -225,9 +228,21 @@ class ScanWorker(ReadersOnFirstUse):
         facts = [fact for _, unit_facts, _ in read for fact in unit_facts]
         path = self.spool.write([facts, judged, kept])
         if path is None:
-            return self._in_memory(read)
+            return self._light(read, self.spool)
         named = {key for lookups, _ in judged for key in lookups} | _fact_keys(facts)
         return ChunkOutcome(SpooledChunk(path, len(kept)), frozenset(named))
+
+    def _light(self, read: list[_Read], spool: SpoolWriter) -> ChunkOutcome:
+        """A chunk kept without results (the spool's budget for them is spent): its models as
+        bases and its units, judged in the second pass from a fresh read; in memory when the
+        spool takes nothing more."""
+        outcome = self._in_memory(read)
+        path = spool.write(
+            [outcome.facts, None, [(unit, None) for unit in outcome.units]], light=True
+        )
+        if path is None:
+            return outcome
+        return ChunkOutcome(SpooledChunk(path, len(outcome.units), light=True), outcome.named)
 
     def _in_memory(self, read: list[_Read]) -> ChunkOutcome:
         """A chunk the spool did not take: its units, to be judged in the second pass."""
@@ -307,14 +322,16 @@ class ScanWorker(ReadersOnFirstUse):
         no further than what it finds: engine.judgment.first_lookups); the others are judged
         again from the records the first pass read. Needs no knowledge when none is."""
         try:
-            judged: Judged = self._spooled.section(chunk.path, JUDGED)
+            judged: Judged | None = self._spooled.section(chunk.path, JUDGED)
             kept: list[tuple[Unit, Spooled | None]] | None = None
             results: list[UnitResult] = []
             with bounded_section():
-                for position, (lookups, first) in enumerate(judged):
-                    if not any(key in known for key in lookups):
-                        results.extend(first)
-                        continue
+                for position in range(chunk.units):
+                    if judged is not None:  # None: a light chunk, every unit judged here
+                        lookups, first = judged[position]
+                        if not any(key in known for key in lookups):
+                            results.extend(first)
+                            continue
                     if kept is None:
                         kept = self._spooled.section(chunk.path, UNITS)
                     unit, records = kept[position]
@@ -545,7 +562,7 @@ def _scan_passes(
     chunks = [outcome.spooled or outcome.units for outcome in held]
     del held
     found = False
-    if workers == 1 or (not index and all(isinstance(c, SpooledChunk) for c in chunks)):
+    if workers == 1 or (not index and all(_judged(chunk) for chunk in chunks)):
         # In this process: with no index, nothing is judged again (each chunk's results are
         # read back as they are); with one worker, whatever is judged again is judged here.
         for chunk in chunks:
@@ -562,6 +579,11 @@ def _scan_passes(
             hint="scan looks for model.yaml, model cards (README.md with front matter), MOT "
             "files and SBOMs; nothing checked is not a pass",
         )
+
+
+def _judged(chunk: list[Unit] | SpooledChunk) -> bool:
+    """Whether a chunk's results are all in the spool (nothing to read or judge)."""
+    return isinstance(chunk, SpooledChunk) and not chunk.light
 
 
 def _units(chunk: list[Unit] | SpooledChunk) -> list[Unit]:
@@ -619,12 +641,22 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
         yield from (worker.collect(chunk) for chunk in chunks)
         return
     pools = [new_pool(workers, worker)]
+    # Started now, before the walk lists a folder: a forked process starts with its parent's
+    # memory, and a folder of 100k cards is ~15 MB of names. Each builds its knowledge while
+    # the walk goes on (a failure there is met again, and reported, with the first chunk).
+    for _ in range(workers):
+        pools[0].submit(_warm)
     try:
         yield from collected_in_order(
             pools, worker, chunks, workers, lambda chunk: ChunkOutcome(None, units=list(chunk))
         )
     finally:
         kill(pools[0])
+
+
+def _warm() -> None:
+    """Build this pool process's knowledge (a pool task)."""
+    PROCESS_WORKER[0]._ready()
 
 
 def refuse_obligations(policy: Policy, command: str) -> None:

@@ -12,8 +12,10 @@ chunk waits here, in a file of its own, in sections the later steps read apart:
 - the units and the records read of them, for the few judged again against the index.
 
 So the main process holds a file name per chunk, not a unit or a model: its memory stays flat
-in the size of the tree. The disk used is bounded: past the budget, a chunk waits in memory as
-its units and is read and judged again in the second pass, as before the spool.
+in the size of the tree. The disk used is bounded. The results are most of it (a JSON line is
+~5 KB), so past a share of the budget a chunk is kept light, without them: its models as bases
+and its units, ~100 bytes a unit, judged in the second pass from a fresh read. Past the whole
+budget (or when the disk refuses), a chunk waits in memory as its units, as before the spool.
 
 Only files this run wrote are loaded (pickle), from a folder only this user can open
 (tempfile.mkdtemp makes it 0700).
@@ -30,19 +32,23 @@ from typing import Any
 
 import msgspec
 
-# Disk a run may use for its chunks, shared out between its processes.
-SPOOL_BYTES = 512 * 1024 * 1024
+# Disk a run may use for its chunks, shared out between its processes: about what the JSON lines
+# of 200,000 models take. The last eighth is kept for light chunks (no results).
+SPOOL_BYTES = 1024 * 1024 * 1024
+LIGHT_SHARE = 8
 
 # A chunk file starts with the byte length of each of its sections (little-endian, 8 bytes).
 _LENGTH = struct.Struct("<Q")
 
 
 class SpooledChunk(msgspec.Struct, frozen=True):
-    """A chunk kept in the spool, as the main process holds it: its file and how many units
-    it holds (a pool's wait for the chunk is bounded by that count)."""
+    """A chunk kept in the spool, as the main process holds it: its file, how many units it
+    holds (a pool's wait for the chunk is bounded by that count) and whether it is light (kept
+    without results: its units are judged in the second pass)."""
 
     path: str
     units: int
+    light: bool = False
 
     def __len__(self) -> int:
         return self.units
@@ -58,18 +64,23 @@ class SpoolWriter:
 
     @property
     def full(self) -> bool:
-        """Whether the budget is spent (nothing more is written)."""
-        return self.written >= self.budget
+        """Whether the share of the budget for whole chunks is spent (only light ones now)."""
+        return self.written >= self._limit(light=False)
 
-    def write(self, sections: list[Any]) -> str | None:
-        """Keep a chunk's sections in one file; its path, or None when the budget is spent or
-        the disk refuses (the caller then keeps the chunk in memory)."""
-        if self.full:
+    def _limit(self, *, light: bool) -> int:
+        return self.budget if light else self.budget - self.budget // LIGHT_SHARE
+
+    def write(self, sections: list[Any], *, light: bool = False) -> str | None:
+        """Keep a chunk's sections in one file; its path, or None when its share of the budget
+        is spent or the disk refuses (the caller then keeps the chunk lighter, or in memory).
+        A `light` chunk may use the whole budget, a whole one all but the last share."""
+        limit = self._limit(light=light)
+        if self.written >= limit:
             return None
         data = [pickle.dumps(section, protocol=pickle.HIGHEST_PROTOCOL) for section in sections]
         size = _LENGTH.size * (len(data) + 1) + sum(len(part) for part in data)
-        if self.written + size > self.budget:
-            self.written = self.budget
+        if self.written + size > limit:
+            self.written = max(self.written, limit) if not light else self.budget
             return None
         try:
             # A name no other process of the run (nor a later one with a reused pid) can have.
