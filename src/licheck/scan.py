@@ -211,26 +211,51 @@ class ScanWorker(ReadersOnFirstUse):
         """
         knowledge, _ = self._ready()
         with bounded_section():
-            read = self._read_units(units, knowledge)
             if self.spool is None:
-                return self._in_memory(read)
+                return self._in_memory(self._read_units(units, knowledge))
             if self.spool.full:
-                return self._light(read, self.spool)
-            judged: Judged = []
-            kept: list[tuple[Unit, Spooled | None]] = []
-            for unit, _, records in read:
-                if unit is None:
-                    continue
-                lookups: list[str] = []
-                results = self._form(self.check_unit(unit, records, lookups, {}))
-                judged.append((tuple(dict.fromkeys(lookups)), results))
-                kept.append((unit, records if lookups else None))
+                return self._light(self._read_units(units, knowledge), self.spool)
+            read, judged = self._judge_units(units, knowledge)
         facts = [fact for _, unit_facts, _ in read for fact in unit_facts]
+        kept = [(unit, records) for unit, _, records in read if unit is not None]
         path = self.spool.write([facts, judged, kept])
         if path is None:
             return self._light(read, self.spool)
         named = {key for lookups, _ in judged for key in lookups} | _fact_keys(facts)
         return ChunkOutcome(SpooledChunk(path, len(kept)), frozenset(named))
+
+    def _judge_units(self, units: list[Unit], knowledge: Knowledge) -> tuple[list[_Read], Judged]:
+        """Each unit read and judged against no index, within one time bound: as read (its
+        records kept only when its walk looked a base up), and its results with its lookups."""
+        from licheck.engine.judgment import same_run_model
+        from licheck.records import replace
+
+        resolved: dict[str, Path] = {}
+        read: list[_Read] = []
+        judged: Judged = []
+        for given in units:
+            lookups: list[str] = []
+            if given.kind in ("cache-repo", "unreadable"):
+                # A cache repo's facts come from its folder as a model, its verdict from the
+                # cache's reading of it (a repo with no card is still a model): both, as before.
+                ((unit, facts, _),) = self._read_units([given], knowledge, resolved)
+                subjects = self.check_unit(given, None, lookups, {})
+                records = None
+            else:
+                seen: list[Spooled] = []
+                subjects = self.check_unit(given, None, lookups, {}, (seen, resolved))
+                if given.kind == "candidate" and not seen and not subjects:
+                    read.append((None, [], None))  # a loose file that is no model
+                    continue
+                records = seen[0] if seen else None
+                unit = replace(given, kind="model") if seen and given.kind != "model" else given
+                facts = []
+                if records is not None and not unit.dataset:
+                    facts = [(place.keys, same_run_model(r, place)) for r, place in records]
+            lookups = list(dict.fromkeys(lookups))
+            read.append((unit, facts, records if lookups else None))
+            judged.append((tuple(lookups), self._form(subjects)))
+        return read, judged
 
     def _light(self, read: list[_Read], spool: SpoolWriter) -> ChunkOutcome:
         """A chunk kept without results (the spool's budget for them is spent): its models as
@@ -253,15 +278,18 @@ class ScanWorker(ReadersOnFirstUse):
         named = _fact_keys(facts)
         return ChunkOutcome(None, frozenset(named), units, facts)
 
-    def _read_units(self, units: list[Unit], knowledge: Knowledge) -> list[_Read]:
-        """Each unit read once: its models as bases, and the records read (see _Read)."""
+    def _read_units(
+        self, units: list[Unit], knowledge: Knowledge, resolved: dict[str, Path] | None = None
+    ) -> list[_Read]:
+        """Each unit read once: its models as bases, and the records read (see _Read).
+
+        `resolved` holds each folder's real path, asked of the filesystem once for the chunk
+        (loose cards share a folder), and forgotten with it."""
         from licheck.engine.judgment import run_place, same_run_model
         from licheck.inputs import load_path
         from licheck.records import replace
 
-        # Each folder's real path, asked of the filesystem once for the chunk (loose cards
-        # share a folder), and forgotten with it.
-        resolved: dict[str, Path] = {}
+        resolved = {} if resolved is None else resolved
         found: list[_Read] = []
         for given in units:
             if given.kind == "unreadable":
@@ -358,32 +386,38 @@ class ScanWorker(ReadersOnFirstUse):
         records: Spooled | None = None,
         lookups: list[str] | None = None,
         known: Mapping[str, SameRunModel] | None = None,
+        seen: tuple[list[Spooled], dict[str, Path]] | None = None,
     ) -> list[SubjectReport]:
         """Read and judge one unit within the time bound; errors become unreadable subjects.
 
         Everything happens inside the bound, deciding whether a loose file is a model included
         (its first read may meet a FIFO swapped in since the walk). `records` are the unit's
         records as already read, with their places; the keys its walk looks up first go to
-        `lookups`; `known` is the run's index (by default the one the worker carries).
+        `lookups`; `known` is the run's index (by default the one the worker carries); `seen`
+        takes the records as read, placed with a chunk's resolved folders.
         """
         if isinstance(unit, Path):
             unit = Unit(unit, "model")
-        shown = shown_path(unit.path)
-        name = unit.name or shown
         if unit.kind == "unreadable":
-            return [_named(unreadable(shown, unit.note), name)]
+            return [_named(unreadable(shown_path(unit.path), unit.note), unit.name)]
         index = self.bases if known is None else known
         try:
-            return within(self.timeout, lambda: self._judge(unit, records, lookups, index))
+            return within(self.timeout, lambda: self._judge(unit, records, lookups, index, seen))
         except TimeBoundError:
+            shown = shown_path(unit.path)
+            name = unit.name or shown
             return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
         except LicheckError as exc:
+            shown = shown_path(unit.path)
+            name = unit.name or shown
             where = exc.file or shown
             message = exc.message + (f" ({exc.hint})" if exc.hint else "")
             return [_named(unreadable(where, message, exc.line), name)]
         except (KeyboardInterrupt, SystemExit):
             raise
         except Exception as exc:
+            shown = shown_path(unit.path)
+            name = unit.name or shown
             # A bug in licheck on one model: that model is unreadable (never a pass) and the
             # scan goes on; the message says it is a bug, so that it gets reported.
             message = f"internal error ({type(exc).__name__}: {exc}); this is a bug in licheck"
@@ -395,9 +429,10 @@ class ScanWorker(ReadersOnFirstUse):
         read: Spooled | None,
         lookups: list[str] | None,
         known: Mapping[str, SameRunModel],
+        seen: tuple[list[Spooled], dict[str, Path]] | None = None,
     ) -> list[SubjectReport]:
         from licheck.engine.evaluate import evaluate
-        from licheck.engine.judgment import first_lookups
+        from licheck.engine.judgment import first_lookups, run_place
         from licheck.inputs import load_path
 
         knowledge, readers = self._ready()
@@ -416,6 +451,11 @@ class ScanWorker(ReadersOnFirstUse):
             else:
                 records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
             places = [None] * len(records)
+            if seen is not None:
+                kept, resolved = seen
+                placed = [run_place(record, resolved) for record in records]
+                kept.append(list(zip(records, placed, strict=True)))
+                places = list(placed)
         if lookups is not None:
             for record, place in zip(records, places, strict=True):
                 lookups.extend(first_lookups(record, place))
