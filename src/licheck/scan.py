@@ -199,7 +199,7 @@ def _scan_passes(
         models = [SameRunModel("", None, (base,), folder) for base, folder in asked]
         index.update(online_bases(models, index))
     worker.bases = index
-    chunks = [outcome.spooled or outcome.units for outcome in held]
+    chunks = [outcome.units if outcome.spooled is None else outcome.spooled for outcome in held]
     del held
     found = False
     if workers == 1 or (not index and all(_judged(chunk) for chunk in chunks)):
