@@ -8,7 +8,10 @@ folder of cards); one in ten is a model folder with README.md and LICENSE.
 
 Run: `python benchmarks/scale.py [--sizes 1000 10000 100000] [--jobs N] [--json-size 20000]`.
 Prints a Markdown table; asserts nothing. Target: >= 2000 cards/s on 2 cores, peak RSS flat in N
-(<= 200 MB). A second table gives the peak RSS of a `--format json` scan of `--json-size` cards
+(issue 17: at most 1.2x from the smallest size to the largest, printed under the table). The
+peak is the largest licheck process's (getrusage); beside it, each process's own peak (VmHWM,
+sampled from /proc every 0.1 s where there is one) says whether the main process or a worker
+grows. A second table gives the peak RSS of a `--format json` scan of `--json-size` cards
 (20,000 by default, 0 to skip): a non-streaming report, which issue 15 bounds to 200 MB.
 """
 
@@ -92,17 +95,48 @@ def generate(target: Path, count: int, seed: int = 7) -> None:
             (loose / f"model-{index}.md").write_text(text, encoding="utf-8")
 
 
+# Runs the scan, samples each of its processes' own peak (VmHWM) from /proc, and prints the
+# largest process's peak (getrusage), the main process's and the largest worker's, in KB.
+WRAPPER = """
+import os, resource, subprocess, sys, time
+def hwm(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return 0
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as listed:
+            return [int(c) for c in listed.read().split()]
+    except OSError:
+        return []
+scan = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+main = worker = 0
+while scan.poll() is None:
+    main = max(main, hwm(scan.pid))
+    worker = max([worker, *(hwm(c) for c in children(scan.pid))])
+    time.sleep(0.1)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, main, worker)
+"""
+
+
 def measure(target: Path, jobs: int | None, fmt: str = "jsonl") -> tuple[float, int, int]:
     """(seconds, peak RSS in KB of the largest licheck process, models checked)."""
+    seconds, peaks, checked = measure_peaks(target, jobs, fmt)
+    return seconds, peaks[0], checked
+
+
+def measure_peaks(
+    target: Path, jobs: int | None, fmt: str = "jsonl"
+) -> tuple[float, tuple[int, int, int], int]:
+    """(seconds, (the largest process's, the main process's, the largest worker's peak RSS in
+    KB), models checked). The sampled peaks are 0 where /proc is missing."""
     output = target / f"out.{fmt}"
     command = [sys.executable, "-m", "licheck", "scan", "--format", fmt, "-o", str(output)]
     if jobs:
         command += ["--jobs", str(jobs)]
-    wrapper = (
-        "import resource, subprocess, sys\n"
-        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-    )
+    wrapper = WRAPPER
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", wrapper, *command, str(target / "cards"), str(target / "repos")],
@@ -113,7 +147,8 @@ def measure(target: Path, jobs: int | None, fmt: str = "jsonl") -> tuple[float, 
     elapsed = time.perf_counter() - start
     text = output.read_text(encoding="utf-8")
     checked = len(json.loads(text)["subjects"]) if fmt == "json" else len(text.splitlines()) - 1
-    return elapsed, int(done.stdout.strip()), checked
+    largest, main, worker = (int(kb) for kb in done.stdout.split())
+    return elapsed, (largest, main, worker), checked
 
 
 def json_table(size: int, jobs: int | None) -> None:
@@ -140,8 +175,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--json-size", type=int, default=20_000)
     args = parser.parse_args()
-    print("| cards | generate (s) | scan (s) | cards/s | peak RSS (MB) | checked |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| cards | generate (s) | scan (s) | cards/s | peak RSS (MB) | main / worker (MB) "
+        "| checked |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    peaks: list[int] = []
     for size in args.sizes:
         target = Path(tempfile.mkdtemp(prefix=f"licheck-scale-{size}-"))
         try:
@@ -149,14 +188,22 @@ def main() -> int:
             generate(target, size)
             os.sync()  # flush the new files first: the scan, not the disk's write-back, is timed
             generated = time.perf_counter() - start
-            elapsed, peak_kb, checked = measure(target, args.jobs)
+            elapsed, (peak_kb, main_kb, worker_kb), checked = measure_peaks(target, args.jobs)
+            peaks.append(peak_kb)
             print(
                 f"| {size:,} | {generated:.1f} | {elapsed:.1f} | {checked / elapsed:,.0f} "
-                f"| {peak_kb / 1024:.0f} | {checked:,} |",
+                f"| {peak_kb / 1024:.0f} | {main_kb / 1024:.0f} / {worker_kb / 1024:.0f} "
+                f"| {checked:,} |",
                 flush=True,
             )
         finally:
             shutil.rmtree(target, ignore_errors=True)
+    if len(peaks) > 1:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(
+            f"\npeak RSS at {args.sizes[-1]:,} / at {args.sizes[0]:,}: "
+            f"{peaks[-1] / peaks[0]:.2f}x (target <= 1.2x); load average {load:.1f} at the end"
+        )
     if args.json_size:
         json_table(args.json_size, args.jobs)
     return 0

@@ -1,5 +1,7 @@
-"""A scan's second pass judges the records its first pass read (licheck/spool.py), with the
-result a fresh read gives; a spool that is full, missing or broken only costs a second read."""
+"""A scan judges each card as it first reads it and keeps the chunk in the spool until the run's
+index is complete (licheck/spool.py): the result is the one a fresh read gives, a base read
+after its fine-tunes still binds them, a spool that is full only costs a second read, and a
+chunk lost from the spool is reported, never skipped."""
 
 from __future__ import annotations
 
@@ -7,14 +9,16 @@ import tempfile
 from collections.abc import Generator
 from datetime import date
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pytest
 
 from licheck import scan as scan_module
+from licheck.inputs.registry import InputOptions
+from licheck.inputs.tree import Unit, is_model_folder, walk
 from licheck.records import ModelRecord, Policy, SubjectReport
-from licheck.scan import scan
-from licheck.spool import SpoolReader, SpoolWriter
+from licheck.scan import ScanWorker, scan
+from licheck.spool import SpooledChunk, SpoolError, SpoolReader, SpoolWriter
 
 TODAY = date(2026, 11, 29)
 
@@ -80,25 +84,35 @@ def test_each_card_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(licheck.inputs, "load_path", counted)
     _subjects(root, 1)
     once = len(reads)
-    assert once == len(set(reads)) + 1  # the broken card, unreadable at first, is read again
+    assert once == len(set(reads)) == 82  # the broken card too: read and judged in one go
     reads.clear()
     monkeypatch.setattr(scan_module, "SPOOL_BYTES", 0)
     _subjects(root, 1)
-    assert len(reads) == 2 * (once - 1)  # every model unit read in both passes
+    assert len(reads) == 2 * once  # nothing spooled: every unit read in both passes
 
 
-def test_a_spool_file_that_is_gone_is_read_again(tmp_path: Path) -> None:
+def test_a_chunk_file_that_is_gone_or_broken_is_refused(tmp_path: Path) -> None:
     record = ModelRecord(name="m", source="m.md", format="hf-card", license="mit")
     writer = SpoolWriter(str(tmp_path), budget=1 << 20)
     path = writer.write([[record], []])
     assert path is not None
     reader = SpoolReader()
-    assert reader.records(path, 0) == [record] and reader.records(path, 1) == []
-    assert reader.records(path, 2) is None
-    Path(path).write_bytes(b"not a pickle")
-    assert SpoolReader().records(path, 0) is None
+    assert reader.section(path, 0) == [record] and reader.section(path, 1) == []
+    with pytest.raises(SpoolError):
+        reader.section(path, 2)
+    Path(path).write_bytes(Path(path).read_bytes()[:-3])
+    with pytest.raises(SpoolError, match="cut short"):
+        SpoolReader().section(path, 0)
     Path(path).unlink()
-    assert SpoolReader().records(path, 0) is None
+    with pytest.raises(SpoolError):
+        SpoolReader().section(path, 0)
+
+
+def test_a_chunk_lost_from_the_spool_is_unreadable_never_a_gap(tmp_path: Path) -> None:
+    worker = ScanWorker(Policy(), TODAY, InputOptions(), 5.0)
+    (subject,) = worker(SpooledChunk(str(tmp_path / "gone.chunk"), 32))
+    assert isinstance(subject, SubjectReport) and subject.format == "unreadable"
+    assert "32 models of this scan were not judged" in subject.violations[0].message
 
 
 def test_the_budget_bounds_the_disk_used(tmp_path: Path) -> None:
@@ -107,8 +121,107 @@ def test_the_budget_bounds_the_disk_used(tmp_path: Path) -> None:
     writer = SpoolWriter(str(tmp_path), budget=25_000)
     assert writer.write([[record]]) is not None
     assert writer.write([[record]]) is not None
-    assert writer.write([[record]]) is None  # past the budget: read again, nothing written
+    assert writer.write([[record]]) is None  # past the budget: kept in memory, nothing written
+    assert writer.full
     assert (
         writer.write([[ModelRecord(name="s", source="s", format="hf-card", license="mit")]]) is None
     )
     assert sum(p.stat().st_size for p in tmp_path.iterdir()) <= 25_000
+
+
+def test_the_main_process_holds_a_file_name_per_chunk_not_its_units(tmp_path: Path) -> None:
+    (tmp_path / "tree").mkdir()
+    (tmp_path / "spool").mkdir()
+    root = _tree(tmp_path / "tree")
+    worker = ScanWorker(
+        Policy(), TODAY, InputOptions(), 5.0, spool=SpoolWriter(str(tmp_path / "spool"), 1 << 30)
+    )
+    units = [u for u in walk([root / "cards"], is_model_folder=is_model_folder)]
+    outcome = worker.collect([u for u in units if isinstance(u, Unit)])
+    assert outcome.spooled is not None and outcome.units == [] and outcome.facts == []
+    assert outcome.spooled.units == 81
+    assert outcome.named == {"org/base-0", "org/base-1", "org/base-2"}
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_base_read_after_its_fine_tunes_still_binds_them(tmp_path: Path, jobs: int) -> None:
+    # The first pass judges each fine-tune before it has read the base (no index yet): the
+    # fine-tunes that look it up are judged again once the index is complete.
+    (tmp_path / "a-tunes").mkdir()
+    for n in range(40):
+        card = f"---\nlicense: mit\nbase_model: zz/base\n---\n# t{n}\n"
+        (tmp_path / "a-tunes" / f"t{n:02d}.md").write_text(card, encoding="utf-8")
+    (tmp_path / "zz" / "base").mkdir(parents=True)
+    (tmp_path / "zz" / "base" / "model.yaml").write_text("name: zz/base\nlicense: llama2\n")
+    subjects = _subjects(tmp_path, jobs)
+    tunes = [s for s in subjects if s.base_models == ("zz/base",)]
+    assert len(tunes) == 40
+    assert all("inherited-license" in [v.rule for v in s.violations] for s in tunes)
+    assert all(any(r.inherited_from == "zz/base" for r in s.licenses) for s in tunes)
+
+
+def test_with_no_base_in_the_tree_nothing_is_judged_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import licheck.engine.evaluate
+
+    root = _tree(tmp_path)
+    (root / "base" / "model.yaml").unlink()
+    judged: list[str] = []
+    evaluate = licheck.engine.evaluate.evaluate
+
+    def counted(record: ModelRecord, **kwargs: Any) -> SubjectReport:
+        judged.append(record.source)
+        return evaluate(record, **kwargs)
+
+    monkeypatch.setattr(licheck.engine.evaluate, "evaluate", counted)
+    subjects = _subjects(root, 1)
+    assert len(judged) == len(set(judged)) == 80 and len(subjects) == 81
+
+
+def test_past_the_share_for_results_chunks_are_kept_light(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _tree(tmp_path)
+    whole = _subjects(root, 1)
+    kept: list[bool] = []
+    write = SpoolWriter.write
+
+    def noted(self: SpoolWriter, sections: list[Any], *, light: bool = False) -> str | None:
+        path = write(self, sections, light=light)
+        kept.append(light and path is not None)
+        return path
+
+    monkeypatch.setattr(SpoolWriter, "write", noted)
+    monkeypatch.setattr(scan_module, "CHUNK", 8)
+    monkeypatch.setattr(scan_module, "SPOOL_BYTES", 80_000)  # results of a few chunks only
+    assert _subjects(root, 1) == whole
+    assert any(kept) and not all(kept)
+
+
+def test_a_light_chunk_may_use_the_last_share_of_the_budget(tmp_path: Path) -> None:
+    writer = SpoolWriter(str(tmp_path), budget=8_000)
+    assert writer.write(["x" * 7_500]) is None and writer.full  # past 7/8 of the budget
+    assert writer.write(["x" * 5_000]) is None  # no more whole chunks
+    assert writer.write(["x" * 600], light=True) is not None
+    assert writer.write(["x" * 600], light=True) is None  # past the whole budget
+
+
+def test_the_pool_starts_before_the_walk_lists_a_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A forked process starts with its parent's memory: started after the walk has listed a
+    # folder of 100k cards, each worker would hold that listing too.
+    import multiprocessing
+
+    root = _tree(tmp_path)
+    walk_of_scan = scan_module.walk
+    started: list[int] = []
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        started.append(len(multiprocessing.active_children()))
+        yield from walk_of_scan(*args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "walk", watched)
+    assert len(_subjects(root, 2)) == 82
+    assert started == [2]

@@ -3,9 +3,12 @@
 A monorepo, a Hugging Face cache or a folder of 100k model cards: discovery walks the tree
 without following symlinked folders, a folder that describes a model (model.yaml, a README
 with front matter, a MOT file) is one model, and loose cards or SBOMs elsewhere are one model
-each. Workers check units in order-preserving chunks, so results stream in a stable order;
-each unit has a time bound, and a unit that fails to read or times out is reported as
-unreadable (a violation: nothing unverified passes) while the run goes on.
+each. Workers check units in order-preserving chunks (licheck/scan_worker.py), so results
+stream in a stable order; each unit has a time bound, and a unit that fails to read or times
+out is reported as unreadable (a violation: nothing unverified passes) while the run goes on.
+A base anywhere in the tree binds its fine-tunes, so no verdict is released before the whole
+tree is read: each chunk waits in the spool (licheck/spool.py), and the main process holds a
+file name per chunk and the keys that chains name, never a unit or a model.
 
 The core yields results and prints nothing; the CLI decides how to show progress and output.
 """
@@ -15,19 +18,13 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import msgspec
-
-from licheck.engine.readers import ReadersOnFirstUse
-from licheck.engine.report import Tally, tally, unreadable
 from licheck.errors import InputError, LicheckError, PolicyError
 from licheck.inputs import shown_path
-from licheck.inputs.registry import LOOSE_UNIT_FORMATS, InputOptions
+from licheck.inputs.registry import InputOptions
 from licheck.inputs.tree import (
-    CANDIDATE_SUFFIXES,
     MODELS_AT_MAIN,
     CacheReading,
     Note,
@@ -36,29 +33,42 @@ from licheck.inputs.tree import (
     is_model_folder,
     walk,
 )
-from licheck.knowledge.bundle import Knowledge
 from licheck.pool import (
-    TimeBoundError,
-    bounded_section,
+    PROCESS_WORKER,
     collected_in_order,
     in_order,
     kill,
     new_pool,
     usable_cores,
-    within,
 )
-from licheck.records import ModelRecord, SubjectReport
-from licheck.spool import SPOOL_BYTES, Spooled, SpoolReader, SpoolWriter
+
+# Re-exported: the CLI and the card-dump run take a scan's results from here.
+from licheck.scan_worker import (
+    FACTS,
+    UNITS,
+    ChunkOutcome,
+    ScanLine,
+    ScanWorker,
+    Spooled,
+    UnitBases,
+    UnitResult,
+    _loose_unit,
+)
+from licheck.spool import SPOOL_BYTES, SpooledChunk, SpoolError, SpoolReader, SpoolWriter
 
 if TYPE_CHECKING:
-    from licheck.engine.judgment import RunPlace, SameRunModel
+    from licheck.engine.judgment import SameRunModel
     from licheck.records import Policy
 
-# One unit's models as bases: (their same-run keys, what they declare), and each one's bases.
-UnitBases = list[tuple[tuple[str, ...], "SameRunModel"]]
-# What the first pass makes of a unit: the unit as the second pass takes it (None: no model),
-# and its models as bases.
-Collected = tuple["Unit | None", UnitBases]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ScanLine",
+    "ScanWorker",
+    "UnitResult",
+    "discover",
+    "refuse_obligations",
+    "scan",
+]
 
 CHUNK = 32
 DEFAULT_TIMEOUT = 20.0
@@ -67,34 +77,6 @@ DEFAULT_TIMEOUT = 20.0
 # Shared with `licheck check` (one model, one verdict): inputs/tree.py decides what a model
 # folder is, for every entry point.
 _is_model_folder = is_model_folder
-
-
-def _loose_unit(path: Path) -> str | None:
-    """The input format of a file outside a model folder that describes a model on its own (a
-    card, an SBOM), else None; the caller reads the file with that reader, not sniffing again.
-
-    A file that cannot be read raises (the caller reports it unreadable): what licheck did not
-    read is never passed over as "not a model".
-    """
-    from licheck.inputs.detect import detect_format
-    from licheck.inputs.guarded import read_regular
-
-    if not path.name.lower().endswith(CANDIDATE_SUFFIXES):
-        return None
-    from licheck.inputs.weights import is_later_part
-
-    if is_later_part(path.name):
-        return None  # a part of a split model: its first part is the unit
-    head = read_regular(path, limit=64 * 1024, shown=shown_path(path), head=True)
-    try:
-        kind = detect_format(path, head)
-    except LicheckError:
-        return None
-    if kind == "hf-card":
-        from licheck.inputs.detect import has_front_matter
-
-        return kind if has_front_matter(head.decode("utf-8", errors="replace")) else None
-    return kind if kind in LOOSE_UNIT_FORMATS else None
 
 
 def discover(roots: Iterable[Path], exclude: tuple[str, ...] = ()) -> Iterator[Path]:
@@ -134,254 +116,6 @@ def _candidates(
             yield found
 
 
-class ScanLine(msgspec.Struct, frozen=True):
-    """A subject already rendered as a JSON line by the worker, with its tally."""
-
-    line: str
-    tally: Tally
-
-
-UnitResult = SubjectReport | ScanLine
-
-
-class ScanWorker(ReadersOnFirstUse):
-    """Checks chunks of units: picklable, errors returned as values, no module globals.
-
-    Sent to each worker process (or used in this one). Its knowledge (catalog, fingerprints,
-    the text readers' memory) is built on first use where it runs and kept with the object,
-    never pickled. Each unit is judged within its time bound (`pool.within`).
-    """
-
-    def __init__(
-        self,
-        policy: Policy,
-        today: date,
-        options: InputOptions,
-        timeout: float,
-        *,
-        lines_kb_version: str | None = None,
-        spool: SpoolWriter | None = None,
-    ) -> None:
-        self.policy = policy
-        self.today = today
-        self.options = options
-        self.timeout = timeout
-        # Where the first pass keeps the records it read, for the second (licheck/spool.py).
-        self.spool = spool
-        self._spooled = SpoolReader()
-        # When set, the worker renders each subject as a JSON line itself (in parallel) and
-        # sends only the line and its tally: the main process just writes, memory stays flat.
-        self.lines_kb_version = lines_kb_version
-        self._known: dict[str, SameRunModel] = {}
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state["_spooled"] = SpoolReader()  # the last spool file read stays where it was read
-        return state
-
-    def collect(self, units: list[Unit]) -> list[Collected]:
-        """The first pass: each unit's models as bases (keys, license, bases), nothing judged.
-
-        Each unit comes back as the second pass should take it: a loose file found to be a
-        model as a model (its head is not read twice), one found to be none as None (left
-        out), anything that could not be read as it was (the second pass reports it).
-        """
-        knowledge, _ = self._ready()
-        found: list[Collected] = []
-        kept: list[Spooled] = []  # the records of the units marked spooled below
-        with bounded_section():
-            self._collect_units(units, knowledge, found, kept)
-        return self._spool_chunk(found, kept)
-
-    def _collect_units(
-        self, units: list[Unit], knowledge: Knowledge, found: list[Collected], kept: list[Spooled]
-    ) -> None:
-        from licheck.engine.judgment import run_place, same_run_model
-        from licheck.inputs import load_path
-        from licheck.records import replace
-
-        # Each folder's real path, asked of the filesystem once for the chunk (loose cards
-        # share a folder), and forgotten with it.
-        resolved: dict[str, Path] = {}
-        for given in units:
-            if given.kind == "unreadable":
-                found.append((given, []))
-                continue
-            unit = given
-            try:
-                kind = None  # a model folder's: load_path detects it
-                if given.kind == "candidate":
-                    kind = within(self.timeout, partial(_loose_unit, given.path))
-                    if kind is None:
-                        found.append((None, []))
-                        continue
-                    unit = replace(given, kind="model")
-                read = partial(load_path, unit.path, self.options, knowledge.catalog, kind=kind)
-                records = within(self.timeout, read)
-            except (LicheckError, OSError, ValueError, TimeBoundError):
-                # Passed on as it was: the second pass reads it again, within its own bound,
-                # and reports what stopped it.
-                found.append((unit, []))
-                continue
-            places = [run_place(r, resolved) for r in records]
-            if unit.kind == "model" and self.spool is not None:
-                # What the second pass would read again: kept as read, before any renaming.
-                unit = replace(unit, spooled=("", len(kept)))
-                kept.append(list(zip(records, places, strict=True)))
-            if unit.dataset:
-                # A dataset is judged, never inherited from: it is no model's base.
-                found.append((unit, []))
-                continue
-            if unit.repo_id:
-                # Renamed, the models stand under other keys.
-                records = [replace(r, name=unit.repo_id) for r in records]
-                places = [run_place(r, resolved) for r in records]
-            found.append(
-                (
-                    unit,
-                    [(p.keys, same_run_model(r, p)) for r, p in zip(records, places, strict=True)],
-                )
-            )
-
-    def _spool_chunk(self, found: list[Collected], kept: list[Spooled]) -> list[Collected]:
-        """Write the chunk's kept records to the spool and point their units at the file; if
-        the spool refuses them, the units go on unmarked and are read again."""
-        from licheck.records import replace
-
-        if not kept or self.spool is None:
-            return found
-        path = self.spool.write(kept)
-        marked: list[Collected] = []
-        for unit, models in found:
-            if unit is None or unit.spooled is None:
-                marked.append((unit, models))
-                continue
-            spooled = None if path is None else (path, unit.spooled[1])
-            marked.append((replace(unit, spooled=spooled), models))
-        return marked
-
-    def __call__(
-        self, units: list[Unit], known_bases: dict[str, SameRunModel] | None = None
-    ) -> list[UnitResult]:
-        """Check a chunk of units in order; what cannot be read is an unreadable subject.
-
-        `known_bases` is the part of the run's index of models this chunk's chains reach.
-        """
-        self._known = known_bases or {}
-        results: list[SubjectReport] = []
-        with bounded_section():
-            for unit in units:
-                results.extend(self.check_unit(unit))
-        if self.lines_kb_version is None:
-            return list(results)
-        from licheck.formats.jsonl_format import subject_line
-
-        return [
-            ScanLine(subject_line(s, self.lines_kb_version), tally(s, self.policy)) for s in results
-        ]
-
-    def check_unit(self, unit: Unit | Path) -> list[SubjectReport]:
-        """Read and judge one unit within the time bound; errors become unreadable subjects.
-
-        Everything happens inside the bound, deciding whether a loose file is a model included
-        (its first read may meet a FIFO swapped in since the walk).
-        """
-        if isinstance(unit, Path):
-            unit = Unit(unit, "model")
-        shown = shown_path(unit.path)
-        name = unit.name or shown
-        if unit.kind == "unreadable":
-            return [_named(unreadable(shown, unit.note), name)]
-        try:
-            return within(self.timeout, lambda: self._judge(unit))
-        except TimeBoundError:
-            return [_named(unreadable(shown, f"not judged within {self.timeout:g} s"), name)]
-        except LicheckError as exc:
-            where = exc.file or shown
-            message = exc.message + (f" ({exc.hint})" if exc.hint else "")
-            return [_named(unreadable(where, message, exc.line), name)]
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as exc:
-            # A bug in licheck on one model: that model is unreadable (never a pass) and the
-            # scan goes on; the message says it is a bug, so that it gets reported.
-            message = f"internal error ({type(exc).__name__}: {exc}); this is a bug in licheck"
-            return [_named(unreadable(shown, message), name)]
-
-    def _judge(self, unit: Unit) -> list[SubjectReport]:
-        from licheck.engine.evaluate import evaluate
-        from licheck.inputs import load_path
-
-        kind = None
-        if unit.kind == "candidate":
-            kind = _loose_unit(unit.path)
-            if kind is None:
-                return []
-        knowledge, readers = self._ready()
-        spooled = None if unit.spooled is None else self._spooled.records(*unit.spooled)
-        places: list[RunPlace | None]
-        if spooled is not None:
-            records = [record for record, _ in spooled]
-            places = [place for _, place in spooled]
-        else:
-            if unit.kind == "cache-repo":
-                records = self._cache_records(unit, knowledge)
-            else:
-                records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
-            places = [None] * len(records)
-        subjects = [
-            evaluate(
-                record,
-                catalog=knowledge.catalog,
-                policy=self.policy,
-                today=self.today,
-                analyse_text=readers.analyse,
-                identify_text=readers.identify,
-                known_bases=self._known,
-                place=place,
-            )
-            for record, place in zip(records, places, strict=True)
-        ]
-        return [_named(s, unit.name) for s in subjects] if unit.name else subjects
-
-    def lost(self, unit: Unit, why: str) -> list[UnitResult]:
-        """What a unit whose worker died or hung becomes: unreadable, in this worker's form."""
-        subject = _named(unreadable(shown_path(unit.path), why), unit.name)
-        if self.lines_kb_version is None:
-            return [subject]
-        from licheck.formats.jsonl_format import subject_line
-
-        return [ScanLine(subject_line(subject, self.lines_kb_version), tally(subject, self.policy))]
-
-    def _cache_records(self, unit: Unit, knowledge: Knowledge) -> list[ModelRecord]:
-        """A cache repo is a model even with no card or no front matter: then it declares no
-        license, which the engine reports as cannot verify (never a pass)."""
-        from licheck.inputs.folder import NO_DESCRIPTION, load_folder
-
-        try:
-            return load_folder(
-                unit.path,
-                allow_outside=self.options.allow_outside,
-                online=self.options.online,
-                catalog=knowledge.catalog,
-            )
-        except LicheckError as exc:
-            if exc.message != NO_DESCRIPTION:
-                raise
-        return [
-            ModelRecord(
-                source=shown_path(unit.path), format="folder", name=unit.name or "", license=None
-            )
-        ]
-
-
-def _named(subject: SubjectReport, name: str | None) -> SubjectReport:
-    """A cache repo's subject is named by its repo id, not by what its card calls itself."""
-    from licheck.records import replace
-
-    return replace(subject, name=name) if name and subject.name != name else subject
-
-
 def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
     batch: list[Unit] = []
     for unit in units:
@@ -391,14 +125,6 @@ def _chunks(units: Iterable[Unit], size: int) -> Iterator[list[Unit]]:
             batch = []
     if batch:
         yield batch
-
-
-def _parallel(
-    worker: ScanWorker, chunks: Iterable[list[Unit]], workers: int, reach: _Reach
-) -> Iterator[UnitResult]:
-    """Chunks on a pool, each with the part of the index its chains reach (`pool.in_order`:
-    a bounded window, a time bound, a dead or hung worker narrowed down to its unit)."""
-    return in_order(worker, ((chunk, (reach(chunk),)) for chunk in chunks), workers)
 
 
 def scan(
@@ -427,7 +153,7 @@ def scan(
         if not root.exists() and not root.is_symlink():
             raise InputError("file not found", file=shown_path(root), hint="check the path")
     workers = jobs or usable_cores()
-    # The first pass's records wait in a private folder for the second (licheck/spool.py),
+    # The first pass's chunks wait in a private folder for the second (licheck/spool.py),
     # removed when the scan ends, however it ends (the generator is closed or collected).
     with tempfile.TemporaryDirectory(prefix="licheck-scan-") as spool:
         worker = ScanWorker(
@@ -450,37 +176,41 @@ def _scan_passes(
     cache: CacheReading,
 ) -> Iterator[UnitResult]:
     """The two passes of a scan (see scan)."""
-    # The first pass indexes every model of the run by its same-run keys, so that a fine-tune
-    # inherits from a base in the same tree however far apart they are (issue 14); the second
-    # judges, each chunk carrying only the part of the index its chains reach.
-    # One walk: the first pass's units, as it decided them, are the second pass's (kept as
-    # paths; the models' bases as a small index; the records it read on disk, in the spool).
-    units: list[Unit] = []
-    index: dict[str, SameRunModel] = {}
-    wanted: dict[Path, list[SameRunModel]] = {}
-    for part in _collect(worker, _candidates(roots, exclude, on_skip, cache), workers):
-        _same_run_add(part, index, wanted)
-        units.extend(unit for unit, _ in part if unit is not None)
-    if worker.options.online:
+    # The first pass reads and judges every unit, against no index yet, and keeps each chunk
+    # in the spool; once every chunk is in, the index of the run's bases (issue 14: a fine-tune
+    # inherits from a base in the same tree however far apart they are) is built from the
+    # spool, and the second pass releases each chunk in order, judging again only the units
+    # whose chains look up a model of the index. The main process holds a file name per chunk
+    # and the keys chains name, never a unit or a model (memory flat in the tree's size).
+    held: list[ChunkOutcome] = []
+    named: set[str] = set()
+    for outcome in _collect(worker, _candidates(roots, exclude, on_skip, cache), workers):
+        named.update(outcome.named)
+        held.append(outcome if outcome.spooled is None else ChunkOutcome(outcome.spooled))
+    online = worker.options.online
+    index, asked = _run_index(held, None if online else named, worker._spooled)
+    del named
+    if online:
         # `--online`: the bases neither the tree nor the table knows, from their Hub cards,
         # before any judging (the engine judges offline; see licheck/online_bases.py).
+        from licheck.engine.judgment import SameRunModel
         from licheck.online_bases import online_bases
 
-        models = [model for found in wanted.values() for model in found]
+        models = [SameRunModel("", None, (base,), folder) for base, folder in asked]
         index.update(online_bases(models, index))
-
-    def reach(chunk: list[Unit]) -> dict[str, SameRunModel]:
-        return _reached(chunk, index, wanted)
-
-    chunks = _chunks(units, CHUNK)
+    worker.bases = index
+    chunks = [outcome.units if outcome.spooled is None else outcome.spooled for outcome in held]
+    del held
     found = False
-    if workers == 1:
+    if workers == 1 or (not index and all(_judged(chunk) for chunk in chunks)):
+        # In this process: with no index, nothing is judged again (each chunk's results are
+        # read back as they are); with one worker, whatever is judged again is judged here.
         for chunk in chunks:
-            for result in worker(chunk, reach(chunk)):
+            for result in worker(chunk):
                 found = True
                 yield result
     else:
-        for result in _parallel(worker, chunks, workers, reach):
+        for result in in_order(worker, ((chunk, ()) for chunk in chunks), workers, _units):
             found = True
             yield result
     if not found:
@@ -491,10 +221,53 @@ def _scan_passes(
         )
 
 
-_Reach = Callable[[list[Unit]], "dict[str, SameRunModel]"]
+def _judged(chunk: list[Unit] | SpooledChunk) -> bool:
+    """Whether a chunk's results are all in the spool (nothing to read or judge)."""
+    return isinstance(chunk, SpooledChunk) and not chunk.light
 
 
-def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterator[list[Collected]]:
+def _units(chunk: list[Unit] | SpooledChunk) -> list[Unit]:
+    """A chunk's units, each to be judged alone after a worker died on the chunk (pool.isolated);
+    a spooled chunk that cannot be read back is judged whole again (one unreadable subject)."""
+    if isinstance(chunk, list):
+        return chunk
+    try:
+        kept: list[tuple[Unit, Spooled | None]] = SpoolReader().section(chunk.path, UNITS)
+    except SpoolError:
+        why = f"{chunk.units} models of this scan were not judged: its spool file is gone"
+        return [Unit(Path(chunk.path), "unreadable", note=why)]
+    return [unit for unit, _ in kept]
+
+
+def _run_index(
+    held: list[ChunkOutcome], named: set[str] | None, reader: SpoolReader
+) -> tuple[dict[str, SameRunModel], list[tuple[str, str | None]]]:
+    """The run's index of bases: each model under each of its same-run keys that some chain
+    looks up (`named`; None: every key), the first model found under a key in discovery order;
+    and each base a model names, with its folder, in that order (for `--online`).
+
+    A chunk whose facts cannot be read back adds nothing: its models are then no one's known
+    base (unknown, which never passes), and the second pass reports the chunk unreadable.
+    """
+    index: dict[str, SameRunModel] = {}
+    asked: dict[tuple[str, str | None], None] = {}
+    for outcome in held:
+        facts: UnitBases = outcome.facts
+        if outcome.spooled is not None:
+            try:
+                facts = reader.section(outcome.spooled.path, FACTS)
+            except SpoolError:
+                continue
+        for keys, model in facts:
+            for key in keys:
+                if named is None or key in named:
+                    index.setdefault(key, model)
+            if named is None:
+                asked.update(dict.fromkeys((base, model.folder) for base in model.bases))
+    return index, list(asked)
+
+
+def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterator[ChunkOutcome]:
     """The first pass over the units, in order, on the pool when there is one, with a bounded
     window of chunks in flight (memory does not grow with the tree).
 
@@ -508,52 +281,22 @@ def _collect(worker: ScanWorker, units: Iterable[Unit], workers: int) -> Iterato
         yield from (worker.collect(chunk) for chunk in chunks)
         return
     pools = [new_pool(workers, worker)]
+    # Started now, before the walk lists a folder: a forked process starts with its parent's
+    # memory, and a folder of 100k cards is ~15 MB of names. Each builds its knowledge while
+    # the walk goes on (a failure there is met again, and reported, with the first chunk).
+    for _ in range(workers):
+        pools[0].submit(_warm)
     try:
         yield from collected_in_order(
-            pools, worker, chunks, workers, lambda chunk: [(unit, []) for unit in chunk]
+            pools, worker, chunks, workers, lambda chunk: ChunkOutcome(None, units=list(chunk))
         )
     finally:
         kill(pools[0])
 
 
-def _same_run_add(
-    chunk: list[Collected],
-    index: dict[str, SameRunModel],
-    wanted: dict[Path, list[SameRunModel]],
-) -> None:
-    """Add a chunk's models to the run's index by same-run key, and note the units whose
-    models name bases."""
-    for unit, models in chunk:
-        for keys, model in models:
-            for key in keys:
-                index.setdefault(key, model)
-            if model.bases and unit is not None:
-                wanted.setdefault(unit.path, []).append(model)
-
-
-def _reached(
-    chunk: list[Unit],
-    index: dict[str, SameRunModel],
-    wanted: dict[Path, list[SameRunModel]],
-) -> dict[str, SameRunModel]:
-    """The part of the index that the chains of a chunk's models reach (what its workers need)."""
-    from licheck.engine.judgment import base_key
-
-    reached: dict[str, SameRunModel] = {}
-    stack = [
-        (base, model.folder)
-        for unit in chunk
-        for model in wanted.get(unit.path, ())
-        for base in model.bases
-    ]
-    while stack:
-        base, folder = stack.pop()
-        key = base_key(base, folder)
-        if key in reached or key not in index:
-            continue
-        model = reached[key] = index[key]
-        stack.extend((parent, model.folder) for parent in model.bases)
-    return reached
+def _warm() -> None:
+    """Build this pool process's knowledge (a pool task)."""
+    PROCESS_WORKER[0]._ready()
 
 
 def refuse_obligations(policy: Policy, command: str) -> None:

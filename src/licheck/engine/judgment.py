@@ -251,6 +251,18 @@ def base_key(base: str, folder: str | None) -> str:
     return _hub_key(base)
 
 
+def first_lookups(record: ModelRecord, place: RunPlace | None = None) -> tuple[str, ...]:
+    """The keys under which a model's walk of its bases first looks in the run's index: its
+    direct bases' (see _inherited). The walk reaches further only through a model it finds, so
+    a judgment made against no index is the judgment against any index that holds none of
+    these keys: a scan judges each model as it reads it, and again only the few that look up a
+    model of the tree."""
+    if not record.base_models:
+        return ()
+    folder = place.folder if place is not None else str(model_folder(record.source))
+    return tuple(dict.fromkeys(base_key(base, folder) for base in record.base_models))
+
+
 def _inherited(
     record: ModelRecord,
     catalog: Catalog,

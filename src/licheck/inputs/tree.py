@@ -87,9 +87,6 @@ class Unit(msgspec.Struct, frozen=True):
     # A cache repo's name in reports when it is not the bare repo id (see CacheReading).
     label: str | None = None
     dataset: bool = False
-    # Where a scan's first pass kept the records it read of this unit: (spool file, position);
-    # the second pass judges those instead of reading the file again (licheck/spool.py).
-    spooled: tuple[str, int] | None = None
 
     @property
     def name(self) -> str | None:
