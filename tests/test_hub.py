@@ -562,3 +562,33 @@ def test_a_row_past_its_bound_off_the_main_thread_leaves_its_batch_judged(
     assert subjects["org/ft"].format == "unreadable"
     assert subjects["org/ft"].violations[0].message == "not judged within 0.5 s"
     assert len(found) == len(rows) and subjects["org/ok"].passed  # the rest of the batch
+
+
+def _worker_pace() -> tuple[str, str, str]:
+    import dask
+
+    return (
+        dask.config.get("distributed.admin.tick.interval"),
+        dask.config.get("distributed.worker.memory.monitor-interval"),
+        dask.config.get("distributed.admin.system-monitor.interval"),
+    )
+
+
+def test_the_local_cluster_keeps_a_batch_pace_and_the_dask_config_as_is() -> None:
+    """The LocalCluster licheck makes: its workers tick and sample less often (a sixth of their
+    CPU on 2 cores), and the caller's dask configuration is what it was."""
+    pytest.importorskip("distributed")
+    import dask
+
+    from licheck import hub
+
+    before = _worker_pace()
+    client, cluster = hub._client(1, None)
+    try:
+        paces = set(client.run(_worker_pace).values())
+    finally:
+        client.close()
+        cluster.close()
+    assert paces == {tuple(hub._LOCAL_CLUSTER_PACE.values())}
+    assert _worker_pace() == before != tuple(hub._LOCAL_CLUSTER_PACE.values())
+    assert dask.config.get("distributed.admin.tick.interval") == before[0]

@@ -412,17 +412,34 @@ def _client(jobs: int | None, scheduler: str | None) -> tuple[Any, Any]:
                 f"cannot reach the Dask scheduler at {scheduler} ({exc})",
                 hint="check --scheduler (e.g. tcp://host:8786) and that the scheduler runs",
             ) from None
-    cluster = LocalCluster(
-        n_workers=jobs or usable_cores(),
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        # The HTTP server on a free port: with None, the scheduler still asks for 8787 and warns
-        # when another cluster (a dashboard the user runs) holds it.
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-    )
-    return Client(cluster, direct_to_workers=True), cluster
+    import dask
+
+    # Only the cluster licheck makes (and only while making it: the scheduler, the nannies and,
+    # through them, the workers take the configuration then) runs its housekeeping at a batch
+    # job's pace. By default every one of its five processes wakes 50 times a second to time
+    # its event loop (tick), and the nannies and workers sample their memory 10 times and
+    # their system load twice a second: on a 2-core machine that stole the workers a sixth of
+    # their CPU (a 100k-row dump: 39.8 -> 32.9 s of worker CPU, 0.74x -> 0.90x of the local
+    # pool's rows/s). A memory limit is still enforced, within a second.
+    with dask.config.set(_LOCAL_CLUSTER_PACE):
+        cluster = LocalCluster(
+            n_workers=jobs or usable_cores(),
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            # The HTTP server on a free port: with None, the scheduler still asks for 8787 and
+            # warns when another cluster (a dashboard the user runs) holds it.
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+        )
+        return Client(cluster, direct_to_workers=True), cluster
+
+
+_LOCAL_CLUSTER_PACE = {
+    "distributed.admin.tick.interval": "200ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 # A Dask task's result (and a second-pass task's arguments) cross as one pickled blob, made on
