@@ -25,3 +25,18 @@ def test_an_invalid_pattern_fails_at_first_use_and_unknown_attributes_are_refuse
         on_first_use(r"(unclosed").search("x")
     with pytest.raises(AttributeError):
         _ = on_first_use(r"x").no_such_method  # type: ignore[attr-defined]
+
+
+def test_a_pattern_crosses_to_another_process_before_and_after_its_first_use() -> None:
+    """Workers get patterns by pickle (a pool's or Dask's): as their source, compiled there."""
+    import copy
+    import pickle
+
+    fresh = on_first_use(r"a+", re.IGNORECASE)
+    used = on_first_use(r"a+", re.IGNORECASE)
+    assert used.search("xA") is not None
+    for pattern in (fresh, used):
+        for copied in (pickle.loads(pickle.dumps(pattern)), copy.deepcopy(pattern)):
+            match = copied.search("cAa")
+            assert match is not None and match.group() == "Aa"
+            assert "search" in vars(copied)

@@ -42,11 +42,19 @@ class _CompiledOnFirstUse:
 
     def __getattr__(self, name: str) -> Any:
         # Only reached for what the instance lacks: before the first use, or a name no
-        # pattern has (which getattr below refuses as re.Pattern would).
+        # pattern has (which getattr below refuses as re.Pattern would). A private or special
+        # name is no use of the pattern: pickle asks for __setstate__ of an instance not yet
+        # given its _source, which would look itself up for ever.
+        if name.startswith("_"):
+            raise AttributeError(name)
         compiled = re.compile(*self._source)
         for attribute in _PATTERN_ATTRIBUTES:
             setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)
+
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
+        # Sent to another process as its source, compiled there when used there.
+        return (_CompiledOnFirstUse, self._source)
 
     def __repr__(self) -> str:
         return f"on_first_use({self._source[0]!r}, {self._source[1]!r})"
