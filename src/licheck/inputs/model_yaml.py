@@ -66,7 +66,6 @@ def _text(mapping: LocatedDict, key: str, source: str, *, required: bool = False
             )
         return None
     value = mapping[key]
-    pos = mapping.value_positions[key]
     if not isinstance(value, str):
         kind = (
             "a list"
@@ -75,18 +74,26 @@ def _text(mapping: LocatedDict, key: str, source: str, *, required: bool = False
             if isinstance(value, dict)
             else type(value).__name__
         )
-        raise InputError(
+        raise _at_value(
+            mapping,
+            key,
+            source,
             f"'{key}' must be text, not {kind}",
-            file=source,
-            line=pos.line,
-            column=pos.column,
             hint=f'quote the value: {key}: "{value}"'
             if not isinstance(value, (list, dict))
             else None,
         )
     if not value.strip():
-        raise InputError(f"'{key}' is empty", file=source, line=pos.line, column=pos.column)
+        raise _at_value(mapping, key, source, f"'{key}' is empty")
     return value.strip()
+
+
+def _at_value(
+    mapping: LocatedDict, key: str, source: str, message: str, hint: str | None = None
+) -> InputError:
+    """An error pointing at the value of `key` (its line and column in the file)."""
+    pos = mapping.value_positions[key]
+    return InputError(message, file=source, line=pos.line, column=pos.column, hint=hint)
 
 
 _REQUIRED_HINTS = {
@@ -123,13 +130,12 @@ def parse_model_yaml(
     if "schema_version" in data:
         version = data["schema_version"]
         if version != SCHEMA_VERSION or isinstance(version, bool):
-            pos = data.value_positions["schema_version"]
-            raise InputError(
+            raise _at_value(
+                data,
+                "schema_version",
+                source,
                 f"schema_version {version!r} is not supported "
                 f"(this licheck reads version {SCHEMA_VERSION})",
-                file=source,
-                line=pos.line,
-                column=pos.column,
                 hint="upgrade licheck, or write schema_version: 1",
             )
     name = _text(data, "name", source, required=True)
@@ -169,22 +175,20 @@ def _release(data: LocatedDict, source: str) -> Release:
             try:
                 datetime.fromisoformat(released.replace("Z", "+00:00"))
             except ValueError:
-                pos = data.value_positions["release_date"]
-                raise InputError(
+                raise _at_value(
+                    data,
+                    "release_date",
+                    source,
                     f"release_date {released!r} is not a date",
-                    file=source,
-                    line=pos.line,
-                    column=pos.column,
                     hint="write an ISO date, e.g. release_date: 2024-07-23",
                 ) from None
     location = _text(data, "download_location", source)
     if location is not None and not _URI.fullmatch(location):
-        pos = data.value_positions["download_location"]
-        raise InputError(
+        raise _at_value(
+            data,
+            "download_location",
+            source,
             f"download_location {location!r} is not a URL",
-            file=source,
-            line=pos.line,
-            column=pos.column,
             hint="write where the weights are downloaded from, e.g. https://huggingface.co/ORG/NAME",
         )
     # `version: 1.10` would be read as the number 1.1: _text refuses numbers with a hint to quote.
