@@ -51,3 +51,18 @@ def fail_on_report(monkeypatch: pytest.MonkeyPatch) -> Report:
         policy_file=Path("policy.yaml"),
         today=TODAY,
     )
+
+
+# How long the test process may take to exit once the session is over. A CI job waits on its
+# output until every writer is gone: a thread or process that holds the interpreter's exit up
+# would keep it running to the job's own time limit, printing nothing (it happened once, after
+# every test had passed). Past this bound, faulthandler prints each thread's stack, so the
+# cause is in the log, and exits with status 1: a hang at exit is a failure, never a pass.
+EXIT_BOUND_SECONDS = 120
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    import faulthandler
+    import sys
+
+    faulthandler.dump_traceback_later(EXIT_BOUND_SECONDS, exit=True, file=sys.__stderr__)
