@@ -138,3 +138,31 @@ def test_cli_scan_terminal_report_is_one_line_per_model(tree: Path) -> None:
     assert lines[2].startswith("FAIL  llama-ft")
     assert "derives from meta-llama/Llama-2-7b-hf" in " ".join(out.split())
     assert "FAIL: 4 models checked, 2 passed, 2 failed" in " ".join(out.split())
+
+
+def test_a_loose_card_is_opened_once_and_judged_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The head scan reads to tell a card from notes is the whole card: it is judged from those
+    bytes, not opened again. A card longer than that head is read again, whole: never judged on
+    a part of it."""
+    from licheck.inputs import guarded
+
+    (tmp_path / "small.md").write_text(card("mit"), encoding="utf-8")
+    filler = "words of a long model card\n" * 3000  # more than the 64 KiB head
+    (tmp_path / "long.md").write_text(card("mit") + filler + "\n", encoding="utf-8")
+    opened: list[str] = []
+    real = guarded.read_regular
+
+    def counted(path: Path, **kwargs: object) -> bytes:
+        opened.append(Path(path).name)
+        return real(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(guarded, "read_regular", counted)
+    subjects = list(scan([tmp_path], policy=Policy(), today=TODAY, jobs=1))
+    assert opened.count("small.md") == 1
+    assert opened.count("long.md") == 2  # its head, then all of it
+    assert [(s.name, s.format, s.passed) for s in subjects] == [  # type: ignore[union-attr]
+        ("long.md", "hf-card", True),
+        ("small.md", "hf-card", True),
+    ]

@@ -47,9 +47,15 @@ Judged = list[tuple[tuple[str, ...], list["UnitResult"]]]
 FACTS, JUDGED, UNITS = 0, 1, 2
 
 
-def _loose_unit(path: Path) -> str | None:
+# How much of a loose file scan reads to tell whether it describes a model (detect.py's head).
+_HEAD_BYTES = 64 * 1024
+
+
+def _loose_unit(path: Path) -> tuple[str, bytes | None] | None:
     """The input format of a file outside a model folder that describes a model on its own (a
-    card, an SBOM), else None; the caller reads the file with that reader, not sniffing again.
+    card, an SBOM), with the file's bytes when its head was all of it; else None. The caller
+    reads the file with that reader, not sniffing again, and from those bytes, not opening it
+    again (a card is a few hundred bytes: a second open and its checks cost more than YAML).
 
     A file that cannot be read raises (the caller reports it unreadable): what licheck did not
     read is never passed over as "not a model".
@@ -63,16 +69,18 @@ def _loose_unit(path: Path) -> str | None:
 
     if is_later_part(path.name):
         return None  # a part of a split model: its first part is the unit
-    head = read_regular(path, limit=64 * 1024, shown=shown_path(path), head=True)
+    head = read_regular(path, limit=_HEAD_BYTES, shown=shown_path(path), head=True)
     try:
         kind = detect_format(path, head)
     except LicheckError:
         return None
+    # Fewer bytes than asked for: the read met the end of the file (guarded.read_regular).
+    whole = head if len(head) < _HEAD_BYTES else None
     if kind == "hf-card":
         from licheck.inputs.detect import has_front_matter
 
-        return kind if has_front_matter(head.decode("utf-8", errors="replace")) else None
-    return kind if kind in LOOSE_UNIT_FORMATS else None
+        return (kind, whole) if has_front_matter(head.decode("utf-8", errors="replace")) else None
+    return (kind, whole) if kind in LOOSE_UNIT_FORMATS else None
 
 
 class ScanLine(msgspec.Struct, frozen=True):
@@ -230,14 +238,16 @@ class ScanWorker(ReadersOnFirstUse):
                 continue
             unit = given
             try:
-                kind = None  # a model folder's: load_path detects it
+                kind = content = None  # a model folder's: load_path detects it
                 if given.kind == "candidate":
-                    kind = within(self.timeout, partial(_loose_unit, given.path))
-                    if kind is None:
+                    loose = within(self.timeout, partial(_loose_unit, given.path))
+                    if loose is None:
                         found.append((None, [], None))
                         continue
+                    kind, content = loose
                     unit = replace(given, kind="model")
-                read = partial(load_path, unit.path, self.options, knowledge.catalog, kind=kind)
+                catalog, path = knowledge.catalog, unit.path
+                read = partial(load_path, path, self.options, catalog, kind=kind, content=content)
                 records = within(self.timeout, read)
             except (LicheckError, OSError, ValueError, TimeBoundError):
                 # Passed on as it was: judging reads it again, within its own bound, and
@@ -374,15 +384,18 @@ class ScanWorker(ReadersOnFirstUse):
             records = [record for record, _ in read]
             places = [place for _, place in read]
         else:
-            kind = None
+            kind = content = None
             if unit.kind == "candidate":
-                kind = _loose_unit(unit.path)
-                if kind is None:
+                loose = _loose_unit(unit.path)
+                if loose is None:
                     return []
+                kind, content = loose
             if unit.kind == "cache-repo":
                 records = self._cache_records(unit, knowledge)
             else:
-                records = load_path(unit.path, self.options, knowledge.catalog, kind=kind)
+                records = load_path(
+                    unit.path, self.options, knowledge.catalog, kind=kind, content=content
+                )
             places = [None] * len(records)
             if seen is not None:
                 kept, resolved = seen

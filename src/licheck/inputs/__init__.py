@@ -32,12 +32,14 @@ def load_path(
     catalog: Catalog | None = None,
     *,
     kind: str | None = None,
+    content: bytes | None = None,
 ) -> list[ModelRecord]:
     """The models described by one path, read with the reader its content calls for.
 
     `catalog` is the run's (MOT files name licenses in free text, resolved with it). `kind` is
     the format a caller already detected from this file's head (scan's look at a loose file),
     so that the head is not read and judged twice; `--input-format` still comes first.
+    `content` is the whole file when that caller's read of the head met its end (ReadContext).
     """
     import importlib
 
@@ -46,7 +48,7 @@ def load_path(
 
     options = options or InputOptions()
     shown = shown_path(path)
-    if not path.exists() and not path.is_symlink():
+    if content is None and not path.exists() and not path.is_symlink():
         raise InputError("file not found", file=shown, hint="check the path")
     if options.input_format is not None and options.input_format not in READER_BY_NAME:
         raise InputError(
@@ -55,5 +57,6 @@ def load_path(
         )
     kind = options.input_format or kind or sniff(path, shown=shown)
     reader = importlib.import_module(READER_BY_NAME[kind].module)
-    records: list[ModelRecord] = reader.read(path, ReadContext(shown, options, kind, catalog))
+    context = ReadContext(shown, options, kind, catalog, content)
+    records: list[ModelRecord] = reader.read(path, context)
     return records

@@ -21,12 +21,19 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 
 
 def read_regular(
-    path: Path, *, limit: int, shown: str, what: str = "the file", head: bool = False
+    path: Path,
+    *,
+    limit: int,
+    shown: str,
+    what: str = "the file",
+    head: bool = False,
+    not_regular_hint: str = "give a file or a folder path",
 ) -> bytes:
     """The bytes of a regular file (at most `limit`; with `head`, its first `limit` bytes).
 
     Without `head`, a file larger than `limit` is refused rather than cut, so that no text is
-    judged on a part of it.
+    judged on a part of it. With `head`, fewer than `limit` bytes means the whole file was read
+    (the read met its end): a caller may hand them on instead of reading the file again.
     """
     try:
         fd = os.open(path, _FLAGS)
@@ -37,9 +44,7 @@ def read_regular(
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise InputError(
-                f"{what} is not a regular file", file=shown, hint="give a file or a folder path"
-            )
+            raise InputError(f"{what} is not a regular file", file=shown, hint=not_regular_hint)
         if not head and info.st_size > limit:
             raise InputError(
                 f"{what} is too large ({info.st_size:,} bytes; the limit is {limit:,})",

@@ -528,10 +528,18 @@ def parse_card(
 
 
 def load_card(
-    path: Path, *, shown: str, allow_outside: bool = False, online: bool = False
+    path: Path,
+    *,
+    shown: str,
+    allow_outside: bool = False,
+    online: bool = False,
+    content: bytes | None = None,
 ) -> ModelRecord:
-    """Read and parse a README.md model card; files it links are read beside it."""
-    text = read_text_file(path, what="model card", max_bytes=MAX_CARD_BYTES, shown=shown)
+    """Read and parse a README.md model card; files it links are read beside it. `content`:
+    the whole card as a caller already read it (ReadContext)."""
+    text = read_text_file(
+        path, what="model card", max_bytes=MAX_CARD_BYTES, shown=shown, content=content
+    )
     return parse_card(
         text, source=shown, folder=path.parent, allow_outside=allow_outside, online=online
     )
@@ -543,13 +551,19 @@ def read(path: Path, context: ReadContext) -> list[ModelRecord]:
     from licheck.inputs.detect import has_front_matter, read_head
 
     refuse_folder(path, context)
-    if context.options.skip_non_models and not has_front_matter(
-        read_head(path, shown=context.shown).decode("utf-8", errors="replace")
-    ):
-        return []
+    if context.options.skip_non_models:
+        head = context.content
+        if head is None:
+            head = read_head(path, shown=context.shown)
+        if not has_front_matter(head.decode("utf-8", errors="replace")):
+            return []
     options = context.options
     return [
         load_card(
-            path, shown=context.shown, allow_outside=options.allow_outside, online=options.online
+            path,
+            shown=context.shown,
+            allow_outside=options.allow_outside,
+            online=options.online,
+            content=context.content,
         )
     ]

@@ -276,13 +276,18 @@ def _components(
     return found
 
 
-def load_mot(path: Path, *, shown: str, catalog: Catalog | None = None) -> ModelRecord:
-    """Read and validate a Model Openness Tool file."""
-    text = read_text_file(path, what="MOT file", max_bytes=MAX_YAML_BYTES, shown=shown)
+def load_mot(
+    path: Path, *, shown: str, catalog: Catalog | None = None, content: bytes | None = None
+) -> ModelRecord:
+    """Read and validate a Model Openness Tool file (`content`: its bytes as a caller already
+    read them, ReadContext)."""
+    text = read_text_file(
+        path, what="MOT file", max_bytes=MAX_YAML_BYTES, shown=shown, content=content
+    )
     return parse_mot(text, source=shown, catalog=catalog)
 
 
 def read(path: Path, context: ReadContext) -> list[ModelRecord]:
     """The registry's entry point (inputs/registry.py)."""
     refuse_folder(path, context)
-    return [load_mot(path, shown=context.shown, catalog=context.catalog)]
+    return [load_mot(path, shown=context.shown, catalog=context.catalog, content=context.content)]

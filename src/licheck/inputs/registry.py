@@ -67,15 +67,21 @@ LOOSE_UNIT_FORMATS: frozenset[str] = frozenset(r.name for r in READERS if r.loos
 
 class ReadContext(msgspec.Struct, frozen=True):
     """What every reader is handed besides the path: how the user names it, the reading
-    options, the format it was detected as, and the run's catalog (for license names)."""
+    options, the format it was detected as, and the run's catalog (for license names).
+
+    `content` is the whole file when the caller that detected its format read all of it
+    through the guarded opener (scan's look at a loose card is usually the whole card): a
+    reader of small text files judges those bytes instead of opening the file again."""
 
     shown: str
     options: InputOptions
     kind: str
     catalog: Catalog | None = None
+    content: bytes | None = None
 
 
 def refuse_folder(path: Path, context: ReadContext) -> None:
-    """A file reader given a folder (`--input-format` forced on one) says so, plainly."""
-    if path.is_dir():
+    """A file reader given a folder (`--input-format` forced on one) says so, plainly. A file
+    whose bytes the caller read is no folder."""
+    if context.content is None and path.is_dir():
         raise InputError(f"is a folder, not a {context.kind} file", file=context.shown)

@@ -57,38 +57,39 @@ class LocatedList(list[Any]):
         self.item_positions: list[Position] = []
 
 
-def read_text_file(path: Path, *, what: str, max_bytes: int, shown: str | None = None) -> str:
+def read_text_file(
+    path: Path, *, what: str, max_bytes: int, shown: str | None = None, content: bytes | None = None
+) -> str:
     """Read a small UTF-8 text file, refusing what is not one with an error the user can act on.
 
-    `shown` is how the path appears in messages (as the user typed it).
+    `shown` is how the path appears in messages (as the user typed it). `content` is the whole
+    file as a caller already read it through the guarded opener (scan's look at a loose file's
+    head, when the head was all of it): it is judged as the file would be, not read again.
     """
     shown = shown or str(path)
-    return decode_text(
-        read_file_bytes(path, what=what, max_bytes=max_bytes, shown=shown), shown, what
-    )
+    if content is None:
+        content = read_file_bytes(path, what=what, max_bytes=max_bytes, shown=shown)
+    elif len(content) > max_bytes:
+        raise InputError(
+            f"{what} is too large ({len(content):,} bytes; the limit is {max_bytes:,})",
+            file=shown,
+            hint="licheck reads model metadata and license texts, not data files",
+        )
+    return decode_text(content, shown, what)
 
 
 def read_file_bytes(path: Path, *, what: str, max_bytes: int, shown: str) -> bytes:
     """The bytes of a small regular file, or an error the user can act on (missing, not a file,
-    too large, unreadable): for a caller that must write the file back as it was encoded."""
-    try:
-        if not path.exists():
-            raise InputError(f"{what} not found", file=shown, hint="check the path")
-        if not path.is_file():
-            raise InputError(f"{what} is not a regular file", file=shown, hint="give a file path")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{what} is too large ({size:,} bytes; the limit is {max_bytes:,})",
-                file=shown,
-                hint="licheck reads model metadata and license texts, not data files",
-            )
-        from licheck.inputs.guarded import read_regular
+    too large, unreadable): for a caller that must write the file back as it was encoded.
 
-        data = read_regular(path, limit=max_bytes, shown=shown, what=what)
-    except OSError as exc:
-        raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc
-    return data
+    The guarded opener checks all of it on the open descriptor (guarded.py), with no `stat()`
+    of the path before: that would cost three system calls a file and check another file than
+    the one read, if the path were swapped in between."""
+    from licheck.inputs.guarded import read_regular
+
+    return read_regular(
+        path, limit=max_bytes, shown=shown, what=what, not_regular_hint="give a file path"
+    )
 
 
 # The byte-order marks decode_text reads, with the codec that writes the text after them.
