@@ -81,7 +81,7 @@ def test_mot_shaped_file_naming_another_framework_goes_to_the_mot_reader() -> No
 
 
 def test_folder_is_detected() -> None:
-    assert detect_format(FOLDERS / "split", b"") == "folder"
+    assert sniff(FOLDERS / "split") == "folder"
 
 
 def test_utf8_bom_does_not_hide_the_content() -> None:

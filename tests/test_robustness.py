@@ -109,3 +109,22 @@ def test_symlink_loop_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(LicheckError):
         load_model_yaml(tmp_path / "model.yaml", shown="model.yaml")
+
+
+def test_a_head_read_is_the_whole_file_or_its_first_bytes(tmp_path: Path) -> None:
+    """What the guarded opener gives as a file's head: all of a small file, the first bytes of
+    a large one, and a procfs file's text although its size says 0."""
+    from licheck.inputs.guarded import read_regular
+
+    small = tmp_path / "small.md"
+    small.write_bytes(b"---\nlicense: mit\n---\n")
+    assert read_regular(small, limit=64, shown="small.md", head=True) == small.read_bytes()
+    large = tmp_path / "large.md"
+    large.write_bytes(b"x" * 100)
+    assert read_regular(large, limit=64, shown="large.md", head=True) == b"x" * 64
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    assert read_regular(empty, limit=64, shown="empty.md", head=True) == b""
+    status = Path("/proc/self/status")
+    if status.is_file() and status.stat().st_size == 0:
+        assert b"Name:" in read_regular(status, limit=4096, shown="status", head=True)

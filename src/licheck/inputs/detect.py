@@ -106,28 +106,30 @@ def detect_format(path: Path, head: bytes) -> str:
     content cannot tell: a Markdown file is a model card when it is a README or opens a front
     matter (a LICENSE.md is a license text), and a YAML file that is nothing else is read as
     model.yaml, whose reader then says precisely what is missing.
+
+    `path` is a file whose head was read (a folder has none: `sniff` tells folders apart), so
+    nothing here asks the filesystem: scan calls this once per loose file.
     """
-    if path.is_dir():
-        return _folder_format(path)
+    file_name = path.name
+    name = file_name.lower()
+    suffix = path.suffix.lower()
     # Weights are binary: their magic bytes decide before any text sniffing.
     # A weights extension also decides, so that a damaged file gets the weights reader's error.
-    if head[:4] == b"GGUF" or path.suffix.lower() == ".gguf":
+    if head[:4] == b"GGUF" or suffix == ".gguf":
         return "gguf"
     from licheck.inputs.safetensors import looks_like_safetensors
 
-    if looks_like_safetensors(head) or path.suffix.lower() == ".safetensors":
+    if looks_like_safetensors(head) or suffix == ".safetensors":
         return "safetensors"
-    if path.name.lower().endswith(DUMP_SUFFIXES):
+    if name.endswith(DUMP_SUFFIXES):
         return "card-dump"  # named as the Hub dumps are (.parquet, .jsonl, .jsonl.gz)
     shown = str(path)
     text = _decode_head(head)
     from licheck.inputs.modelfile import is_modelfile
 
-    if is_modelfile(path.name) and _FROM.search(text):
+    if is_modelfile(file_name) and _FROM.search(text):
         return "modelfile"  # the name and a FROM instruction: a YAML file may be so named
     stripped = text.lstrip()
-    name = path.name.lower()
-    suffix = path.suffix.lower()
     # License texts may open with "[SOFTWARE NAME]" or "<copyright notice>": only markers, a
     # JSON/XML extension, or an unmistakable opening make a file JSON or XML.
     found: str | None = None

@@ -33,7 +33,8 @@ def read_regular(
 
     Without `head`, a file larger than `limit` is refused rather than cut, so that no text is
     judged on a part of it. With `head`, fewer than `limit` bytes means the whole file was read
-    (the read met its end): a caller may hand them on instead of reading the file again.
+    (the read met its end, or had every byte fstat counted): a caller may hand them on instead
+    of reading the file again.
     """
     try:
         fd = os.open(path, _FLAGS)
@@ -55,12 +56,20 @@ def read_regular(
         os.set_blocking(fd, True)
         chunks: list[bytes] = []
         remaining = limit if head else limit + 1
+        # A head read stops once the bytes fstat counted are in: the read that would only find
+        # the end is skipped (scan's look at a card is one read, not two). A size of 0 proves
+        # nothing (procfs files say 0 and hold text): those are read to their end. A whole
+        # read goes on to the end, so that a file grown past the limit since is refused.
+        expected = info.st_size if head else -1
         while remaining > 0:
             chunk = os.read(fd, min(remaining, 1024 * 1024))
             if not chunk:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
+            expected -= len(chunk)
+            if expected == 0:
+                break
         data = b"".join(chunks)
     except OSError as exc:
         raise InputError(f"cannot read {what}: {exc.strerror or exc}", file=shown) from exc

@@ -433,6 +433,7 @@ def walk(
                 yield from cache_units(folder, repo.group(1), repo.group(2), cache)
                 continue
             files: dict[str, str] = {}
+            links: set[str] = set()  # the files that are symbolic links (lower-case names)
             subfolders: list[str] = []
             try:
                 with os.scandir(folder) as entries:
@@ -442,7 +443,10 @@ def walk(
                                 subfolders.append(entry.name)
                             elif entry.is_symlink() and entry.is_dir():
                                 yield Skip(Path(entry.path), "symlinked folders (not followed)")
-                            elif entry.is_file() or entry.is_symlink():
+                            elif entry.is_symlink():
+                                files[entry.name.lower()] = entry.name
+                                links.add(entry.name.lower())
+                            elif entry.is_file():
                                 files[entry.name.lower()] = entry.name
                         except OSError as exc:
                             yield Unit(
@@ -476,7 +480,9 @@ def walk(
                     pattern = _excluded(path, root, exclude, is_dir=False)
                     if pattern is not None:
                         yield Skip(path, f"--exclude {pattern}")
-                    elif not _inside(path, root_real):
+                    elif lower in links and not _inside(path, root_real):
+                        # Only a link can lead out: the walk reached this folder through no
+                        # link (linked folders are not followed), so a file in it is inside.
                         yield Unit(
                             path,
                             "unreadable",
