@@ -165,3 +165,17 @@ def test_read_head_reads_at_most_the_limit(tmp_path: Path) -> None:
 def test_read_head_on_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="file not found"):
         read_head(tmp_path / "absent")
+
+
+def test_every_file_format_refuses_a_folder(tmp_path: Path) -> None:
+    """What FILE_FORMATS promises, and what lets the engine place such a record in its file's
+    folder without asking the filesystem (engine.judgment.model_folder): no reader of those
+    formats makes a record out of a folder, even when forced to read one."""
+    from licheck.errors import LicheckError
+    from licheck.inputs import InputOptions, load_path
+    from licheck.inputs.registry import FILE_FORMATS, READERS
+
+    assert {r.name for r in READERS} - {"folder", "ollama"} == FILE_FORMATS
+    for name in sorted(FILE_FORMATS):
+        with pytest.raises(LicheckError):
+            load_path(tmp_path, InputOptions(input_format=name))

@@ -237,7 +237,8 @@ def _obligation_checker(
 
     published: dict[str, Published] = {}
     for record in records:
-        published.setdefault(str(model_folder(record.source)), published_files(record))
+        folder = str(model_folder(record.source, record.format))
+        published.setdefault(folder, published_files(record))
 
     def check(
         judgment: ModelJudgment, bases: Mapping[str, SameRunModel]

@@ -26,6 +26,7 @@ from licheck.engine.judge import (
     read_texts,
 )
 from licheck.errors import LicheckError
+from licheck.inputs.registry import FILE_FORMATS
 from licheck.knowledge.catalog import Catalog
 from licheck.records import LicenseResult, ModelRecord, Openness, replace
 
@@ -160,9 +161,14 @@ def judge_model(
     )
 
 
-def model_folder(source: str) -> Path:
-    """The folder of a model's card or file (a folder given as the source is its own)."""
+def model_folder(source: str, format: str | None = None) -> Path:
+    """The folder of a model's card or file (a folder given as the source is its own).
+
+    `format` is the record's: a file reader's record needs no question to the filesystem (a
+    scan places every card it reads)."""
     path = Path(source)
+    if format in FILE_FORMATS:
+        return path.parent
     return path if path.is_dir() else path.parent
 
 
@@ -181,7 +187,7 @@ def run_place(record: ModelRecord, resolved: dict[str, Path] | None = None) -> R
     """The model's folder and same-run keys (see same_run_keys). `resolved` remembers each
     folder's real path for a caller placing many models of few folders (a scan's chunk of
     loose cards): the filesystem is asked once per folder."""
-    folder = model_folder(record.source)
+    folder = model_folder(record.source, record.format)
     return RunPlace(str(folder), _keys(record, folder, resolved))
 
 
@@ -192,7 +198,7 @@ def same_run_keys(record: ModelRecord) -> tuple[str, ...]:
     Never its last name part alone: a folder `Llama-2-7b-hf` holding an MIT card must not
     answer for `meta-llama/Llama-2-7b-hf` (issue 14).
     """
-    return _keys(record, model_folder(record.source))
+    return _keys(record, model_folder(record.source, record.format))
 
 
 def _keys(
@@ -217,7 +223,7 @@ def _keys(
 
 def same_run_model(record: ModelRecord, place: RunPlace | None = None) -> SameRunModel:
     """What a model of the run says as a base: its license, its own bases, its folder."""
-    folder = place.folder if place is not None else str(model_folder(record.source))
+    folder = place.folder if place is not None else str(model_folder(record.source, record.format))
     return SameRunModel(record.name, record.license, record.base_models, folder)
 
 
@@ -229,7 +235,7 @@ def same_run_index(records: Iterable[ModelRecord]) -> dict[str, SameRunModel]:
     resolved: dict[str, Path] = {}
     for record in records:
         model = same_run_model(record)
-        for key in _keys(record, model_folder(record.source), resolved):
+        for key in _keys(record, model_folder(record.source, record.format), resolved):
             index.setdefault(key, model)
     return index
 
@@ -259,7 +265,7 @@ def first_lookups(record: ModelRecord, place: RunPlace | None = None) -> tuple[s
     model of the tree."""
     if not record.base_models:
         return ()
-    folder = place.folder if place is not None else str(model_folder(record.source))
+    folder = place.folder if place is not None else str(model_folder(record.source, record.format))
     return tuple(dict.fromkeys(base_key(base, folder) for base in record.base_models))
 
 

@@ -58,7 +58,7 @@ def check_obligations(
     bases: Mapping[str, SameRunModel] | None = None,
 ) -> tuple[ObligationResult, ...]:
     """Every obligation of every license binding a judged model, checked against its files."""
-    folder = str(model_folder(judgment.record.source))
+    folder = str(model_folder(judgment.record.source, judgment.record.format))
     files, unread = published.get(folder, ((), ()))
     subject = _Subject(judgment, files, unread, folder, identify, published, bases or {})
     found: list[ObligationResult] = []

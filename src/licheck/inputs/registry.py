@@ -39,6 +39,9 @@ class Reader(msgspec.Struct, frozen=True):
     summary: str
     # A file of this kind found anywhere in a tree is a model of its own (scan).
     loose_unit: bool = False
+    # Reads a folder: its records' source may be the folder itself. Every other reader refuses
+    # a folder (refuse_folder), so its records' source is a file.
+    folder: bool = False
 
 
 READERS: tuple[Reader, ...] = (
@@ -54,15 +57,23 @@ READERS: tuple[Reader, ...] = (
     Reader("cyclonedx-json", "licheck.inputs.cyclonedx", "CycloneDX ML-BOM", loose_unit=True),
     Reader("gguf", "licheck.inputs.gguf", "a GGUF weights file's metadata", loose_unit=True),
     Reader("safetensors", "licheck.inputs.safetensors", "a safetensors file's __metadata__"),
-    Reader("ollama", "licheck.inputs.ollama", "an Ollama store or manifest", loose_unit=True),
+    Reader(
+        "ollama",
+        "licheck.inputs.ollama",
+        "an Ollama store or manifest",
+        loose_unit=True,
+        folder=True,
+    ),
     Reader("modelfile", "licheck.inputs.modelfile", "an Ollama Modelfile"),
     Reader("card-dump", "licheck.inputs.card_dump", "a table of Hub cards (Parquet, JSONL)"),
     Reader("license-text", "licheck.inputs.license_text", "a license text"),
-    Reader("folder", "licheck.inputs.folder", "a model folder"),
+    Reader("folder", "licheck.inputs.folder", "a model folder", folder=True),
 )
 READER_BY_NAME: dict[str, Reader] = {reader.name: reader for reader in READERS}
 INPUT_FORMATS: tuple[str, ...] = tuple(READER_BY_NAME)
 LOOSE_UNIT_FORMATS: frozenset[str] = frozenset(r.name for r in READERS if r.loose_unit)
+# The formats whose records always come from a file, never from a folder.
+FILE_FORMATS: frozenset[str] = frozenset(r.name for r in READERS if not r.folder)
 
 
 class ReadContext(msgspec.Struct, frozen=True):
