@@ -82,3 +82,17 @@ def test_a_small_run_stays_in_one_process() -> None:
     assert estimated_seconds(heavy) > 4 * SECONDS_PER_PROCESS
     # Enough reading for four processes: as many as the machine has cores, up to the four records.
     assert jobs_for(heavy, None) == min(usable_cores(), 4)
+
+
+def test_a_run_is_cut_into_many_small_parts_in_order() -> None:
+    """Texts of one size differ tenfold in cost: many small parts per process keep the last
+    one short, so no process idles long while another finishes (parallel.PARTS_PER_PROCESS)."""
+    from licheck.parallel import PARTS_PER_PROCESS, parts_of
+
+    records = [ModelRecord(name=f"m{n}", source=f"m{n}", format="hf-card", license="mit")
+               for n in range(840)]  # fmt: skip
+    parts = parts_of(records, 2)
+    assert [r for part in parts for r in part] == records
+    assert len(parts) == 2 * PARTS_PER_PROCESS >= 16
+    assert max(len(part) for part in parts) <= 840 // 16
+    assert parts_of(records[:5], 2) == [[r] for r in records[:5]]
