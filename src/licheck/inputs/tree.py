@@ -309,6 +309,8 @@ def folder_exclusion(folder: Path, patterns: tuple[str, ...]) -> FolderExclusion
 
 def excluded(path: Path, patterns: tuple[str, ...]) -> str | None:
     """The pattern that leaves `path` out (relative to the current folder), for `check`."""
+    if not patterns:
+        return None  # the common run: no working folder asked for, no path made absolute
     try:
         base = Path.cwd()
         relative = path.absolute().relative_to(base)
