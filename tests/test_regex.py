@@ -1,12 +1,31 @@
-"""licheck.regex: a pattern compiled on first use behaves as the compiled pattern."""
+"""licheck.regex: a pattern compiled on first use behaves as the compiled pattern, and a
+pattern found compiled in the store is what this Python's compiler makes of it."""
 
 from __future__ import annotations
 
+import marshal
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from licheck.regex import on_first_use
+from licheck.regex import CODE_FILE, PRELOAD_SWITCH, code_header, on_first_use, preload_compiled
+
+ROOT = Path(__file__).resolve().parents[1]
+REBUILD = "python -m licheck.knowledge.regex_code"
+
+
+def _store() -> dict[tuple[str, int], Any]:
+    """The shipped store's patterns, or a skip when it was built for another interpreter."""
+    with open(CODE_FILE, "rb") as file:
+        header, stored = marshal.load(file)
+    if header != code_header():
+        pytest.skip(f"the regex store was built for {header}, not this Python: it is ignored here")
+    return stored  # type: ignore[no-any-return]
 
 
 def test_a_pattern_is_compiled_only_when_first_used_then_acts_as_compiled() -> None:
@@ -40,3 +59,114 @@ def test_a_pattern_crosses_to_another_process_before_and_after_its_first_use() -
             match = copied.search("cAa")
             assert match is not None and match.group() == "Aa"
             assert "search" in vars(copied)
+
+
+def test_every_stored_pattern_is_what_this_python_compiles() -> None:
+    """The store holds the compiler's own output for each (pattern, flags): a pattern built
+    from it is the pattern re.compile would give, never a stale or foreign compilation."""
+    import array
+    import re._compiler as compiler
+    import re._parser as parser
+
+    stored = _store()
+    assert len(stored) > 100
+    for (pattern, flags), (final_flags, code, groups, groupindex, indexgroup) in stored.items():
+        parsed = parser.parse(pattern, flags)
+        fresh = array.array("I", [int(word) for word in compiler._code(parsed, flags)])
+        assert code == fresh.tobytes(), f"{pattern!r}: rebuild with {REBUILD}"
+        assert final_flags == flags | parsed.state.flags
+        assert groups == parsed.state.groups - 1 and groupindex == parsed.state.groupdict
+        assert len(indexgroup) == parsed.state.groups
+
+
+def test_a_pattern_built_from_the_store_matches_as_the_compiled_one() -> None:
+    """Taken through re's cache, as every caller takes it: same attributes, same matches."""
+    import re._compiler as compiler
+
+    stored = _store()
+    clauses = sorted((ROOT / "tests/fixtures/clauses").glob("*.txt"))
+    texts = [path.read_text(encoding="utf-8") for path in clauses]
+    cache = re._cache  # type: ignore[attr-defined]
+    assert type(cache).__name__ == "_PreCompiledCache"  # importing licheck put it in place
+    for pattern, flags in list(stored)[:60]:
+        from_store = re.compile(pattern, flags)
+        compiled = compiler.compile(pattern, flags)  # past the cache: compiled here and now
+        assert (from_store.pattern, from_store.flags, from_store.groups) == (
+            compiled.pattern,
+            compiled.flags,
+            compiled.groups,
+        )
+        assert from_store.groupindex == compiled.groupindex
+        for text in texts[:10]:
+            found = [m.span() for m in from_store.finditer(text)]
+            assert found == [m.span() for m in compiled.finditer(text)]
+
+
+def test_a_store_for_another_python_or_unreadable_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(re, "_cache", {})
+    foreign = tmp_path / "foreign.marshal"
+    foreign.write_bytes(marshal.dumps(((1, "cpython", 0, 0, 4, "little"), {("x", 0): None})))
+    assert preload_compiled(str(foreign)) == 0
+    broken = tmp_path / "broken.marshal"
+    broken.write_bytes(b"\x00not marshal")
+    assert preload_compiled(str(broken)) == 0
+    assert preload_compiled(str(tmp_path / "missing.marshal")) == 0
+    assert type(re._cache) is dict  # type: ignore[attr-defined]
+    monkeypatch.setenv(PRELOAD_SWITCH, "0")
+    assert preload_compiled() == 0 and type(re._cache) is dict  # type: ignore[attr-defined]
+
+
+def test_a_pattern_not_in_the_store_compiles_as_usual(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(re, "_cache", {})
+    if preload_compiled() == 0:
+        pytest.skip("the regex store is ignored under this Python")
+    fresh = re.compile(r"licheck-test-only-\d+ (?P<word>\w+)")
+    assert fresh.search("licheck-test-only-42 words").group("word") == "words"
+
+
+# Run in a subprocess: every pattern compiled after licheck's import put the store in place.
+_MISSES = """
+import re._compiler as compiler, runpy, sys
+missed = []
+plain = compiler.compile
+def noting(pattern, flags=0):
+    if isinstance(pattern, str):
+        missed.append("MISS " + repr(pattern)[:120])
+    return plain(pattern, flags)
+compiler.compile = noting
+sys.argv = ["licheck", *sys.argv[1:]]
+try:
+    runpy.run_module("licheck", run_name="__main__")
+except SystemExit:
+    pass
+finally:
+    print("\n".join(missed), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--format", "json", "examples/llama-2-7b/model.yaml"],
+        ["--format", "json", "tests/fixtures/folders/license-only"],
+        ["identify", "tests/fixtures/clauses/copyleft.txt"],
+    ],
+)
+def test_a_cold_run_finds_every_pattern_it_compiles_in_the_store(arguments: list[str]) -> None:
+    """The store is current: a pattern added or changed without rebuilding it fails here (it
+    would only be compiled at run time, a cold check's start-up paying for it again)."""
+    _store()
+    environment = {k: v for k, v in os.environ.items() if k != PRELOAD_SWITCH}
+    done = subprocess.run(
+        [sys.executable, "-c", _MISSES, *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    missed = [line for line in done.stderr.splitlines() if line.startswith("MISS ")]
+    assert missed == [], f"compiled at run time, not in the store (rebuild: {REBUILD})"
