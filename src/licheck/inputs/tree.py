@@ -253,6 +253,8 @@ def _relative(path: Path, root: Path) -> str:
 
 def _excluded(path: Path, root: Path, patterns: tuple[str, ...], *, is_dir: bool) -> str | None:
     """The --exclude pattern that leaves `path` out (relative to the root, POSIX slashes)."""
+    if not patterns:
+        return None  # the common scan: no path of the tree made relative to test against none
     return matching_pattern(_relative(path, root), patterns, is_dir=is_dir)
 
 
