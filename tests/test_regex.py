@@ -170,3 +170,15 @@ def test_a_cold_run_finds_every_pattern_it_compiles_in_the_store(arguments: list
     )
     missed = [line for line in done.stderr.splitlines() if line.startswith("MISS ")]
     assert missed == [], f"compiled at run time, not in the store (rebuild: {REBUILD})"
+
+
+def test_a_stored_code_the_engine_refuses_is_compiled_as_usual(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from licheck.regex import _PreCompiledCache
+
+    sre = __import__("_sre")
+    pattern = r"licheck-refused-(\d+)"
+    broken = {(pattern, 0): (32, b"\x00\x00\x00\x00", 1, {}, (None, None))}
+    monkeypatch.setattr(re, "_cache", _PreCompiledCache({}, broken, sre))
+    assert re.compile(pattern).match("licheck-refused-7").group(1) == "7"

@@ -114,9 +114,13 @@ class _PreCompiledCache(dict[tuple[Any, ...], Any]):
 
         words = array.array("I")
         words.frombytes(code)
-        compiled = self._sre.compile(
-            key[1], final_flags, words.tolist(), groups, groupindex, indexgroup
-        )
+        try:
+            compiled = self._sre.compile(
+                key[1], final_flags, words.tolist(), groups, groupindex, indexgroup
+            )
+        except (RuntimeError, TypeError, ValueError):
+            # The engine refused the stored code ("invalid SRE code"): compiled as usual.
+            raise KeyError(key) from None
         self[key] = compiled
         return compiled
 

@@ -47,10 +47,6 @@ Judged = list[tuple[tuple[str, ...], list["UnitResult"]]]
 FACTS, JUDGED, UNITS = 0, 1, 2
 
 
-# How much of a loose file scan reads to tell whether it describes a model (detect.py's head).
-_HEAD_BYTES = 64 * 1024
-
-
 def _loose_unit(path: Path) -> tuple[str, bytes | None] | None:
     """The input format of a file outside a model folder that describes a model on its own (a
     card, an SBOM), with the file's bytes when its head was all of it; else None. The caller
@@ -60,7 +56,7 @@ def _loose_unit(path: Path) -> tuple[str, bytes | None] | None:
     A file that cannot be read raises (the caller reports it unreadable): what licheck did not
     read is never passed over as "not a model".
     """
-    from licheck.inputs.detect import detect_format
+    from licheck.inputs.detect import HEAD_BYTES, detect_format
     from licheck.inputs.guarded import read_regular
 
     if not path.name.lower().endswith(CANDIDATE_SUFFIXES):
@@ -69,13 +65,13 @@ def _loose_unit(path: Path) -> tuple[str, bytes | None] | None:
 
     if is_later_part(path.name):
         return None  # a part of a split model: its first part is the unit
-    head = read_regular(path, limit=_HEAD_BYTES, shown=shown_path(path), head=True)
+    head = read_regular(path, limit=HEAD_BYTES, shown=shown_path(path), head=True)
     try:
         kind = detect_format(path, head)
     except LicheckError:
         return None
     # Fewer bytes than asked for: the read met the end of the file (guarded.read_regular).
-    whole = head if len(head) < _HEAD_BYTES else None
+    whole = head if len(head) < HEAD_BYTES else None
     if kind == "hf-card":
         from licheck.inputs.detect import has_front_matter
 
