@@ -25,6 +25,8 @@ def _store() -> dict[tuple[str, int], Any]:
         header, stored = marshal.load(file)
     if header != code_header():
         pytest.skip(f"the regex store was built for {header}, not this Python: it is ignored here")
+    if os.environ.get(PRELOAD_SWITCH) == "0":
+        pytest.skip(f"{PRELOAD_SWITCH}=0 turns the regex store off for this run")
     return stored  # type: ignore[no-any-return]
 
 
