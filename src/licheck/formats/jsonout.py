@@ -8,7 +8,6 @@ surrogate from a hostile card) or an installation without it falls back to json.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 
@@ -17,12 +16,18 @@ def dumps(value: Any) -> str:
     try:
         import orjson
     except ImportError:  # a declared dependency; without it, the same bytes, slower
-        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+        return _stdlib_indented(value)
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS).decode()
     except (TypeError, orjson.JSONEncodeError):
         # Lone surrogates (a hostile card's) or a non-string key: the standard library writes them.
-        return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+        return _stdlib_indented(value)
+
+
+def _stdlib_indented(value: Any) -> str:
+    import json  # only where orjson refuses: other runs are spared its import
+
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
 
 
 def line(value: Any) -> str:
@@ -43,4 +48,6 @@ def line(value: Any) -> str:
 
 
 def _stdlib_line(value: Any) -> str:
+    import json
+
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

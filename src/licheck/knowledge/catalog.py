@@ -11,7 +11,6 @@ without parsing YAML (knowledge.profile_store), after a profile changes.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Sequence
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import msgspec
 
 from licheck.errors import KnowledgeBaseError
+from licheck.knowledge import jsondata
 from licheck.records import CRITERION_IDS, Status, verdict_for
 
 if TYPE_CHECKING:
@@ -387,6 +387,8 @@ def build_index(kb_dir: Path) -> dict[str, Any]:
 
 def render_index(index: dict[str, Any]) -> str:
     """index.json as written to disk: sorted and stable, so a diff shows what changed."""
+    import json  # build time only: a run reads these files with jsondata
+
     return json.dumps(index, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -452,7 +454,7 @@ class Catalog:
         """The alias index; a missing or broken one is a packaging bug, reported as such."""
         path = self.kb_dir / "index.json"
         try:
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            data: dict[str, Any] = jsondata.read(path)
         except (OSError, ValueError) as exc:
             raise KnowledgeBaseError(
                 f"the knowledge-base index cannot be read: {exc}",
@@ -506,7 +508,7 @@ class Catalog:
         import license_expression
 
         path = Path(license_expression.__file__).parent / "data" / "scancode-licensedb-index.json"
-        entries: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+        entries: list[dict[str, Any]] = jsondata.read(path)
         table: dict[str, dict[str, Any]] = {}
         for entry in entries:
             table[normalise_alias(entry["license_key"])] = entry

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import array
 import heapq
-import json
 import mmap
 import sys
 from collections import Counter
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
+
+from licheck.knowledge import jsondata
 
 if TYPE_CHECKING:
     from licheck.knowledge.catalog import Catalog
@@ -144,7 +145,7 @@ class FingerprintIndex:
         """Numbers of a reference by the hash of their context: where parameters live."""
         if self._facts is None:
             path = self.data_dir / f"{DATA_NAME}-facts.json"
-            self._facts = json.loads(path.read_text(encoding="utf-8"))
+            self._facts = jsondata.read(path)
         return self._facts[ref.index]
 
     def grams(self, ref: Reference) -> tuple[frozenset[int], frozenset[int]]:
@@ -257,7 +258,7 @@ def load_index(data_dir: Path = DATA_DIR, catalog: Catalog | None = None) -> Fin
     hint = "reinstall licheck; in a checkout, run `python -m licheck.knowledge.build_index`"
     where = data_dir / f"{DATA_NAME}.json"
     try:
-        meta = json.loads(where.read_text(encoding="utf-8"))
+        meta = jsondata.read(where)
         with (data_dir / f"{DATA_NAME}.bin").open("rb") as handle:
             blob = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     except (OSError, ValueError) as exc:

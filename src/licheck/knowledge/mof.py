@@ -7,7 +7,6 @@ included"). Inputs use them to read MOT files; the engine uses them to classify.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from functools import cache
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 
 import msgspec
 
+from licheck.knowledge import jsondata
 from licheck.regex import on_first_use
 
 if TYPE_CHECKING:
@@ -134,13 +134,15 @@ def build_spdx_flags() -> dict[str, list[str]]:
 
 def render_spdx_flags(flags: dict[str, list[str]]) -> str:
     """SPDX_FLAGS_FILE as written: stable, one id a line, so a diff shows what changed."""
+    import json  # build time only: a run reads these files with jsondata
+
     return json.dumps(flags, indent=1, sort_keys=True) + "\n"
 
 
 @cache
 def _spdx_flags() -> dict[str, tuple[bool, bool]]:
     """SPDX id -> (OSI-approved, FSF-libre), exact ids as MOT compares them."""
-    flags = json.loads(SPDX_FLAGS_FILE.read_text(encoding="utf-8"))
+    flags = jsondata.read(SPDX_FLAGS_FILE)
     osi, fsf = set(flags["osi_approved"]), set(flags["fsf_libre"])
     return {key: (key in osi, key in fsf) for key in osi | fsf}
 

@@ -18,13 +18,13 @@ OpenSSL start-up cost a one-model check more than every profile it reads (issue 
 
 from __future__ import annotations
 
-import json
 import zlib
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from licheck.errors import KnowledgeBaseError
+from licheck.knowledge import jsondata
 
 STORE_NAME = "profiles.jsonl"
 STORE_SCHEMA_VERSION = 2  # 2: CRC-32 digests (1 held SHA-256s)
@@ -59,15 +59,23 @@ def _encode(value: Any, where: str) -> Any:
     raise KnowledgeBaseError(f"value {value!r} must be text, a number or a date", file=where)
 
 
-def _decode(item: dict[str, Any]) -> Any:
-    if len(item) == 1 and _DATE in item:
-        return date.fromisoformat(item[_DATE])
-    return item
+def _dates(value: Any) -> Any:
+    """The data with each `{"$date": ...}` object back to a date, innermost first (what
+    json.loads's object_hook does for every object)."""
+    if isinstance(value, list):
+        return [_dates(item) for item in value]
+    if isinstance(value, dict):
+        if len(value) == 1 and _DATE in value and isinstance(value[_DATE], str):
+            return date.fromisoformat(value[_DATE])
+        return {key: _dates(item) for key, item in value.items()}
+    return value
 
 
 def render_store(profiles: list[tuple[str, str, Any]]) -> bytes:
     """profiles.jsonl for (file name, YAML text, parsed YAML data) of every profile, sorted by
     file name so that a diff shows what changed."""
+    import json  # build time only: a run reads these files with jsondata
+
     lines: list[bytes] = []
     files: dict[str, list[Any]] = {}
     offset = 0
@@ -95,7 +103,7 @@ class ProfileStore:
             try:
                 with self.path.open("rb") as handle:
                     head = handle.readline()
-                header = json.loads(head)
+                header = jsondata.decode(head)
             except (OSError, ValueError):
                 return self._files  # no store: every profile is parsed from its YAML
             if isinstance(header, dict) and header.get("schema_version") == STORE_SCHEMA_VERSION:
@@ -114,6 +122,6 @@ class ProfileStore:
             with self.path.open("rb") as handle:
                 handle.seek(self._body + start)
                 line = handle.read(end - start)
-            return json.loads(line, object_hook=_decode)
+            return _dates(jsondata.decode(line))
         except (OSError, ValueError):
             return None
