@@ -60,8 +60,8 @@ def _encode(value: Any, where: str) -> Any:
 
 
 def _dates(value: Any) -> Any:
-    """The data with each `{"$date": ...}` object back to a date, innermost first (what
-    json.loads's object_hook does for every object)."""
+    """The data with each `{"$date": "YYYY-MM-DD"}` object back to a date, at any depth (what
+    the object_hook the store was decoded with did for every object)."""
     if isinstance(value, list):
         return [_dates(item) for item in value]
     if isinstance(value, dict):
