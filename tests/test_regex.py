@@ -6,14 +6,19 @@ from __future__ import annotations
 import marshal
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from licheck.regex import CODE_FILE, PRELOAD_SWITCH, code_header, on_first_use, preload_compiled
+from licheck.regex import (
+    CODE_FILE,
+    PRELOAD_SWITCH,
+    code_header,
+    compiled_form,
+    on_first_use,
+    preload_compiled,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 REBUILD = "python -m licheck.knowledge.regex_code"
@@ -66,19 +71,10 @@ def test_a_pattern_crosses_to_another_process_before_and_after_its_first_use() -
 def test_every_stored_pattern_is_what_this_python_compiles() -> None:
     """The store holds the compiler's own output for each (pattern, flags): a pattern built
     from it is the pattern re.compile would give, never a stale or foreign compilation."""
-    import array
-    import re._compiler as compiler
-    import re._parser as parser
-
     stored = _store()
     assert len(stored) > 100
-    for (pattern, flags), (final_flags, code, groups, groupindex, indexgroup) in stored.items():
-        parsed = parser.parse(pattern, flags)
-        fresh = array.array("I", [int(word) for word in compiler._code(parsed, flags)])
-        assert code == fresh.tobytes(), f"{pattern!r}: rebuild with {REBUILD}"
-        assert final_flags == flags | parsed.state.flags
-        assert groups == parsed.state.groups - 1 and groupindex == parsed.state.groupdict
-        assert len(indexgroup) == parsed.state.groups
+    for (pattern, flags), entry in stored.items():
+        assert entry == compiled_form(pattern, flags), f"{pattern!r}: rebuild with {REBUILD}"
 
 
 def test_a_pattern_built_from_the_store_matches_as_the_compiled_one() -> None:
@@ -128,26 +124,6 @@ def test_a_pattern_not_in_the_store_compiles_as_usual(monkeypatch: pytest.Monkey
     assert fresh.search("licheck-test-only-42 words").group("word") == "words"
 
 
-# Run in a subprocess: every pattern compiled after licheck's import put the store in place.
-_MISSES = """
-import re._compiler as compiler, runpy, sys
-missed = []
-plain = compiler.compile
-def noting(pattern, flags=0):
-    if isinstance(pattern, str):
-        missed.append("MISS " + repr(pattern)[:120])
-    return plain(pattern, flags)
-compiler.compile = noting
-sys.argv = ["licheck", *sys.argv[1:]]
-try:
-    runpy.run_module("licheck", run_name="__main__")
-except SystemExit:
-    pass
-finally:
-    print("\n".join(missed), file=sys.stderr)
-"""
-
-
 @pytest.mark.parametrize(
     "arguments",
     [
@@ -156,21 +132,15 @@ finally:
         ["identify", "tests/fixtures/clauses/copyleft.txt"],
     ],
 )
-def test_a_cold_run_finds_every_pattern_it_compiles_in_the_store(arguments: list[str]) -> None:
+def test_a_cold_run_finds_every_pattern_it_compiles_in_the_store(
+    arguments: list[str], tmp_path: Path
+) -> None:
     """The store is current: a pattern added or changed without rebuilding it fails here (it
     would only be compiled at run time, a cold check's start-up paying for it again)."""
+    from licheck.knowledge.regex_code import record
+
     _store()
-    environment = {k: v for k, v in os.environ.items() if k != PRELOAD_SWITCH}
-    done = subprocess.run(
-        [sys.executable, "-c", _MISSES, *arguments],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    missed = [line for line in done.stderr.splitlines() if line.startswith("MISS ")]
+    missed = sorted(record(arguments, tmp_path, preload=True))
     assert missed == [], f"compiled at run time, not in the store (rebuild: {REBUILD})"
 
 

@@ -13,9 +13,10 @@ read: a hot loop pays nothing for the laziness (issue 17).
 A stand-in is not an `re.Pattern`: hand its methods, not the stand-in, to the `re` functions.
 
 `preload_compiled` goes further for the patterns a run compiles anyway: their compiled form
-(what CPython's regex compiler makes of them, built once by `python -m licheck.knowledge.
-regex_code`) is put in `re`'s own cache when licheck is imported, so `re.compile` finds them
-there, licheck's and those its libraries compile at import (PyYAML's, click's). A cold check
+(what CPython's regex compiler makes of them, `compiled_form`, stored once by `python -m
+licheck.knowledge.regex_code`) is made known to `re`'s own cache when licheck is imported, and
+`re.compile` builds a pattern from it the first time it is asked for it: licheck's, and those
+its libraries compile at import (PyYAML's, click's). A cold check
 compiled ~50 patterns for 9 ms of its 80. The file holds the compiler's output for one exact
 CPython (version, `_sre.MAGIC`, code size, byte order); under any other Python it is ignored and
 every pattern compiles as before, so a pattern never behaves otherwise than compiled.
@@ -92,6 +93,28 @@ def code_header() -> tuple[object, ...] | None:
     except ImportError:
         return None
     return (1, sys.implementation.name, sys.hexversion, sre.MAGIC, sre.CODESIZE, sys.byteorder)
+
+
+def compiled_form(pattern: str, flags: int) -> tuple[Any, ...]:
+    """What CPython's regex compiler hands its engine for (pattern, flags), as the store keeps
+    it: the final flags, the code as 32-bit words, the group count less one, the group index
+    and the index group; re._compiler.compile's own steps, up to the engine call."""
+    array = importlib.import_module("array")
+    compiler = importlib.import_module("re._compiler")
+    parser = importlib.import_module("re._parser")
+    parsed = parser.parse(pattern, flags)
+    code = array.array("I", [int(word) for word in compiler._code(parsed, flags)])
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (
+        int(flags | parsed.state.flags),
+        code.tobytes(),
+        parsed.state.groups - 1,
+        groupindex,
+        tuple(indexgroup),
+    )
 
 
 class _PreCompiledCache(dict[tuple[Any, ...], Any]):

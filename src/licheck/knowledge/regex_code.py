@@ -5,8 +5,8 @@ identification's, and those PyYAML and click compile at import): ~50 patterns, 9
 cold check. CPython's regex compiler is deterministic, so this maintainer's command runs
 representative checks from this repository's examples and fixtures in subprocesses, records
 what the compiler made of each pattern they compiled, and writes it, under the exact
-interpreter it came from (licheck.regex.code_header). `licheck.regex.preload_compiled` puts it
-in `re`'s cache at import; under another interpreter the file is ignored.
+interpreter it came from (licheck.regex.code_header). `licheck.regex.preload_compiled` makes
+it known to `re`'s cache at import; under another interpreter the file is ignored.
 
 A pattern missing from the file is compiled as before (only slower): tests/test_regex.py fails
 when a cold check compiles one, and says to run
@@ -28,12 +28,13 @@ from licheck.regex import CODE_FILE, PRELOAD_SWITCH, code_header
 
 ROOT = Path(__file__).resolve().parents[3]
 
-# Run in a subprocess with the preload off: every pattern the run compiles is recorded as
-# (pattern, flags) -> (the compiler's flags, its code as 32-bit words, groups, group index,
-# index group), the arguments re._compiler.compile hands to _sre.compile.
+# Run in a subprocess: every pattern the run compiles (one not found in re's cache) is recorded
+# as (pattern, flags) -> licheck.regex.compiled_form(pattern, flags). With the store off, that
+# is every pattern the run uses; with it on, only those the store lacks.
 RECORDER = """
-import array, marshal, re, runpy, sys
-import re._compiler as compiler, re._parser as parser
+import marshal, re, runpy, sys
+import re._compiler as compiler
+from licheck.regex import compiled_form
 out, arguments = sys.argv[1], sys.argv[2:]
 found = {}
 plain_compile = compiler.compile
@@ -42,16 +43,7 @@ def recording(pattern, flags=0):
     compiled = plain_compile(pattern, flags)
     flags = int(flags)
     if isinstance(pattern, str) and not flags & (re.DEBUG | re.LOCALE):
-        parsed = parser.parse(pattern, flags)
-        code = array.array("I", [int(word) for word in compiler._code(parsed, flags)])
-        groupindex = dict(parsed.state.groupdict)
-        indexgroup = [None] * parsed.state.groups
-        for name, index in groupindex.items():
-            indexgroup[index] = name
-        found[(pattern, flags)] = (
-            int(flags | parsed.state.flags), code.tobytes(), parsed.state.groups - 1,
-            groupindex, tuple(indexgroup),
-        )
+        found[(pattern, flags)] = compiled_form(pattern, flags)
     return compiled
 
 compiler.compile = recording
@@ -87,10 +79,15 @@ def representative_runs(scratch: Path) -> list[list[str]]:
     ]  # fmt: skip
 
 
-def record(arguments: list[str], scratch: Path) -> dict[tuple[str, int], tuple[object, ...]]:
-    """What one licheck run compiles, as the recorder above writes it."""
+def record(
+    arguments: list[str], scratch: Path, *, preload: bool = False
+) -> dict[tuple[str, int], tuple[object, ...]]:
+    """What one licheck run compiles, as the recorder above writes it: every pattern it uses,
+    or with `preload` (the store in place, as a run has it) the ones the store lacks."""
     out = scratch / "found.marshal"
-    environment = {**os.environ, PRELOAD_SWITCH: "0"}
+    environment = {k: v for k, v in os.environ.items() if k != PRELOAD_SWITCH}
+    if not preload:
+        environment[PRELOAD_SWITCH] = "0"
     subprocess.run(
         [sys.executable, "-c", RECORDER, str(out), *arguments],
         cwd=ROOT,
